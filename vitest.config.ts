@@ -6,7 +6,7 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
-    exclude: ["tests/browser/**", "node_modules/**"],
+    exclude: ["tests/browser/**", "tests/server/**", "node_modules/**"],
     environment: "node",
     testTimeout: 20000,
     pool: "forks",

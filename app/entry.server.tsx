@@ -1,0 +1,72 @@
+import { PassThrough } from "node:stream";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable } from "@remix-run/node";
+import { RemixServer } from "@remix-run/react";
+import { renderToPipeableStream } from "react-dom/server";
+import { getStore } from "~/modules/content/index.server";
+import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
+
+export const streamTimeout = 5_000;
+
+/**
+ * The production server (server.mjs) reads these from the build's entry
+ * module: the content version keys its page cache, and `ready` loads the
+ * content before the first request is served.
+ */
+export async function ready(): Promise<void> {
+  await getStore();
+}
+export async function contentVersion(): Promise<string> {
+  return (await getStore()).version;
+}
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  return new Promise((resolve, reject) => {
+    let shellRendered = false;
+    const { pipe, abort } = renderToPipeableStream(
+      <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={CSP_NONCE_PLACEHOLDER} />,
+      {
+        nonce: CSP_NONCE_PLACEHOLDER,
+        // The whole document at once: pages are small, and the server's page
+        // cache and ETags need the complete body anyway.
+        onAllReady() {
+          shellRendered = true;
+          const body = new PassThrough();
+          const stream = createReadableStreamFromReadable(body);
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (shellRendered) console.error(error);
+        },
+      },
+    );
+    setTimeout(abort, streamTimeout + 1000);
+  });
+}
+
+export { createServerHandler } from "~/modules/server/http.server";
+export { startBackgroundServices } from "~/modules/server/services.server";
+
+export async function health(): Promise<Record<string, unknown>> {
+  const store = await getStore();
+  const { content } = store;
+  return {
+    contentVersion: content.version,
+    questions: content.questions.length,
+    answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
+    contentErrors: content.findings.filter((f) => f.severity === "error").length,
+    loadedAt: content.loadedAt.toISOString(),
+  };
+}

@@ -1,0 +1,124 @@
+import { contentDir, getEnv } from "~/modules/config/env.server";
+import { renderMarkdown } from "~/modules/markdown/render";
+import { excerpt } from "~/modules/markdown/text";
+import { getContentStore, type LoadedContent } from "./store.server";
+import type { Question, Tag } from "./types";
+
+export type { LoadedContent } from "./store.server";
+
+/** The current content snapshot (loads the folder on first use). */
+export async function loadContent(): Promise<LoadedContent> {
+  const env = getEnv();
+  const store = await getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
+  return store.content;
+}
+
+export async function getStore() {
+  const env = getEnv();
+  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
+}
+
+export interface QuestionSummary {
+  slug: string;
+  number: number;
+  title: string;
+  tags: Tag[];
+  answerCount: number;
+  excerpt: string;
+}
+
+function tagMap(content: LoadedContent): Map<string, Tag> {
+  return new Map(content.tags.map((t) => [t.id, t]));
+}
+
+export function summarise(content: LoadedContent, q: Question): QuestionSummary {
+  const tags = tagMap(content);
+  return {
+    slug: q.slug,
+    number: q.number,
+    title: q.title,
+    tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
+    answerCount: q.answers.length,
+    excerpt: excerpt(q.body, 180),
+  };
+}
+
+export function listQuestions(content: LoadedContent, tag?: string): QuestionSummary[] {
+  return content.questions.filter((q) => !tag || q.tags.includes(tag)).map((q) => summarise(content, q));
+}
+
+export function tagCounts(content: LoadedContent): (Tag & { count: number })[] {
+  const counts = new Map<string, number>();
+  for (const q of content.questions) for (const t of q.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return content.tags.map((t) => ({ ...t, count: counts.get(t.id) ?? 0 }));
+}
+
+export type QuestionLookup =
+  | { kind: "found"; question: Question }
+  | { kind: "redirect"; slug: string }
+  | { kind: "missing" };
+
+/** `/q/<slug>` or `/q/<number>` (readers cite "question 42"). */
+export function findQuestion(content: LoadedContent, slugOrNumber: string): QuestionLookup {
+  const q = content.bySlug.get(slugOrNumber);
+  if (q) return { kind: "found", question: q };
+  const m = /^#?(\d{1,6})$/.exec(slugOrNumber);
+  if (m) {
+    const byNumber = content.byNumber.get(Number(m[1]));
+    if (byNumber) return { kind: "redirect", slug: byNumber.slug };
+  }
+  return { kind: "missing" };
+}
+
+export interface AnswerView {
+  id: string;
+  author: string;
+  github?: string;
+  date: string;
+  html: string;
+}
+
+export interface QuestionPage {
+  question: { slug: string; number: number; title: string; added: string; credit?: string; html: string; description: string };
+  tags: Tag[];
+  answers: AnswerView[];
+  prev?: { slug: string; number: number; title: string };
+  next?: { slug: string; number: number; title: string };
+}
+
+export function questionPage(content: LoadedContent, q: Question): QuestionPage {
+  const tags = tagMap(content);
+  const i = content.questions.indexOf(q);
+  const link = (x: Question | undefined) => (x ? { slug: x.slug, number: x.number, title: x.title } : undefined);
+  return {
+    question: {
+      slug: q.slug,
+      number: q.number,
+      title: q.title,
+      added: q.added,
+      credit: q.credit,
+      html: renderMarkdown(q.body),
+      description: excerpt(q.body, 160),
+    },
+    tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
+    answers: q.answers.map((a) => ({ id: a.id, author: a.author, github: a.github, date: a.date, html: renderMarkdown(a.body) })),
+    prev: link(content.questions[i - 1]),
+    next: link(content.questions[i + 1]),
+  };
+}
+
+/** Practice mode: the catalogue for building rounds, and one question card. */
+export function practiceData(content: LoadedContent, options: { tags: string[]; slug?: string; random: () => number }) {
+  const known = new Set(content.tags.map((t) => t.id));
+  const tags = options.tags.filter((t) => known.has(t));
+  const pool = content.questions.filter((q) => tags.length === 0 || q.tags.some((t) => tags.includes(t)));
+  const chosen =
+    (options.slug ? content.bySlug.get(options.slug) : undefined) ?? pool[Math.floor(options.random() * pool.length)];
+  return {
+    selectedTags: tags,
+    tags: tagCounts(content),
+    catalogue: content.questions.map((q) => ({ slug: q.slug, number: q.number, title: q.title, tags: q.tags })),
+    pool: pool.map((q) => q.slug),
+    card: chosen ? questionPage(content, chosen) : null,
+  };
+}

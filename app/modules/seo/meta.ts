@@ -1,0 +1,29 @@
+import type { MetaDescriptor } from "@remix-run/node";
+
+export const SITE_NAME = "Django Questions";
+
+/** `<title>`, description, and Open Graph / Twitter card tags for a page. */
+export function pageMeta(options: {
+  title?: string;
+  description: string;
+  path?: string;
+  type?: "website" | "article";
+}): MetaDescriptor[] {
+  const title = options.title ? `${options.title} · ${SITE_NAME}` : `${SITE_NAME} — self-check questions for Django developers`;
+  const meta: MetaDescriptor[] = [
+    { title },
+    { name: "description", content: options.description },
+    { property: "og:site_name", content: SITE_NAME },
+    { property: "og:title", content: options.title ?? SITE_NAME },
+    { property: "og:description", content: options.description },
+    { property: "og:type", content: options.type ?? "website" },
+    { name: "twitter:card", content: "summary" },
+    { name: "twitter:title", content: options.title ?? SITE_NAME },
+    { name: "twitter:description", content: options.description },
+  ];
+  if (options.path) meta.push({ property: "og:url", content: options.path });
+  return meta;
+}
+
+/** HTML pages: always revalidate (ETag makes that a cheap 304), so merged content shows at once. */
+export const HTML_CACHE_CONTROL = "public, max-age=0, must-revalidate";

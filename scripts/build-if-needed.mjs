@@ -1,0 +1,32 @@
+// Build the site when the sources are newer than the build (used by `npm start` and the browser tests).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const built = path.join(root, "build/server/index.js");
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(p));
+    else latest = Math.max(latest, fs.statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+function needsBuild() {
+  if (!fs.existsSync(built)) return true;
+  const buildTime = fs.statSync(built).mtimeMs;
+  const inputs = ["app", "public"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const configs = ["vite.config.ts", "package.json", "package-lock.json"].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  return Math.max(...inputs.map(newest), ...configs.map((f) => fs.statSync(f).mtimeMs)) > buildTime;
+}
+
+if (process.argv.includes("--force") || needsBuild()) {
+  console.log("Building the site (sources changed since the last build)…");
+  const result = spawnSync("npx", ["remix", "vite:build"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

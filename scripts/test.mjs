@@ -1,0 +1,46 @@
+// `npm test`: every test — typecheck, unit and integration tests, then the
+// browser tests against a production build. Ends with one plain summary line.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const reports = fs.mkdtempSync(path.join(os.tmpdir(), "dq-test-"));
+const only = process.argv.slice(2); // e.g. `npm test -- unit`
+
+function run(label, command, args) {
+  console.log(`\n━━ ${label} ━━`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.CI ? "0" : "1" } });
+  console.log(`━━ ${label}: ${result.status === 0 ? "ok" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return result.status === 0;
+}
+
+const stages = [
+  { id: "typecheck", label: "Typecheck", command: "npx", args: ["tsc", "--noEmit"] },
+  { id: "unit", label: "Unit and integration tests", command: "npx", args: ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "unit.json")}`] },
+  { id: "browser", label: "Browser tests (Chromium)", command: "npx", args: ["vitest", "run", "--config", "vitest.browser.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "browser.json")}`] },
+];
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let ok = true;
+for (const stage of stages) {
+  if (only.length && !only.includes(stage.id)) continue;
+  const stageOk = run(stage.label, stage.command, stage.args);
+  ok &&= stageOk;
+  const report = path.join(reports, `${stage.id}.json`);
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    // A suite that failed to load counts as a failure even with no test in it.
+    if (!stageOk && r.numFailedTests === 0) failed += 1;
+  } else if (!stageOk) failed += 1; // the typecheck, or a runner that crashed before reporting
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(ok && failed === 0 ? 0 : 1);

@@ -1,0 +1,128 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { launchBrowser, newContext } from "../support/browser";
+
+let server: AppServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("reading the questions", () => {
+  it("lists all 69 seed questions on the home page, in order, with tags and answer counts", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(server.url + "/");
+    const items = page.locator("ol.question-list > li");
+    await expect.poll(() => items.count()).toBe(69);
+    expect(await items.first().getAttribute("data-number")).toBe("1");
+    expect(await items.last().getAttribute("data-number")).toBe("69");
+    await expect.poll(() => items.first().locator(".tag").count()).toBeGreaterThan(0);
+    expect(await items.first().locator(".answer-count").textContent()).toMatch(/\d+ answers?/);
+    expect(await page.title()).toContain("Django");
+  });
+
+  it("filters the list by tag", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(server.url + "/");
+    const chip = page.locator(".tag-filter a", { hasText: "Security" }).first();
+    const expected = Number(await chip.locator(".count").textContent());
+    await chip.click();
+    await page.waitForURL(/tag=security/);
+    await expect.poll(() => page.locator("ol.question-list > li").count()).toBe(expected);
+    expect(expected).toBeGreaterThan(1);
+    expect(expected).toBeLessThan(69);
+  });
+
+  it("shows a question's code block highlighted on the server", async () => {
+    const ctx = await newContext(browser, { javaScript: false });
+    const page = await ctx.newPage();
+    await page.goto(server.url + "/q/4");
+    const code = page.locator(".question-body pre code");
+    await expect.poll(() => code.count()).toBeGreaterThan(0);
+    expect(await code.first().textContent()).toContain("@transaction.atomic");
+    // highlight.js token spans are there without any script running
+    expect(await code.first().locator("span[class^='hljs-']").count()).toBeGreaterThan(2);
+  });
+
+  it("answers /q/42 with a 301 to question 42's slug URL", async () => {
+    const res = await fetch(server.url + "/q/42", { redirect: "manual" });
+    expect(res.status).toBe(301);
+    const location = res.headers.get("location")!;
+    expect(location).toMatch(/^\/q\/[a-z0-9-]+$/);
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(server.url + "/q/42");
+    expect(page.url()).toBe(server.url + location);
+    expect(await page.locator(".q-kicker").textContent()).toBe("Question 42");
+  });
+
+  it("links a question to the previous and next ones", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(server.url + "/q/2");
+    await page.locator("a[rel=next]").click();
+    await page.waitForURL((u) => !u.pathname.endsWith("/q/2"));
+    expect(await page.locator(".q-kicker").textContent()).toBe("Question 3");
+  });
+
+  it("gives unknown paths a real 404 page", async () => {
+    const res = await fetch(server.url + "/no/such/page");
+    expect(res.status).toBe(404);
+    const page = await (await newContext(browser)).newPage();
+    const response = await page.goto(server.url + "/q/no-such-question");
+    expect(response?.status()).toBe(404);
+    expect(await page.locator("h1").textContent()).toBe("Page not found");
+  });
+});
+
+describe("search", () => {
+  it("works without JavaScript: a form submit shows ranked, highlighted results", async () => {
+    const ctx = await newContext(browser, { javaScript: false });
+    const page = await ctx.newPage();
+    await page.goto(server.url + "/search");
+    await page.fill("#search-q", "migrations");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/q=migrations/);
+    const results = page.locator(".result");
+    await expect.poll(() => results.count()).toBeGreaterThan(1);
+    expect(await results.first().locator("mark").count()).toBeGreaterThan(0);
+    expect((await results.first().locator("h2").textContent())!.toLowerCase()).toContain("migration");
+  });
+
+  it("shows results as you type with JavaScript", async () => {
+    const page = await (await newContext(browser)).newPage();
+    await page.goto(server.url + "/search");
+    await page.waitForLoadState("networkidle");
+    await page.locator("#search-q").pressSequentially("celery", { delay: 30 });
+    await expect.poll(() => page.locator(".result").count(), { timeout: 10_000 }).toBeGreaterThan(1);
+    expect(page.url()).toContain("q=celery");
+  });
+
+  it("never fails on lunr syntax or huge input", async () => {
+    for (const q of ["title:", "*", "+", "~", "title:wsgi", "orm*", "foo:bar", "x".repeat(5000), "<script>alert(1)</script>"]) {
+      const res = await fetch(`${server.url}/search?q=${encodeURIComponent(q)}`);
+      expect(res.status, q.slice(0, 20)).toBe(200);
+      const html = await res.text();
+      expect(html).not.toContain("<script>alert(1)</script>");
+    }
+  });
+});
+
+describe("accessibility", () => {
+  for (const path of ["/", "/q/1", "/tags/orm", "/search?q=csrf", "/about"]) {
+    it(`has no axe violations on ${path}`, async () => {
+      const ctx = await newContext(browser);
+      const page = await ctx.newPage();
+      await page.goto(server.url + path);
+      const results = await new AxeBuilder({ page }).analyze();
+      const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      expect(summary).toEqual([]);
+      await ctx.close();
+    });
+  }
+});
