@@ -1,0 +1,130 @@
+/**
+ * The command line: `npx tsx scripts/import-readme.ts FILE --out DIR ...`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const FIXTURES = path.join(ROOT, "tests/fixtures/import");
+const README = path.join(FIXTURES, "django-questions-readme.md");
+const LICENSE = path.join(FIXTURES, "django-questions-LICENSE.txt");
+
+const temp = mkdtempSync(path.join(tmpdir(), "import-readme-"));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const r = spawnSync("npx", ["tsx", "scripts/import-readme.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("scripts/import-readme.ts", { timeout: 120_000 }, () => {
+  it("imports the README into an empty folder, prints a summary and a clean check", () => {
+    const out = path.join(temp, "content");
+    const r = run([
+      README,
+      "--out",
+      out,
+      "--date",
+      "2024-05-01",
+      "--credit",
+      "Şuayip Üzülmez",
+      "--source",
+      "realsuayip/django-questions",
+      "--license",
+      LICENSE,
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Imported 69 questions (numbers 1–69)");
+    expect(r.stdout).toMatch(/Tags used: .*orm \(\d+\)/);
+    expect(r.stdout).toMatch(/Content check: 0 error\(s\)/);
+    expect(readdirSync(path.join(out, "questions"))).toHaveLength(69);
+    expect(readFileSync(path.join(out, "LICENSE"), "utf8")).toBe(readFileSync(LICENSE, "utf8"));
+    const q4 = readFileSync(
+      path.join(out, "questions/in-the-following-code-what-might-be-the-reason-for-the-usage/question.md"),
+      "utf8",
+    );
+    expect(q4).toMatch(/^---\nnumber: 4\n/);
+    expect(q4).toContain("added: 2024-05-01\ncredit: Şuayip Üzülmez\n---\n");
+    expect(q4).toContain("```python\n@transaction.atomic\ndef commit(instance, data):\n");
+    expect(existsSync(path.join(out, "tags.yml"))).toBe(true);
+  });
+
+  it("refuses a non-empty folder unless --force, and leaves it untouched", () => {
+    const out = path.join(temp, "busy");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, "keep.txt"), "mine");
+    const refused = run([README, "--out", out, "--date", "2024-05-01", "--license", LICENSE]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/not empty.*--force/);
+    expect(readdirSync(out)).toEqual(["keep.txt"]);
+
+    const forced = run([README, "--out", out, "--date", "2024-05-01", "--license", LICENSE, "--force"]);
+    expect(forced.stdout).toContain("Imported 69 questions");
+    expect(readFileSync(path.join(out, "keep.txt"), "utf8")).toBe("mine");
+    expect(readdirSync(path.join(out, "questions"))).toHaveLength(69);
+  });
+
+  it("exits 1 and prints the finding when the folder then fails the check", () => {
+    const out = path.join(temp, "broken");
+    mkdirSync(path.join(out, "questions/broken-question"), { recursive: true });
+    writeFileSync(path.join(out, "questions/broken-question/question.md"), "no front matter at all\n");
+    const r = run([README, "--out", out, "--date", "2024-05-01", "--license", LICENSE, "--force"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/questions\/broken-question\/question\.md:\d+:\d+: error: /);
+    expect(r.stdout).toMatch(/Content check: [1-9]\d* error\(s\)/);
+  });
+
+  it("writes a LICENSE notice when no licence is given or found next to the README", () => {
+    const out = path.join(temp, "notice");
+    const r = run([README, "--out", out, "--date", "2024-05-01", "--source", "realsuayip/django-questions"]);
+    expect(r.stdout).toContain("Imported 69 questions");
+    const notice = readFileSync(path.join(out, "LICENSE"), "utf8");
+    expect(notice).toContain("realsuayip/django-questions");
+    expect(notice).toMatch(/must be added/);
+  });
+
+  it("uses a LICENSE file next to the README by default and warns about raw HTML on stderr", () => {
+    const dir = path.join(temp, "repo");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "readme.md"), "Intro.\n\n1. What is WSGI?\n2. What is <b>ASGI</b>?\n");
+    writeFileSync(path.join(dir, "LICENSE"), "Copyright (c) 2022 Someone\n");
+    const out = path.join(temp, "from-repo");
+    const r = run([path.join(dir, "readme.md"), "--out", out, "--date", "2024-05-01"]);
+    expect(r.stdout).toContain("Imported 2 questions (numbers 1–2)");
+    expect(readFileSync(path.join(out, "LICENSE"), "utf8")).toBe("Copyright (c) 2022 Someone\n");
+    expect(r.stderr).toContain("warning: question 2 (line 4): escaped raw HTML: <b>");
+    expect(readFileSync(path.join(out, "questions/what-is-asgi/question.md"), "utf8")).toContain(
+      "What is \\<b>ASGI\\</b>?",
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("rejects bad arguments with a usage message and exit code 2", () => {
+    const noOut = run([README]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toMatch(/--out DIR is required[\s\S]*Usage:/);
+    const badDate = run([README, "--out", path.join(temp, "x"), "--date", "2024-02-30"]);
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toMatch(/--date must be a date/);
+    expect(existsSync(path.join(temp, "x"))).toBe(false);
+  });
+
+  it("fails without writing anything when the README has no numbered list", () => {
+    const file = path.join(temp, "empty.md");
+    writeFileSync(file, "# Nothing\n\nJust prose.\n");
+    const out = path.join(temp, "nothing");
+    const r = run([file, "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no questions found/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

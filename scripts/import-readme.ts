@@ -1,0 +1,198 @@
+/**
+ * Imports a README holding a numbered list of questions into a content folder.
+ *
+ *   npm run import:readme -- FILE --out DIR [--date YYYY-MM-DD] [--credit NAME]
+ *                            [--source owner/repo] [--license FILE] [--force]
+ *
+ * Writes questions/<slug>/question.md, tags.yml and LICENSE into DIR (refuses
+ * a non-empty DIR unless --force), prints a summary and the warnings, then
+ * runs the content check on DIR and prints its findings. Exit status: 0 when
+ * the check finds no errors, 1 when it does (or the import failed), 2 on a
+ * usage error.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+
+import { importReadme } from "../app/modules/import/readme";
+import { checkContent } from "../app/modules/validation";
+import type { ContentFile, Finding } from "../app/modules/validation/types";
+
+const USAGE = `Usage: npm run import:readme -- FILE --out DIR [options]
+
+Turns FILE (a README with a numbered Markdown list of questions) into a
+content folder in DIR, then runs the content check on it.
+
+Options:
+  --out DIR            where to write the content folder (required)
+  --date YYYY-MM-DD    the questions' "added" date (default: today)
+  --credit NAME        credit written into every question (the original author)
+  --source OWNER/REPO  where the README comes from, named in the LICENSE notice
+  --license FILE       licence text to copy as LICENSE (default: a LICENSE,
+                       LICENSE.md, LICENSE.txt or COPYING file next to FILE;
+                       without one, a notice saying the licence must be added)
+  --force              write into DIR even when it is not empty
+  -h, --help           show this help
+`;
+
+class UsageError extends Error {}
+
+function today(): string {
+  const now = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function validDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+const LICENSE_NAMES = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING"];
+
+/** Every file under `dir` as a ContentFile (paths relative, forward slashes). */
+async function readFolder(dir: string, prefix = ""): Promise<ContentFile[]> {
+  const out: ContentFile[] = [];
+  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name === ".git" || entry.name === "node_modules") continue;
+      out.push(...(await readFolder(dir, rel)));
+    } else if (entry.isFile()) {
+      out.push({ path: rel, bytes: new Uint8Array(await readFile(path.join(dir, rel))) });
+    }
+  }
+  return out;
+}
+
+function formatFinding(dir: string, f: Finding): string {
+  return `${path.join(dir, f.path)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string", short: "o" },
+        date: { type: "string" },
+        credit: { type: "string" },
+        source: { type: "string" },
+        license: { type: "string" },
+        force: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError("give exactly one README file");
+  if (!values.out) throw new UsageError("--out DIR is required");
+  const date = values.date ?? today();
+  if (!validDate(date)) throw new UsageError(`--date must be a date YYYY-MM-DD, got "${date}"`);
+  if (values.source !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.source)) {
+    throw new UsageError(`--source must look like owner/repo, got "${values.source}"`);
+  }
+
+  const readmePath = path.resolve(positionals[0] ?? "");
+  const outDir = path.resolve(values.out);
+  let markdown: string;
+  try {
+    markdown = await readFile(readmePath, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${readmePath}: ${(error as Error).message}`);
+  }
+
+  let licensePath = values.license ? path.resolve(values.license) : undefined;
+  if (!licensePath) {
+    const found = LICENSE_NAMES.map((n) => path.join(path.dirname(readmePath), n)).find((p) => existsSync(p));
+    if (found) {
+      licensePath = found;
+      console.log(`Using the licence next to the README: ${path.relative(process.cwd(), found) || found}`);
+    }
+  }
+  let license: string | undefined;
+  if (licensePath) {
+    try {
+      license = await readFile(licensePath, "utf8");
+    } catch (error) {
+      throw new UsageError(`cannot read licence ${licensePath}: ${(error as Error).message}`);
+    }
+  }
+
+  const result = importReadme(markdown, { date, credit: values.credit, source: values.source, license });
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  const questionFiles = result.files.filter((f) => f.path.startsWith("questions/"));
+  if (questionFiles.length === 0) {
+    console.error(`error: no questions found in ${readmePath}; nothing written`);
+    return 1;
+  }
+
+  if (existsSync(outDir)) {
+    if (!(await stat(outDir)).isDirectory()) throw new UsageError(`${outDir} exists and is not a folder`);
+    const existing = await readdir(outDir);
+    if (existing.length > 0 && !values.force) {
+      console.error(`error: ${outDir} is not empty; use --force to write into it anyway`);
+      return 1;
+    }
+  }
+  for (const file of result.files) {
+    const target = path.join(outDir, ...file.path.split("/"));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.content, "utf8");
+  }
+
+  // Summary: how many questions, which numbers, which tags.
+  const numbers: number[] = [];
+  const tagCounts = new Map<string, number>();
+  for (const f of questionFiles) {
+    const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(f.content)?.[1] ?? "") as {
+      number?: unknown;
+      tags?: unknown;
+    } | null;
+    if (typeof front?.number === "number") numbers.push(front.number);
+    const tags = Array.isArray(front?.tags) ? front.tags.map(String) : [];
+    for (const t of tags) tagCounts.set(t, (tagCounts.get(t) ?? 0) + 1);
+  }
+  const range = numbers.length ? ` (numbers ${Math.min(...numbers)}–${Math.max(...numbers)})` : "";
+  console.log(`Imported ${questionFiles.length} questions${range} into ${outDir}`);
+  const tagList = [...tagCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  console.log(`Tags used: ${tagList.map(([t, n]) => `${t} (${n})`).join(", ")}`);
+  console.log(license ? `LICENSE: copied from ${licensePath}` : "LICENSE: a notice; the source's licence must still be added");
+  if (result.warnings.length) console.log(`${result.warnings.length} warning(s), see above`);
+
+  // The content check on what is now in the folder.
+  const findings = checkContent(await readFolder(outDir));
+  const errors = findings.filter((f) => f.severity === "error");
+  for (const f of findings) console.log(formatFinding(path.relative(process.cwd(), outDir) || ".", f));
+  console.log(
+    `Content check: ${errors.length} error(s), ${findings.length - errors.length} warning(s)${errors.length ? "" : " — OK"}`,
+  );
+  return errors.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);
