@@ -1,0 +1,112 @@
+/**
+ * Entry points of the content check. Pure: the CLI, the web form, the site's
+ * content loader and the tests all call these with in-memory files.
+ */
+import type { Answer, Question, Tag } from "~/modules/content/types";
+import { buildContext, compareStrings, type CheckOptions, type ContentContext, type MarkdownEntry } from "./context";
+import { RULES } from "./rules";
+import type { ContentFile, Finding } from "./types";
+
+export type { CheckOptions } from "./context";
+
+/** Orders findings by path, line, column (then rule and message, for stable output). */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      compareStrings(a.path, b.path) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      compareStrings(a.rule, b.rule) ||
+      compareStrings(a.message, b.message),
+  );
+}
+
+function runRules(ctx: ContentContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    for (const hit of rule.check(ctx)) {
+      findings.push({ ...hit, severity: rule.severity, rule: rule.id });
+    }
+  }
+  return sortFindings(findings);
+}
+
+/**
+ * Runs every rule over a whole content folder.
+ * @param files every file of the folder, paths relative to it (forward slashes)
+ */
+export function checkContent(files: ContentFile[], options: CheckOptions = {}): Finding[] {
+  return runRules(buildContext(files, options));
+}
+
+export interface ParsedContent {
+  /** Sorted by number; each question's answers sorted by date, then id. */
+  questions: Question[];
+  /** Valid tags of tags.yml, in file order. */
+  tags: Tag[];
+  /** Everything `checkContent` reports for the same files. */
+  findings: Finding[];
+}
+
+/**
+ * Builds the site's model from the files. A question or answer file with an
+ * error finding is left out (answers of a left-out question too); warnings
+ * do not exclude anything. Tag entries with problems are left out.
+ */
+export function parseContent(files: ContentFile[], options: CheckOptions = {}): ParsedContent {
+  const ctx = buildContext(files, options);
+  const findings = runRules(ctx);
+  const broken = new Set(findings.filter((f) => f.severity === "error").map((f) => f.path));
+
+  const answersBySlug = new Map<string, Answer[]>();
+  for (const entry of ctx.answers) {
+    if (broken.has(entry.path)) continue;
+    const answer: Answer = {
+      id: entry.id,
+      questionSlug: entry.slug,
+      author: field<string>(entry, "author"),
+      date: field<string>(entry, "date"),
+      body: entry.body ?? "",
+      path: entry.path,
+    };
+    const github = optionalField<string>(entry, "github");
+    if (github !== undefined) answer.github = github;
+    answersBySlug.set(entry.slug, [...(answersBySlug.get(entry.slug) ?? []), answer]);
+  }
+
+  const questions: Question[] = [];
+  for (const entry of ctx.questions) {
+    if (broken.has(entry.path)) continue;
+    const answers = (answersBySlug.get(entry.slug) ?? []).sort(
+      (a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id),
+    );
+    const question: Question = {
+      slug: entry.slug,
+      number: field<number>(entry, "number"),
+      title: field<string>(entry, "title"),
+      tags: [...field<string[]>(entry, "tags")],
+      added: field<string>(entry, "added"),
+      body: entry.body ?? "",
+      path: entry.path,
+      answers,
+    };
+    const credit = optionalField<string>(entry, "credit");
+    if (credit !== undefined) question.credit = credit;
+    questions.push(question);
+  }
+  questions.sort((a, b) => a.number - b.number || compareStrings(a.slug, b.slug));
+
+  return { questions, tags: ctx.tagsFile ? [...ctx.tagsFile.tags] : [], findings };
+}
+
+function optionalField<T>(entry: MarkdownEntry, name: string): T | undefined {
+  const result = entry.fields.get(name)?.result;
+  return result?.ok ? (result.value as T) : undefined;
+}
+
+function field<T>(entry: MarkdownEntry, name: string): T {
+  const value = optionalField<T>(entry, name);
+  // Unreachable for files without error findings: a missing or invalid required field is an error.
+  if (value === undefined) throw new Error(`${entry.path}: "${name}" is not valid`);
+  return value;
+}

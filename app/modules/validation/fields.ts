@@ -1,0 +1,209 @@
+/**
+ * The front-matter fields of the content contract, with their checks.
+ * The same checks feed the rules (findings) and the model built by
+ * `parseContent`, so the site and the check never disagree. Pure.
+ */
+import { charLength, isKebabCase } from "./text";
+
+export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string; /** index of the list item at fault */ item?: number };
+
+export interface FieldSpec<T> {
+  name: string;
+  /** Rule id under which problems with this field are reported. */
+  rule: string;
+  required: boolean;
+  /** Said when the field is missing. */
+  missing: string;
+  check(value: unknown): FieldCheck<T>;
+}
+
+export const TITLE_MAX = 100;
+export const AUTHOR_MAX = 100;
+export const CREDIT_MAX = 300;
+export const TAGS_MIN = 1;
+export const TAGS_MAX = 5;
+
+/** Short description of what YAML produced, for "found …" in messages. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "nothing (an empty value)";
+  if (typeof value === "string") return `"${truncate(value, 40)}" (text)`;
+  if (typeof value === "number") return `${value} (a number)`;
+  if (typeof value === "boolean") return `${value} (true/false)`;
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (value instanceof Date) return "a date-time";
+  if (typeof value === "object") return "a mapping of fields";
+  return typeof value;
+}
+
+export function truncate(s: string, max: number): string {
+  const oneLine = s.replace(/\s*\n\s*/g, " ");
+  return charLength(oneLine) > max ? [...oneLine].slice(0, max - 1).join("") + "…" : oneLine;
+}
+
+const fail = (message: string, item?: number): FieldCheck<never> => (item === undefined ? { ok: false, message } : { ok: false, message, item });
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= days;
+}
+
+function dateField(name: string, rule: string, what: string): FieldSpec<string> {
+  return {
+    name,
+    rule,
+    required: true,
+    missing: `"${name}" is missing; add ${what} as YYYY-MM-DD, e.g. "${name}: 2026-11-25"`,
+    check(value) {
+      if (value instanceof Date && !Number.isNaN(value.getTime())) {
+        return { ok: true, value: value.toISOString().slice(0, 10) };
+      }
+      if (typeof value !== "string") {
+        return fail(`"${name}" must be a date written YYYY-MM-DD, e.g. 2026-11-25; found ${describeValue(value)}`);
+      }
+      const s = value.trim();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+        return fail(`"${name}" must be a date written YYYY-MM-DD, e.g. 2026-11-25; found "${truncate(value, 40)}"`);
+      }
+      if (!isIsoDate(s)) {
+        return fail(`"${name}" is ${s}, which is not a real date; check the month and the day`);
+      }
+      return { ok: true, value: s };
+    },
+  };
+}
+
+function lineOfText(name: string, rule: string, max: number, what: string): FieldSpec<string> {
+  return {
+    name,
+    rule,
+    required: true,
+    missing: `"${name}" is missing; add ${what} (at most ${max} characters)`,
+    check(value) {
+      if (typeof value !== "string") {
+        const hint = typeof value === "number" || typeof value === "boolean" ? ' — put it in quotes, e.g. "' + String(value) + '"' : "";
+        return fail(`"${name}" must be text; found ${describeValue(value)}${hint}`);
+      }
+      const s = value.trim();
+      if (s === "") return fail(`"${name}" is empty; write ${what}`);
+      if (/[\r\n]/.test(s)) return fail(`"${name}" must fit on one line; remove the line breaks`);
+      const len = charLength(s);
+      if (len > max) return fail(`${name} is ${len} characters; the limit is ${max} — shorten it`);
+      const tag = /<\/?[a-zA-Z][^>]*>/.exec(s);
+      if (tag) return fail(`"${name}" must be plain text; remove the HTML "${truncate(tag[0], 30)}"`);
+      return { ok: true, value: s };
+    },
+  };
+}
+
+export const QUESTION_FIELDS = {
+  number: {
+    name: "number",
+    rule: "question-number",
+    required: true,
+    missing: '"number" is missing; add the question\'s number, a positive whole number no other question uses, e.g. "number: 72"',
+    check(value: unknown): FieldCheck<number> {
+      if (typeof value === "string" && /^\s*\d+\s*$/.test(value)) {
+        return fail(`"number" must be a whole number, not text; write number: ${value.trim()} without quotes`);
+      }
+      if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+        return fail(`"number" must be a positive whole number (1, 2, 3, …); found ${describeValue(value)}`);
+      }
+      return { ok: true, value };
+    },
+  } satisfies FieldSpec<number>,
+  title: lineOfText("title", "question-title", TITLE_MAX, "a one-line plain-text title"),
+  tags: {
+    name: "tags",
+    rule: "question-tags",
+    required: true,
+    missing: `"tags" is missing; add ${TAGS_MIN} to ${TAGS_MAX} tag ids from tags.yml, e.g. "tags: [orm, models]"`,
+    check(value: unknown): FieldCheck<string[]> {
+      if (typeof value === "string") {
+        return fail(`"tags" must be a list of tag ids, e.g. "tags: [${value.split(/[,\s]+/).filter(Boolean).join(", ")}]"; found text`);
+      }
+      if (!Array.isArray(value)) {
+        return fail(`"tags" must be a list of ${TAGS_MIN} to ${TAGS_MAX} tag ids, e.g. "tags: [orm, models]"; found ${describeValue(value)}`);
+      }
+      if (value.length < TAGS_MIN || value.length > TAGS_MAX) {
+        return fail(`"tags" must list ${TAGS_MIN} to ${TAGS_MAX} tag ids; found ${value.length}`);
+      }
+      const seen = new Set<string>();
+      for (let i = 0; i < value.length; i++) {
+        const tag: unknown = value[i];
+        if (typeof tag !== "string" || tag.trim() === "") {
+          return fail(`each tag must be a tag id from tags.yml; item ${i + 1} is ${describeValue(tag)}`, i);
+        }
+        if (seen.has(tag)) return fail(`tag "${tag}" is listed twice; remove the repeat`, i);
+        seen.add(tag);
+      }
+      return { ok: true, value: value as string[] };
+    },
+  } satisfies FieldSpec<string[]>,
+  added: dateField("added", "question-added", "the date the question was added"),
+  credit: {
+    name: "credit",
+    rule: "question-credit",
+    required: false,
+    missing: "",
+    check(value: unknown): FieldCheck<string> {
+      if (typeof value !== "string") {
+        return fail(`"credit" must be text saying whom to credit for the question; found ${describeValue(value)}`);
+      }
+      const s = value.trim();
+      if (s === "") return fail('"credit" is empty; say whom to credit or remove the field');
+      const len = charLength(s);
+      if (len > CREDIT_MAX) return fail(`credit is ${len} characters; the limit is ${CREDIT_MAX} — shorten it`);
+      return { ok: true, value: s };
+    },
+  } satisfies FieldSpec<string>,
+} as const;
+
+const GITHUB_USERNAME = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+
+export function isGithubUsername(s: string): boolean {
+  return GITHUB_USERNAME.test(s);
+}
+
+export const ANSWER_FIELDS = {
+  author: lineOfText("author", "answer-author", AUTHOR_MAX, "the name to show for the answer's author"),
+  github: {
+    name: "github",
+    rule: "answer-github",
+    required: false,
+    missing: "",
+    check(value: unknown): FieldCheck<string> {
+      if (typeof value !== "string") {
+        return fail(`"github" must be a GitHub username; found ${describeValue(value)}`);
+      }
+      const s = value.trim();
+      if (isGithubUsername(s)) return { ok: true, value: s };
+      const url = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/?#]+)\/?$/i.exec(s);
+      if (url) return fail(`"github" must be just the username, not a link; write github: ${url[1]}`);
+      if (s.startsWith("@") && isGithubUsername(s.slice(1))) {
+        return fail(`"github" must be the username without "@"; write github: ${s.slice(1)}`);
+      }
+      return fail(
+        `"github" must be a GitHub username (1 to 39 letters, digits or single hyphens, not starting or ending with a hyphen); found "${truncate(value, 50)}"`,
+      );
+    },
+  } satisfies FieldSpec<string>,
+  date: dateField("date", "answer-date", "the date of the answer"),
+} as const;
+
+export const TAG_FIELDS = ["id", "label", "description"] as const;
+
+export type FieldSpecs = Record<string, FieldSpec<unknown>>;
+
+export function fieldNames(specs: FieldSpecs): string[] {
+  return Object.keys(specs);
+}
+
+/** Guard: kebab-case ids for tags and answers. */
+export { isKebabCase };

@@ -1,0 +1,46 @@
+/**
+ * Markdown helpers for the content rules. `remark-parse` + `remark-gfm` are
+ * pure (no file system), so the check sees a document exactly as the site's
+ * renderer parses it.
+ */
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+
+/** The parts of an mdast node the rules read (kept structural to avoid pinning an @types/mdast version). */
+export interface MdNode {
+  type: string;
+  value?: string;
+  lang?: string | null;
+  children?: MdNode[];
+  position?: {
+    start: { line: number; column: number; offset?: number };
+    end: { line: number; column: number; offset?: number };
+  };
+}
+
+const processor = unified().use(remarkParse).use(remarkGfm);
+
+export function parseMarkdown(markdown: string): MdNode {
+  return processor.parse(markdown) as unknown as MdNode;
+}
+
+/** Depth-first walk; `visit` gets each node and its parent. */
+export function walk(node: MdNode, visit: (node: MdNode, parent: MdNode | null) => void, parent: MdNode | null = null): void {
+  visit(node, parent);
+  for (const child of node.children ?? []) walk(child, visit, node);
+}
+
+/** Whether a `code` node was written as a ``` or ~~~ fence (rather than indented by four spaces). */
+export function isFenced(source: string, offset: number | undefined): boolean {
+  if (offset === undefined) return false;
+  return /^(?:`{3}|~{3})/.test(source.slice(offset, offset + 3));
+}
+
+/** Text a reader sees, without code blocks and HTML (inline code is kept). */
+export function proseText(node: MdNode): string {
+  if (node.type === "code" || node.type === "html") return "";
+  if (node.type === "text" || node.type === "inlineCode") return node.value ?? "";
+  if (node.children) return node.children.map(proseText).join(node.type === "paragraph" || node.type === "heading" ? "" : " ");
+  return "";
+}

@@ -1,0 +1,8 @@
+import { fieldRule } from "./rule";
+
+export const answerDate = fieldRule(
+  "answer-date",
+  "answer",
+  "date",
+  "answer: \"date\" is required, a real date written YYYY-MM-DD (quoted or not).",
+);

@@ -1,0 +1,29 @@
+import { isFenced, walk } from "../markdown";
+import { markdownEntries, type Hit, type Rule } from "./rule";
+
+export const codeLanguage: Rule = {
+  id: "code-language",
+  severity: "error",
+  summary: "Fenced code blocks (``` or ~~~, also inside lists and quotes) must name a language for highlighting.",
+  check(ctx) {
+    const hits: Hit[] = [];
+    for (const entry of markdownEntries(ctx)) {
+      const tree = entry.markdown();
+      if (!tree || entry.body === null) continue;
+      const body = entry.body;
+      walk(tree, (node) => {
+        if (node.type !== "code" || node.lang) return;
+        const start = node.position?.start;
+        if (!start || !isFenced(body, start.offset)) return;
+        const fence = body.slice(start.offset!, start.offset! + 3);
+        hits.push({
+          path: entry.path,
+          line: start.line + entry.bodyLine - 1,
+          column: start.column,
+          message: `code block has no language; name it after the opening fence, e.g. ${fence}python (${fence}text for plain output)`,
+        });
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,8 @@
+import { fieldRule } from "./rule";
+
+export const questionAdded = fieldRule(
+  "question-added",
+  "question",
+  "added",
+  "question.md: \"added\" is required, a real date written YYYY-MM-DD (quoted or not).",
+);

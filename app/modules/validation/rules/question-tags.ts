@@ -1,0 +1,8 @@
+import { fieldRule } from "./rule";
+
+export const questionTags = fieldRule(
+  "question-tags",
+  "question",
+  "tags",
+  "question.md: \"tags\" is required, a list of 1 to 5 different tag ids.",
+);

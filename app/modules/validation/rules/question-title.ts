@@ -1,0 +1,8 @@
+import { fieldRule } from "./rule";
+
+export const questionTitle = fieldRule(
+  "question-title",
+  "question",
+  "title",
+  "question.md: \"title\" is required, one line of plain text, at most 100 characters.",
+);
