@@ -1,6 +1,6 @@
 import { json, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { TagChip } from "~/components/question-list";
+import { AnswerView, QuestionView } from "~/components/question-view";
 import { findQuestion, loadContent, questionPage } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
@@ -31,38 +31,13 @@ export default function QuestionRoute() {
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to="/">All questions</Link> › Question {question.number}
       </nav>
-      <header className="question-header">
-        <p className="q-kicker">Question {question.number}</p>
-        <h1>{question.title}</h1>
-        <ul className="tag-list" aria-label="Tags">
-          {tags.map((t) => (
-            <li key={t.id}>
-              <TagChip tag={t} />
-            </li>
-          ))}
-        </ul>
-      </header>
-      <div className="prose question-body" dangerouslySetInnerHTML={{ __html: question.html }} />
-      <p className="question-credit">
-        {question.credit ? <>Asked by {question.credit} · </> : null}
-        added <time dateTime={question.added}>{question.added}</time> ·{" "}
-        <Link to={`/q/${question.slug}/edit`}>Suggest an edit</Link>
-      </p>
+      <QuestionView question={question} tags={tags} />
 
       <section aria-labelledby="answers-heading" className="answers">
         <h2 id="answers-heading">{answers.length === 1 ? "1 answer" : `${answers.length} answers`}</h2>
         {answers.length === 0 ? <p>No answer yet. Be the first to write one.</p> : null}
         {answers.map((a) => (
-          <article key={a.id} className="answer" id={`answer-${a.id}`} aria-label={`Answer by ${a.author}`}>
-            <div className="prose" dangerouslySetInnerHTML={{ __html: a.html }} />
-            <footer className="answer-meta">
-              <span>
-                {a.github ? <a href={`https://github.com/${a.github}`}>{a.author}</a> : a.author} ·{" "}
-                <time dateTime={a.date}>{a.date}</time>
-              </span>
-              <Link to={`/q/${question.slug}/edit?answer=${encodeURIComponent(a.id)}`}>Suggest an edit</Link>
-            </footer>
-          </article>
+          <AnswerView key={a.id} answer={a} questionSlug={question.slug} />
         ))}
         <p>
           <Link className="button" to={`/q/${question.slug}/answer`}>

@@ -9,6 +9,9 @@ const boolish = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
 
+/** An empty variable counts as unset (live-update settings). */
+const unsetIfEmpty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -19,6 +22,20 @@ const EnvSchema = z.object({
   PAGE_CACHE: boolish.default("1"),
   CONTENT_WATCH: boolish.default("1"),
   PUBLIC_URL: z.string().url().optional(),
+  /** Proposals a client may send per window. */
+  PROPOSAL_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  /** The rate limit's window, in seconds. */
+  PROPOSAL_RATE_WINDOW: z.coerce.number().int().min(1).default(600),
+  /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
+  TRUST_PROXY: boolish.default("0"),
+  /** Secret of the GitHub webhook (POST /webhooks/github); without it webhooks are refused with 503. */
+  GITHUB_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** Seconds between polls of the content remote and of proposals under review (missed webhooks); 0 disables. */
+  CONTENT_POLL_INTERVAL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(300)),
+  /** Branch the content checkout follows; default: the checkout's current branch. */
+  CONTENT_BRANCH: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** Git remote the content checkout is fast-forwarded from. */
+  CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().default("origin")),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

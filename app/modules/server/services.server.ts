@@ -1,13 +1,103 @@
 /**
- * Long-running work started once by the production server next to the HTTP
- * handler: the content watcher (and, as they land, the contribution outbox
- * and the content sync). Returns a function that stops them.
+ * The composition root: the long-lived pieces of the server, made once per
+ * process and shared by routes (through `getServices()`) and by the
+ * production server (`startBackgroundServices()`).
+ *
+ *   content store  — the content folder in memory, reloaded on change
+ *   db             — SQLite under DATA_DIR (proposals, review queue, sessions)
+ *   forge          — local review queue (default) or GitHub, from configuration
+ *   outbox         — delivers stored proposals to the forge, with retries
+ *   sync           — fast-forwards the content checkout (webhook, poller)
+ *   poller         — started by startBackgroundServices: git sync + proposal states
  */
+import fs from "node:fs";
+import path from "node:path";
+import { getEnv, type Env } from "~/modules/config/env.server";
 import { getStore } from "~/modules/content/index.server";
+import type { ContentStore } from "~/modules/content/store.server";
+import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
+import { loadPullRequestTemplate } from "~/modules/contributions/template.server";
+import { openDatabase, type Database } from "~/modules/db/index.server";
+import { createForge, loadForgeConfig, type Forge, type ForgeConfig } from "~/modules/forge/index.server";
+import { RateLimiter } from "~/modules/security/rate-limit.server";
+import { createGitSync, type GitSync } from "~/modules/sync/git.server";
+import { startPoller } from "~/modules/sync/poller.server";
 
-export async function startBackgroundServices(): Promise<() => Promise<void>> {
+export interface Services {
+  env: Env;
+  store: ContentStore;
+  db: Database;
+  forgeConfig: ForgeConfig;
+  forge: Forge;
+  outbox: Outbox;
+  /** The pull request body template (`.github/proposal-template.md`). */
+  template: string;
+  /** Per-client limit on proposals. */
+  proposalLimiter: RateLimiter;
+  /** Fast-forwards the content checkout and reloads the changed files (push webhook, poller). */
+  sync: GitSync;
+  /** Stops everything this module started. */
+  stop: () => Promise<void>;
+}
+
+const holder = globalThis as unknown as { __services?: Promise<Services> };
+
+async function create(): Promise<Services> {
+  const env = getEnv();
   const store = await getStore();
+  fs.mkdirSync(path.resolve(env.DATA_DIR), { recursive: true });
+  const db = openDatabase(path.resolve(env.DATA_DIR));
+  const forgeConfig = loadForgeConfig(process.env);
+  const forge = createForge(forgeConfig, { db });
+  const outbox = startOutbox({ db, forge });
+  const template = loadPullRequestTemplate(process.cwd());
+  const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
+  const sync = createGitSync({ store, remote: env.CONTENT_REMOTE, branch: env.CONTENT_BRANCH });
+  console.log(
+    forgeConfig.kind === "github"
+      ? `Proposals go to GitHub: ${forgeConfig.owner}/${forgeConfig.repo}.`
+      : `Proposals go to the local review queue (${path.resolve(env.DATA_DIR)}).`,
+  );
+  return {
+    env,
+    store,
+    db,
+    forgeConfig,
+    forge,
+    outbox,
+    template,
+    proposalLimiter,
+    sync,
+    stop: async () => {
+      await sync.whenIdle();
+      await outbox.stop();
+      await store.close();
+      db.close();
+    },
+  };
+}
+
+export function getServices(): Promise<Services> {
+  if (!holder.__services) {
+    holder.__services = create();
+    holder.__services.catch(() => {
+      holder.__services = undefined;
+    });
+  }
+  return holder.__services;
+}
+
+/** Called once by server.mjs: makes everything (so a restart resumes pending deliveries at once). */
+export async function startBackgroundServices(): Promise<() => Promise<void>> {
+  const services = await getServices();
+  const poller = startPoller({
+    intervalSeconds: services.env.CONTENT_POLL_INTERVAL,
+    sync: services.sync,
+    db: services.db,
+    forge: services.forge,
+  });
   return async () => {
-    await store.close();
+    await poller.stop();
+    await services.stop();
   };
 }

@@ -1,0 +1,112 @@
+/**
+ * What a proposal will look like on the site: the same page data the
+ * question page renders (through the one Markdown pipeline, sanitised), so
+ * the form's preview and the review screen show exactly what readers will.
+ */
+import type { AnswerView, LoadedContent, QuestionPage } from "~/modules/content/index.server";
+import { questionPage } from "~/modules/content/index.server";
+import { renderMarkdown } from "~/modules/markdown/render";
+import { excerpt } from "~/modules/markdown/text";
+import { similarQuestions, type SimilarQuestion } from "~/modules/search";
+import { isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
+
+export type FormValues = Record<string, string | string[]>;
+
+export interface ProposalPreview {
+  question: QuestionPage["question"];
+  tags: QuestionPage["tags"];
+  answers: AnswerView[];
+  /** The answer this proposal adds or changes, highlighted in the preview. */
+  focusAnswerId?: string;
+  /** Existing questions like the proposed one ("Is it already here?"). */
+  similar: SimilarQuestion[];
+}
+
+function one(values: FormValues, key: string): string {
+  const v = values[key];
+  return (Array.isArray(v) ? v[0] : v) ?? "";
+}
+
+function many(values: FormValues, key: string): string[] {
+  const v = values[key];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+function tagObjects(content: LoadedContent, ids: string[]) {
+  const byId = new Map(content.tags.map((t) => [t.id, t]));
+  return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
+}
+
+export function similarTo(content: LoadedContent, title: string, body = "", excludeSlug?: string): SimilarQuestion[] {
+  if (title.trim().length < 4 && body.trim().length < 20) return [];
+  return similarQuestions(content.search, { title, body }, { limit: 5, excludeSlug });
+}
+
+/**
+ * The preview of a question, answer or edit proposal from the form's values.
+ * Returns undefined when the target (question to answer, file to edit) does not exist.
+ */
+export function previewProposal(content: LoadedContent, values: FormValues): ProposalPreview | undefined {
+  const kind = one(values, "kind");
+  const body = one(values, "body");
+  const today = isoDate();
+  const name = one(values, "name").trim() || "You";
+  const github = one(values, "github").trim().replace(/^@/, "") || undefined;
+
+  if (kind === "question") {
+    const title = one(values, "title").trim() || "Untitled question";
+    return {
+      question: {
+        slug: slugify(title, content.questions.map((q) => q.slug)),
+        number: nextQuestionNumber(content),
+        title,
+        added: today,
+        credit: one(values, "credit").trim() || name,
+        html: renderMarkdown(body),
+        description: excerpt(body, 160),
+      },
+      tags: tagObjects(content, many(values, "tags")),
+      answers: [],
+      similar: similarTo(content, title, body),
+    };
+  }
+
+  if (kind === "answer") {
+    const q = content.bySlug.get(one(values, "questionSlug"));
+    if (!q) return undefined;
+    const page = questionPage(content, q);
+    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: renderMarkdown(body) };
+    return { question: page.question, tags: page.tags, answers: [...page.answers, answer], focusAnswerId: answer.id, similar: [] };
+  }
+
+  if (kind === "edit") {
+    let target;
+    try {
+      target = parseEditPath(one(values, "path"));
+    } catch {
+      return undefined;
+    }
+    const q = content.bySlug.get(target.slug);
+    if (!q) return undefined;
+    const page = questionPage(content, q);
+    if (target.kind === "question") {
+      const title = one(values, "title").trim() || q.title;
+      return {
+        question: { ...page.question, title, html: renderMarkdown(body), description: excerpt(body, 160) },
+        tags: tagObjects(content, many(values, "tags")),
+        answers: page.answers,
+        similar: similarTo(content, title, body, q.slug),
+      };
+    }
+    const answerId = target.answerId;
+    if (!page.answers.some((a) => a.id === answerId)) return undefined;
+    return {
+      question: page.question,
+      tags: page.tags,
+      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: renderMarkdown(body) } : a)),
+      focusAnswerId: answerId,
+      similar: [],
+    };
+  }
+  return undefined;
+}

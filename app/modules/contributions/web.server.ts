@@ -1,0 +1,184 @@
+/**
+ * The contribution forms' server side: what the routes call. Turns a posted
+ * form into a stored proposal (or errors with everything typed kept), and
+ * serves previews and status pages.
+ */
+import { randomBytes } from "node:crypto";
+import { getServices } from "~/modules/server/services.server";
+import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
+import { publicOrigin } from "~/modules/seo/origin.server";
+import { lineDiff, withContext, type DiffLine } from "~/modules/diff/line-diff";
+import type { ContentFile, Finding } from "~/modules/validation/types";
+import { toContentPath } from "./check";
+import { editFormValues, ProposalRefused } from "./files";
+import { previewProposal, type FormValues, type ProposalPreview } from "./preview.server";
+import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
+import { createProposal, getProposal, retryProposal, type ProposalWithEvents } from "./service.server";
+
+export type { FormValues, ProposalPreview } from "./preview.server";
+
+export interface FormState {
+  values: FormValues;
+  fieldErrors: FieldErrors;
+  warnings: FieldErrors;
+  findings: Finding[];
+  preview?: ProposalPreview;
+  /** True when this state answers the Preview button. */
+  previewOnly: boolean;
+}
+
+/** A fresh key per rendered form: the same form sent twice is stored once. */
+export function newSubmissionKey(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+async function readForm(request: Request): Promise<FormValues> {
+  const form = await request.formData();
+  return formDataToObject(form.entries());
+}
+
+/**
+ * Handles a POST of a proposal form. `fixed` holds the values the route
+ * decides (kind, the answered question, the edited path) — never taken from
+ * the client alone.
+ */
+export async function handleProposalPost(
+  request: Request,
+  context: { clientIp?: string } | undefined,
+  fixed: FormValues,
+): Promise<{ redirect: string } | FormState> {
+  assertSameOrigin(request);
+  const services = await getServices();
+  const values = { ...(await readForm(request)), ...fixed };
+  const intent = values.intent;
+  delete values.intent;
+  const content = services.store.content;
+
+  if (intent === "preview") {
+    return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(content, values), previewOnly: true };
+  }
+
+  const limit = services.proposalLimiter.attempt(clientAddress(request, context));
+  if (!limit.allowed) {
+    const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+    return {
+      values,
+      fieldErrors: {
+        [FORM_ERRORS]: [
+          `You have sent several proposals in a short time. Please wait about ${minutes} minute${minutes === 1 ? "" : "s"} and send this one again — everything you typed is still here.`,
+        ],
+      },
+      warnings: {},
+      findings: [],
+      preview: previewProposal(content, values),
+      previewOnly: false,
+    };
+  }
+
+  const result = await createProposal(values, {
+    db: services.db,
+    content,
+    contentFiles: () => services.store.contentFiles,
+    template: services.template,
+    siteUrl: publicOrigin(request),
+    outbox: services.outbox,
+  });
+  if (result.ok) return { redirect: `/contributions/${result.proposal.id}` };
+  return {
+    values,
+    fieldErrors: result.fieldErrors,
+    warnings: result.warnings,
+    findings: result.findings,
+    preview: previewProposal(content, values),
+    previewOnly: false,
+  };
+}
+
+/** Live preview for the as-you-type view (JSON). */
+export async function livePreview(request: Request): Promise<ProposalPreview | null> {
+  assertSameOrigin(request);
+  const services = await getServices();
+  const values = await readForm(request);
+  return previewProposal(services.store.content, values) ?? null;
+}
+
+export async function tagOptions() {
+  const services = await getServices();
+  return services.store.content.tags.map((t) => ({ id: t.id, label: t.label, description: t.description }));
+}
+
+/** The values of an edit form: the file's current fields, or a 404. */
+export async function editValues(slug: string, answerId: string | null) {
+  const services = await getServices();
+  const content = services.store.content;
+  const q = content.bySlug.get(slug);
+  if (!q) throw new Response("No such question", { status: 404 });
+  const path = answerId ? `content/questions/${slug}/answers/${answerId}.md` : `content/questions/${slug}/question.md`;
+  try {
+    const values = editFormValues(content, path);
+    return { question: { slug: q.slug, number: q.number, title: q.title }, values, target: answerId ? "answer" : "question" } as const;
+  } catch (error) {
+    if (error instanceof ProposalRefused) throw new Response(error.message, { status: 404 });
+    throw error;
+  }
+}
+
+export async function questionForAnswer(slug: string) {
+  const services = await getServices();
+  const q = services.store.content.bySlug.get(slug);
+  if (!q) throw new Response("No such question", { status: 404 });
+  return { slug: q.slug, number: q.number, title: q.title };
+}
+
+export interface FileDiff {
+  path: string;
+  isNew: boolean;
+  lines: DiffLine[];
+}
+
+export interface StatusPage extends ProposalWithEvents {
+  forge: "local" | "github";
+  diffs: FileDiff[];
+}
+
+/** What each file of a proposal changes, against the content as it is now. */
+export function proposalDiffs(files: { path: string; content: string }[], current: readonly ContentFile[]): FileDiff[] {
+  const decoder = new TextDecoder();
+  const byPath = new Map(current.map((f) => [f.path, f]));
+  return files.map((f) => {
+    const existing = byPath.get(toContentPath(f.path));
+    const before = existing ? decoder.decode(existing.bytes) : "";
+    const lines = lineDiff(before, f.content);
+    const unchanged = lines.every((l) => l.type === "same");
+    return {
+      path: f.path,
+      isNew: !existing,
+      // A merged file equals the content: show it whole; otherwise the changes with context.
+      lines: existing && !unchanged ? (withContext(lines, 3).map((l) => l ?? { type: "same" as const, text: "…" })) : lines,
+    };
+  });
+}
+
+export async function proposalStatus(id: string): Promise<StatusPage> {
+  const services = await getServices();
+  const found = getProposal(services.db, id);
+  if (!found) throw new Response("No such proposal", { status: 404 });
+  // The e-mail address is for the commit only: it never reaches a page.
+  const { email: _email, ...contributor } = found.proposal.contributor;
+  return {
+    proposal: { ...found.proposal, contributor },
+    events: found.events,
+    forge: services.forge.name,
+    diffs: proposalDiffs(found.proposal.files, services.store.contentFiles),
+  };
+}
+
+/** "Try again" on a failed proposal's status page. */
+export async function retryFailedProposal(request: Request, id: string): Promise<void> {
+  assertSameOrigin(request);
+  const services = await getServices();
+  const found = getProposal(services.db, id);
+  if (!found) throw new Response("No such proposal", { status: 404 });
+  if (found.proposal.status !== "failed") return;
+  retryProposal(services.db, id, services.outbox);
+}

@@ -1,0 +1,42 @@
+import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ProposalForm } from "~/components/proposal-form";
+import { handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { pageMeta } from "~/modules/seo/meta";
+
+export async function loader() {
+  return json({ tags: await tagOptions(), submissionKey: newSubmissionKey() }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const result = await handleProposalPost(request, context, { kind: "question" });
+  if ("redirect" in result) return redirect(result.redirect, 303);
+  return json(result, { status: result.previewOnly ? 200 : 422 });
+}
+
+export const meta: MetaFunction = () =>
+  pageMeta({ title: "Propose a question", description: "Propose a new Django self-check question for the community wiki." });
+
+export default function ContributeQuestion() {
+  const { tags, submissionKey } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  return (
+    <section className="container wide">
+      <h1>Propose a question</h1>
+      <p className="lead">
+        A good question makes a Django developer think: a scenario, a trade-off, a “why”. Your proposal is checked like
+        every file of the wiki and reviewed by the maintainers before it appears.
+      </p>
+      <ProposalForm
+        kind="question"
+        questionFields
+        tags={tags}
+        initial={{ kind: "question" }}
+        state={state}
+        submissionKey={submissionKey}
+        bodyLabel="The question"
+        bodyHint="The full question. It should contain a question mark or open with an instruction such as Explain or Describe."
+      />
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
+import { pageMeta } from "~/modules/seo/meta";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const status = await proposalStatus(params.id ?? "");
+  return json(status, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+export async function action({ params, request }: ActionFunctionArgs) {
+  await retryFailedProposal(request, params.id ?? "");
+  return json({ retried: true });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta({ title: data ? `Proposal: ${data.proposal.title}` : "Proposal", description: "The status of a proposal to Django Questions." });
+
+const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
+  queued: { label: "Queued", explain: "Your proposal is saved. It is being delivered to the maintainers' review queue; this page updates when it is." },
+  opened: { label: "Open for review", explain: "The maintainers can see your proposal and will review it." },
+  changes_requested: { label: "Changes requested", explain: "A maintainer asked for changes: see their comment below." },
+  merged: { label: "Merged", explain: "Your proposal is part of the wiki now. Thank you!" },
+  closed: { label: "Closed", explain: "A maintainer closed this proposal without merging it: see the comment below." },
+  failed: { label: "Failed", explain: "Your proposal is saved, but it could not be delivered. Nothing is lost: it can be sent again." },
+};
+
+const KIND_TEXT = { question: "New question", answer: "New answer", edit: "Edit" } as const;
+
+export default function ProposalStatusPage() {
+  const { proposal, events, forge, diffs } = useLoaderData<typeof loader>();
+  const status = STATUS_TEXT[proposal.status] ?? { label: proposal.status, explain: "" };
+  return (
+    <section className="proposal-status">
+      <p className="q-kicker">{KIND_TEXT[proposal.kind]}</p>
+      <h1>{proposal.title}</h1>
+      <p>
+        <span className={`status status-${proposal.status}`} data-status={proposal.status}>
+          {status.label}
+        </span>
+      </p>
+      <p className="lead">{status.explain}</p>
+      {proposal.status === "failed" && proposal.lastError ? (
+        <div className="error-summary">
+          <p>
+            <strong>Why:</strong> {proposal.lastError}
+          </p>
+          <Form method="post">
+            <button type="submit">Try again</button>
+          </Form>
+        </div>
+      ) : null}
+      {proposal.status === "queued" && proposal.lastError ? (
+        <p className="notice">
+          Last attempt: {proposal.lastError}
+          {proposal.nextAttemptAt ? ` — next attempt at ${new Date(proposal.nextAttemptAt).toUTCString()}.` : ""}
+        </p>
+      ) : null}
+      <dl className="facts">
+        <dt>Sent by</dt>
+        <dd>
+          {proposal.contributor.name}
+          {proposal.contributor.github ? ` (@${proposal.contributor.github})` : ""}
+        </dd>
+        <dt>Sent</dt>
+        <dd>
+          <time dateTime={proposal.createdAt}>{new Date(proposal.createdAt).toUTCString()}</time>
+        </dd>
+        <dt>{forge === "github" ? "Pull request" : "Review"}</dt>
+        <dd>
+          {proposal.prUrl ? (
+            proposal.prUrl.startsWith("/") ? (
+              <Link to={proposal.prUrl}>#{proposal.prNumber} in the local review queue</Link>
+            ) : (
+              <a href={proposal.prUrl}>
+                Pull request #{proposal.prNumber}
+              </a>
+            )
+          ) : (
+            "not opened yet"
+          )}
+        </dd>
+        {proposal.status === "merged" && proposal.kind !== "edit" ? (
+          <>
+            <dt>On the site</dt>
+            <dd>
+              <Link to={`/q/${proposal.slug}`}>/q/{proposal.slug}</Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <h2>What was sent</h2>
+      {diffs.map((d) => (
+        <details key={d.path} open>
+          <summary>
+            <code>{d.path}</code> {d.isNew ? "(new file)" : "(changed)"}
+          </summary>
+          <pre className="diff" aria-label={`Changes to ${d.path}`}>
+            {d.lines.map((l, i) => (
+              <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
+                {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}
+                {l.text}
+                {"\n"}
+              </span>
+            ))}
+          </pre>
+        </details>
+      ))}
+
+      <h2>History</h2>
+      <ol className="timeline">
+        {events.map((e) => (
+          <li key={e.id}>
+            <time dateTime={e.at}>{new Date(e.at).toUTCString()}</time> — {e.detail}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

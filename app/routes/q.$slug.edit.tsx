@@ -1,0 +1,53 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ProposalForm } from "~/components/proposal-form";
+import { editValues, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { pageMeta } from "~/modules/seo/meta";
+
+export async function loader({ params, request }: LoaderFunctionArgs) {
+  const answer = new URL(request.url).searchParams.get("answer");
+  const edit = await editValues(params.slug ?? "", answer);
+  return json({ ...edit, tags: await tagOptions(), submissionKey: newSubmissionKey() }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const answer = new URL(request.url).searchParams.get("answer");
+  const edit = await editValues(params.slug ?? "", answer);
+  const result = await handleProposalPost(request, context, { kind: "edit", path: edit.values.path });
+  if ("redirect" in result) return redirect(result.redirect, 303);
+  return json(result, { status: result.previewOnly ? 200 : 422 });
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta({ title: data ? `Suggest an edit: ${data.question.title}` : "Suggest an edit", description: "Suggest an edit of a question or an answer." });
+
+export default function SuggestEdit() {
+  const { question, values, target, tags, submissionKey } = useLoaderData<typeof loader>();
+  const state = useActionData<typeof action>();
+  const initial: Record<string, string | string[]> = { kind: "edit", path: values.path, body: values.body };
+  if (values.title !== undefined) initial.title = values.title;
+  if (values.tags !== undefined) initial.tags = values.tags;
+  return (
+    <section className="container wide">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={`/q/${question.slug}`}>Question {question.number}</Link> › Suggest an edit
+      </nav>
+      <h1>Suggest an edit {target === "answer" ? "of an answer" : "of the question"}</h1>
+      <p className="lead">
+        This is a wiki: improve the wording, fix a mistake, update for a newer Django. Your edit changes this one file
+        and is reviewed before it appears.
+      </p>
+      <ProposalForm
+        kind="edit"
+        questionFields={target === "question"}
+        tags={tags}
+        initial={initial}
+        state={state}
+        submissionKey={submissionKey}
+        bodyLabel={target === "question" ? "The question" : "The answer"}
+        bodyHint="Edit the Markdown below."
+        submitLabel="Send edit"
+      />
+    </section>
+  );
+}
