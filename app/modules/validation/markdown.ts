@@ -21,8 +21,21 @@ export interface MdNode {
 
 const processor = unified().use(remarkParse).use(remarkGfm);
 
+/**
+ * Parsed bodies, by text: a proposal is checked together with the whole
+ * content folder, whose bodies rarely change between two checks. Rules only
+ * read the trees, so sharing them is safe. Bounded (oldest out first).
+ */
+const memo = new Map<string, MdNode>();
+const MEMO_ENTRIES = 1_000;
+
 export function parseMarkdown(markdown: string): MdNode {
-  return processor.parse(markdown) as unknown as MdNode;
+  const hit = memo.get(markdown);
+  if (hit) return hit;
+  const tree = processor.parse(markdown) as unknown as MdNode;
+  if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  memo.set(markdown, tree);
+  return tree;
 }
 
 /** Depth-first walk; `visit` gets each node and its parent. */
