@@ -1,0 +1,126 @@
+/**
+ * Plain text of Markdown, for the search index and meta descriptions.
+ *
+ * Pure (no Remix, no node:*): parses with remark-parse + remark-gfm and walks
+ * the syntax tree. Code (inline and fenced) is kept, raw HTML is dropped (the
+ * text between tags stays, as on the rendered page), images contribute their
+ * alt text, link definitions and footnote markers contribute nothing (the
+ * footnote text itself is kept), and all whitespace is collapsed to single
+ * spaces.
+ */
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import { unified } from "unified";
+import { checkMarkdownLimits, MARKDOWN_LIMITS } from "./limits";
+
+const parser = unified().use(remarkParse).use(remarkGfm).freeze();
+
+/**
+ * The slice of an mdast node this walker reads. (The top-level
+ * node_modules/@types/mdast is v3 while remark-parse 11 produces v4 trees,
+ * so a structural type avoids importing the wrong version.)
+ */
+interface MdNode {
+  type: string;
+  value?: string;
+  alt?: string | null;
+  children?: MdNode[];
+}
+
+/** Inline content: joined without separator ("**Dj**ango" → "Django"). */
+const PHRASING = new Set([
+  "text",
+  "emphasis",
+  "strong",
+  "delete",
+  "link",
+  "linkReference",
+  "inlineCode",
+  "break",
+  "image",
+  "imageReference",
+  "html",
+  "footnoteReference",
+]);
+
+function collect(node: MdNode, out: string[]): void {
+  switch (node.type) {
+    case "text":
+    case "inlineCode":
+    case "code":
+      out.push(node.value ?? "");
+      return;
+    case "image":
+    case "imageReference":
+      if (node.alt) out.push(node.alt);
+      return;
+    case "break":
+      out.push(" ");
+      return;
+    case "html":
+    case "definition":
+    case "footnoteReference":
+    case "thematicBreak":
+    case "yaml":
+      return;
+    default:
+      break;
+  }
+  const children = node.children ?? [];
+  const blockContainer = children.some((child) => !PHRASING.has(child.type));
+  for (const child of children) {
+    collect(child, out);
+    // Separate blocks (paragraphs, list items, table cells, …) by a space.
+    if (blockContainer) out.push(" ");
+  }
+}
+
+/** Plain text of a Markdown document, whitespace collapsed. */
+export function markdownToText(markdown: string): string {
+  // Input the parser would choke on (see limits.ts) is used as it is.
+  if (checkMarkdownLimits(markdown)) return collapse(markdown.slice(0, MARKDOWN_LIMITS.maxChars));
+  const out: string[] = [];
+  try {
+    collect(parser.parse(markdown), out);
+  } catch (error) {
+    if (error instanceof RangeError) return collapse(markdown);
+    throw error;
+  }
+  return collapse(out.join(""));
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+const TRAILING_PUNCTUATION = /[\s,;:.!?\-–—(\[{'"`]+$/u;
+
+/**
+ * At most `maxChars` characters of the Markdown's plain text, cut at a word
+ * boundary with an ellipsis ("…", counted in `maxChars`) when shortened.
+ * A single word longer than the limit is cut hard.
+ */
+export function excerpt(markdown: string, maxChars: number): string {
+  if (!Number.isFinite(maxChars) || maxChars < 1) return "";
+  const limit = Math.floor(maxChars);
+  const text = markdownToText(markdown);
+  if (text.length <= limit) return text;
+  const room = limit - 1; // leave space for the ellipsis
+  let cut: string;
+  if (text[room] === " ") {
+    cut = text.slice(0, room);
+  } else {
+    const lastSpace = text.lastIndexOf(" ", room);
+    if (lastSpace > 0) {
+      cut = text.slice(0, lastSpace);
+    } else {
+      let end = room;
+      // Do not split a surrogate pair (emoji, rare CJK) in half.
+      const code = text.charCodeAt(end - 1);
+      if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+      cut = text.slice(0, end);
+    }
+  }
+  const trimmed = cut.replace(TRAILING_PUNCTUATION, "");
+  return `${trimmed || cut.trimEnd()}…`;
+}
