@@ -15,10 +15,12 @@ import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 import { ThemeToggle, themeScript } from "~/components/theme";
 import appCss from "~/styles/app.css?url";
 import highlightCss from "~/styles/highlight.css?url";
+import markdownCss from "~/modules/markdown/markdown.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
   { rel: "stylesheet", href: highlightCss },
+  { rel: "stylesheet", href: markdownCss },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "alternate", type: "application/atom+xml", title: "Django Questions", href: "/feed.xml" },
 ];

@@ -25,8 +25,33 @@ function needsBuild() {
   return Math.max(...inputs.map(newest), ...configs.map((f) => fs.statSync(f).mtimeMs)) > buildTime;
 }
 
-if (process.argv.includes("--force") || needsBuild()) {
-  console.log("Building the site (sources changed since the last build)…");
-  const result = spawnSync("npx", ["remix", "vite:build"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+// One build at a time (tests, `npm start` and the benchmark may ask together).
+const lock = path.join(root, ".build.lock");
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+function acquire() {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      return;
+    } catch {
+      // a lock older than 10 minutes was left by a killed build
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {}
+      if (Date.now() > deadline) throw new Error("timed out waiting for another build");
+      sleep(250);
+    }
+  }
+}
+
+acquire();
+try {
+  if (process.argv.includes("--force") || needsBuild()) {
+    console.log("Building the site (sources changed since the last build)…");
+    const result = spawnSync("npx", ["remix", "vite:build"], { cwd: root, stdio: "inherit" });
+    if (result.status !== 0) process.exitCode = result.status ?? 1;
+  }
+} finally {
+  fs.rmSync(lock, { recursive: true, force: true });
 }

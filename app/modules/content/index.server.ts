@@ -70,6 +70,11 @@ export function findQuestion(content: LoadedContent, slugOrNumber: string): Ques
   return { kind: "missing" };
 }
 
+/** Answers sit under the question's h2 "answers" heading; their ids must not clash with the question's. */
+export function renderAnswer(id: string, markdown: string): string {
+  return renderMarkdown(markdown, { topHeadingLevel: 3, idPrefix: `answer-${id}-` });
+}
+
 export interface AnswerView {
   id: string;
   author: string;
@@ -101,7 +106,7 @@ export function questionPage(content: LoadedContent, q: Question): QuestionPage 
       description: excerpt(q.body, 160),
     },
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
-    answers: q.answers.map((a) => ({ id: a.id, author: a.author, github: a.github, date: a.date, html: renderMarkdown(a.body) })),
+    answers: q.answers.map((a) => ({ id: a.id, author: a.author, github: a.github, date: a.date, html: renderAnswer(a.id, a.body) })),
     prev: link(content.questions[i - 1]),
     next: link(content.questions[i + 1]),
   };

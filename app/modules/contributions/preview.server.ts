@@ -4,7 +4,7 @@
  * the form's preview and the review screen show exactly what readers will.
  */
 import type { AnswerView, LoadedContent, QuestionPage } from "~/modules/content/index.server";
-import { questionPage } from "~/modules/content/index.server";
+import { questionPage, renderAnswer } from "~/modules/content/index.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { similarQuestions, type SimilarQuestion } from "~/modules/search";
@@ -75,7 +75,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     const q = content.bySlug.get(one(values, "questionSlug"));
     if (!q) return undefined;
     const page = questionPage(content, q);
-    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: renderMarkdown(body) };
+    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: renderAnswer("proposed", body) };
     return { question: page.question, tags: page.tags, answers: [...page.answers, answer], focusAnswerId: answer.id, similar: [] };
   }
 
@@ -103,7 +103,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     return {
       question: page.question,
       tags: page.tags,
-      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: renderMarkdown(body) } : a)),
+      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: renderAnswer(a.id, body) } : a)),
       focusAnswerId: answerId,
       similar: [],
     };

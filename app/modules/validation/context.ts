@@ -6,6 +6,7 @@
 import type { Tag } from "~/modules/content/types";
 import { ANSWER_FIELDS, QUESTION_FIELDS, describeValue, type FieldCheck, type FieldSpec } from "./fields";
 import { parseFrontMatter, parseYaml, type FrontMatterResult } from "./front-matter";
+import { checkMarkdownLimits } from "../markdown/limits";
 import { parseMarkdown, type MdNode } from "./markdown";
 import { classifyPath, normalisePath, type FileRole } from "./paths";
 import { charLength, decodeUtf8, isKebabCase, toKebabCase, type DecodeResult, type Position } from "./text";
@@ -154,7 +155,10 @@ function markdownEntry(
   entry.body = fm.body;
   entry.bodyLine = fm.bodyLine;
   let tree: MdNode | undefined;
-  entry.markdown = () => (tree ??= parseMarkdown(fm.body));
+  // A body over the renderer's limits is never parsed (it could take minutes):
+  // the markdown-limits rule reports it instead.
+  const overLimits = checkMarkdownLimits(fm.body) !== undefined;
+  entry.markdown = () => (overLimits ? null : (tree ??= parseMarkdown(fm.body)));
 
   const raw = fm.data ?? {};
   if (typeof raw !== "object" || Array.isArray(raw) || raw instanceof Date) {

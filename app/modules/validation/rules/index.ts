@@ -12,6 +12,7 @@ import { fileSize } from "./file-size";
 import { frontMatterMissing } from "./front-matter-missing";
 import { frontMatterYaml } from "./front-matter-yaml";
 import { licenseMissing } from "./license-missing";
+import { markdownLimits } from "./markdown-limits";
 import { orphanAnswer } from "./orphan-answer";
 import { possibleDuplicate } from "./possible-duplicate";
 import { questionAdded } from "./question-added";
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   possibleDuplicate,
   // bodies
   emptyBody,
+  markdownLimits,
   questionForm,
   codeLanguage,
   rawHtml,
