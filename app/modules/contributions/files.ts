@@ -1,0 +1,314 @@
+/**
+ * Proposal → the exact files of the content contract. Pure.
+ *
+ *   content/questions/<slug>/question.md       number, title, tags, added, credit?
+ *   content/questions/<slug>/answers/<id>.md   author, github?, date
+ *
+ * Front matter keys always come in that order; YAML quoting is left to the
+ * `yaml` package; tags are a flow sequence (`tags: [orm, models]`); the body
+ * follows the closing `---` line directly and ends with one newline.
+ */
+import { Document, isSeq } from "yaml";
+import type { ProposalFile, ProposalKind } from "~/modules/forge/types";
+import type { AnswerProposalInput, EditProposalInput, ProposalInput, QuestionProposalInput } from "./schema";
+import { SLUG } from "./schema";
+
+export const CONTENT_ROOT = "content";
+export const QUESTIONS_ROOT = `${CONTENT_ROOT}/questions`;
+export const SLUG_MAX = 60;
+export const SLUG_MIN = 3;
+
+/** The parts of the content a proposal needs (a ContentSnapshot fits). */
+export interface ContentIndex {
+  questions: ReadonlyArray<{
+    slug: string;
+    number: number;
+    title: string;
+    tags: readonly string[];
+    added: string;
+    credit?: string;
+    body: string;
+    answers: ReadonlyArray<{ id: string; author: string; github?: string; date: string; body: string }>;
+  }>;
+}
+
+export interface ProposalFiles {
+  kind: ProposalKind;
+  files: ProposalFile[];
+  /** The question's slug (new, answered or edited). */
+  slug: string;
+  /** Number of a new question. */
+  number?: number;
+  /** Id of a new answer (file name without `.md`). */
+  answerId?: string;
+  /** The question's title (after the edit, for an edit of the question). */
+  questionTitle: string;
+  /** What the proposal is about: new slug, answered slug, or edited repository path. */
+  target: string;
+}
+
+/** A proposal that cannot become files; `field` is the form field to blame. */
+export class ProposalRefused extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = "ProposalRefused";
+    this.field = field;
+  }
+}
+
+export interface FilesOptions {
+  /** ISO date (`YYYY-MM-DD`) of the proposal; today (UTC) by default. */
+  today?: string;
+}
+
+/** Today as `YYYY-MM-DD` (UTC). */
+export function isoDate(date: Date = new Date()): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Lower-case ASCII kebab-case: accents folded, everything else a hyphen. */
+export function kebab(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/ß/g, "ss")
+    .replace(/[Ææ]/g, "ae")
+    .replace(/[Øø]/g, "o")
+    .replace(/[Łł]/g, "l")
+    .replace(/ı/g, "i")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/['’]/g, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** Cuts a kebab-case string to `max` characters, at a hyphen when there is one. */
+function cut(slug: string, max: number): string {
+  if (slug.length <= max) return slug;
+  const head = slug.slice(0, max + 1);
+  const at = head.lastIndexOf("-");
+  const out = at >= SLUG_MIN ? head.slice(0, at) : slug.slice(0, max);
+  return out.replace(/-+$/, "");
+}
+
+/** Adds `-2`, `-3`, ... until `taken` says no, keeping within `max` characters. */
+function unique(base: string, taken: (candidate: string) => boolean, max: number): string {
+  if (!taken(base)) return base;
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const candidate = `${cut(base, max - suffix.length)}${suffix}`;
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+/**
+ * Title → slug: kebab-case, at most 60 characters, at least 3
+ * (`question-<n>` when the title has too few letters), unique against
+ * `existing` (`-2`, `-3` appended).
+ */
+export function slugify(title: string, existing: Iterable<string> = [], fallbackNumber?: number): string {
+  const taken = new Set(existing);
+  let base = cut(kebab(title), SLUG_MAX);
+  if (base.length < SLUG_MIN) base = fallbackNumber === undefined ? "question" : `question-${fallbackNumber}`;
+  return unique(base, (s) => taken.has(s), SLUG_MAX);
+}
+
+/** The next free question number: the highest existing number + 1. */
+export function nextQuestionNumber(content: ContentIndex): number {
+  let max = 0;
+  for (const q of content.questions) if (q.number > max) max = q.number;
+  return max + 1;
+}
+
+/** `2026-11-25-jane-doe`, `-2`, `-3` when taken in that answers folder. */
+export function answerId(date: string, author: string, existingIds: Iterable<string> = [], github?: string): string {
+  const taken = new Set(existingIds);
+  const who = cut(kebab(author), 40) || (github ? cut(kebab(github), 40) : "") || "anonymous";
+  return unique(`${date}-${who}`, (s) => taken.has(s), SLUG_MAX);
+}
+
+function frontMatter(data: Record<string, unknown>): string {
+  const doc = new Document(data);
+  const tags = doc.get("tags", true);
+  if (isSeq(tags)) tags.flow = true;
+  return `---\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}---\n`;
+}
+
+/** Normalises a Markdown body: LF line ends, no leading blank lines, no trailing spaces at the end, one final newline. */
+export function normaliseBody(body: string): string {
+  const lf = body.replace(/\r\n?/g, "\n").replace(/^\uFEFF/, "");
+  return `${lf.replace(/^(?:[ \t]*\n)+/, "").replace(/\s+$/, "")}\n`;
+}
+
+export interface QuestionFileFields {
+  number: number;
+  title: string;
+  tags: readonly string[];
+  added: string;
+  credit?: string;
+  body: string;
+}
+
+export function questionFileText(q: QuestionFileFields): string {
+  const data: Record<string, unknown> = { number: q.number, title: q.title, tags: [...q.tags], added: q.added };
+  if (q.credit) data.credit = q.credit;
+  return frontMatter(data) + normaliseBody(q.body);
+}
+
+export interface AnswerFileFields {
+  author: string;
+  github?: string;
+  date: string;
+  body: string;
+}
+
+export function answerFileText(a: AnswerFileFields): string {
+  const data: Record<string, unknown> = { author: a.author };
+  if (a.github) data.github = a.github;
+  data.date = a.date;
+  return frontMatter(data) + normaliseBody(a.body);
+}
+
+export function questionPath(slug: string): string {
+  return `${QUESTIONS_ROOT}/${slug}/question.md`;
+}
+
+export function answerPath(slug: string, id: string): string {
+  return `${QUESTIONS_ROOT}/${slug}/answers/${id}.md`;
+}
+
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export type EditTarget = { kind: "question"; slug: string } | { kind: "answer"; slug: string; answerId: string };
+
+/**
+ * Parses the repository path of a file to edit. Refuses anything outside
+ * `content/questions/`, absolute paths, `..`, backslashes, NUL and
+ * percent-encoded tricks: only the two contract shapes are accepted.
+ */
+export function parseEditPath(path: string): EditTarget {
+  const refuse = (why: string) => new ProposalRefused("path", `This file cannot be edited here: ${why}.`);
+  if (path.includes("\0")) throw refuse("the path contains a NUL character");
+  if (path.includes("\\")) throw refuse("the path contains a backslash");
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) throw refuse("the path is absolute");
+  if (path.includes("%")) throw refuse("the path contains an encoded character");
+  const parts = path.split("/");
+  if (parts.some((p) => p === ".." || p === "." || p === "")) throw refuse("the path leaves its folder");
+  if (parts[0] !== CONTENT_ROOT || parts[1] !== "questions") throw refuse("only files under content/questions/ can be edited");
+  const slug = parts[2] ?? "";
+  if (slug.length < SLUG_MIN || slug.length > SLUG_MAX || !SLUG.test(slug)) throw refuse("the question folder name is not a valid slug");
+  if (parts.length === 4 && parts[3] === "question.md") return { kind: "question", slug };
+  if (parts.length === 5 && parts[3] === "answers" && parts[4]!.endsWith(".md")) {
+    const id = parts[4]!.slice(0, -3);
+    if (!ID.test(id) || id.length > 100) throw refuse("the answer file name is not valid");
+    return { kind: "answer", slug, answerId: id };
+  }
+  throw refuse("only a question.md or an answers/<id>.md file can be edited");
+}
+
+function findQuestion(content: ContentIndex, slug: string) {
+  return content.questions.find((q) => q.slug === slug);
+}
+
+function newQuestion(input: QuestionProposalInput, content: ContentIndex, today: string): ProposalFiles {
+  const number = nextQuestionNumber(content);
+  const slug = slugify(input.title, content.questions.map((q) => q.slug), number);
+  const text = questionFileText({ number, title: input.title, tags: input.tags, added: today, credit: input.credit, body: input.body });
+  return {
+    kind: "question",
+    files: [{ path: questionPath(slug), content: text }],
+    slug,
+    number,
+    questionTitle: input.title,
+    target: slug,
+  };
+}
+
+function newAnswer(input: AnswerProposalInput, content: ContentIndex, today: string): ProposalFiles {
+  const slug = input.questionSlug;
+  if (!SLUG.test(slug) || slug.length < SLUG_MIN || slug.length > SLUG_MAX) {
+    throw new ProposalRefused("questionSlug", "This is not a question of the site.");
+  }
+  const question = findQuestion(content, slug);
+  if (!question) throw new ProposalRefused("questionSlug", "This question does not exist (any more?): reload the page.");
+  const id = answerId(today, input.name, question.answers.map((a) => a.id), input.github);
+  const text = answerFileText({ author: input.name, github: input.github, date: today, body: input.body });
+  return {
+    kind: "answer",
+    files: [{ path: answerPath(slug, id), content: text }],
+    slug,
+    answerId: id,
+    questionTitle: question.title,
+    target: slug,
+  };
+}
+
+function edit(input: EditProposalInput, content: ContentIndex): ProposalFiles {
+  const target = parseEditPath(input.path);
+  const question = findQuestion(content, target.slug);
+  if (!question) throw new ProposalRefused("path", "This question does not exist (any more?): reload the page.");
+  if (target.kind === "question") {
+    if (input.title === undefined) throw new ProposalRefused("title", "Enter the title.");
+    if (input.tags === undefined || input.tags.length === 0) throw new ProposalRefused("tags", "Choose at least one tag.");
+    const before = questionFileText(question);
+    const after = questionFileText({
+      number: question.number,
+      title: input.title,
+      tags: input.tags,
+      added: question.added,
+      credit: input.credit,
+      body: input.body,
+    });
+    if (after === before) throw new ProposalRefused("body", "Nothing has changed: edit the question before proposing it.");
+    return {
+      kind: "edit",
+      files: [{ path: questionPath(question.slug), content: after }],
+      slug: question.slug,
+      questionTitle: input.title,
+      target: questionPath(question.slug),
+    };
+  }
+  const answer = question.answers.find((a) => a.id === target.answerId);
+  if (!answer) throw new ProposalRefused("path", "This answer does not exist (any more?): reload the page.");
+  const before = answerFileText(answer);
+  const after = answerFileText({ author: answer.author, github: answer.github, date: answer.date, body: input.body });
+  if (after === before) throw new ProposalRefused("body", "Nothing has changed: edit the answer before proposing it.");
+  const path = answerPath(question.slug, answer.id);
+  return { kind: "edit", files: [{ path, content: after }], slug: question.slug, answerId: answer.id, questionTitle: question.title, target: path };
+}
+
+/**
+ * Turns a validated proposal into the files of the content contract.
+ * Throws {@link ProposalRefused} (with the form field to blame) when the
+ * proposal points at something that does not exist or outside the content.
+ */
+export function proposalToFiles(input: ProposalInput, content: ContentIndex, options: FilesOptions = {}): ProposalFiles {
+  const today = options.today ?? isoDate();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`today must be an ISO date, got ${today}`);
+  switch (input.kind) {
+    case "question":
+      return newQuestion(input, content, today);
+    case "answer":
+      return newAnswer(input, content, today);
+    case "edit":
+      return edit(input, content);
+  }
+}
+
+/** The current form values of an edit: fills the edit form from the file. */
+export function editFormValues(
+  content: ContentIndex,
+  path: string,
+): { path: string; title?: string; tags?: string[]; credit?: string; body: string } {
+  const target = parseEditPath(path);
+  const question = findQuestion(content, target.slug);
+  if (!question) throw new ProposalRefused("path", "This question does not exist (any more?).");
+  if (target.kind === "question") {
+    return { path, title: question.title, tags: [...question.tags], credit: question.credit, body: question.body };
+  }
+  const answer = question.answers.find((a) => a.id === target.answerId);
+  if (!answer) throw new ProposalRefused("path", "This answer does not exist (any more?).");
+  return { path, body: answer.body };
+}

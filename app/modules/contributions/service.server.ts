@@ -1,0 +1,193 @@
+/**
+ * Proposals: validate → files → content check → stored (status `queued`)
+ * → the outbox delivers them. Nothing reaches a forge before it is safely in
+ * the database, and the same submission sent twice is stored once.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Database } from "~/modules/db/index.server";
+import type { ContentFile, Finding } from "~/modules/validation/types";
+import { checkProposal } from "./check";
+import { ProposalRefused, isoDate, proposalToFiles, type ContentIndex } from "./files";
+import type { Outbox } from "./outbox.server";
+import { proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
+import { FORM_ERRORS, HONEYPOT_FIELD, parseProposalInput, type FieldErrors, type ProposalInput } from "./schema";
+import {
+  findBySubmissionKey,
+  findLiveByFingerprint,
+  getEvents,
+  getProposalRecord,
+  insertProposal,
+  listProposalRecords,
+  type Proposal,
+  type ProposalEvent,
+  type ProposalFilter,
+} from "./store.server";
+
+export type { Proposal, ProposalEvent, ProposalFilter, ProposalStatus } from "./store.server";
+
+export interface ProposalContext {
+  db: Database;
+  /** The current content (a ContentSnapshot fits) with its tag vocabulary. */
+  content: ContentIndex & { tags: ReadonlyArray<{ id: string }> };
+  /** The content files as on disk (paths relative to the content folder), for the content check. */
+  contentFiles: readonly ContentFile[] | (() => readonly ContentFile[] | Promise<readonly ContentFile[]>);
+  /** `checkContent(contentFiles)`, when cached by the caller for this content version. */
+  baseline?: Finding[];
+  /** The pull request body template (`loadPullRequestTemplate()`). */
+  template: string;
+  /** Public URL of the site, for the status link in the pull request. */
+  siteUrl?: string;
+  /** Nudged after a proposal is stored. */
+  outbox?: Pick<Outbox, "kick">;
+  /** OAuth token of a signed-in contributor: the pull request is opened as that user. */
+  userToken?: string;
+  now?: () => Date;
+}
+
+export type CreateProposalResult =
+  | {
+      ok: true;
+      proposal: Proposal;
+      /** The same submission was already stored: this is the earlier proposal. */
+      duplicate: boolean;
+      /** Warnings of the content check (a possible duplicate question, ...). */
+      warnings: FieldErrors;
+    }
+  | {
+      ok: false;
+      /** Messages by form field name; `_form` for the rest. */
+      fieldErrors: FieldErrors;
+      /** The content check's findings about the proposal (empty when the form itself was invalid). */
+      findings: Finding[];
+      warnings: FieldErrors;
+    };
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A random URL-safe id of 12 lower-case letters and digits (~62 bits). */
+export function newProposalId(length = 12): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 252 = 7 × 36: reject the top values to keep the alphabet uniform.
+      if (byte < 252 && out.length < length) out += ALPHABET[byte % 36];
+    }
+  }
+  return out;
+}
+
+function storedFields(input: ProposalInput): Record<string, unknown> {
+  const { licence: _licence, submissionKey: _key, name: _name, github: _github, email: _email, ...rest } = input;
+  const fields: Record<string, unknown> = { ...rest };
+  delete fields[HONEYPOT_FIELD];
+  return fields;
+}
+
+function fingerprint(input: ProposalInput, target: string, files: { path: string; content: string }[]): string {
+  return createHash("sha256")
+    .update(JSON.stringify([input.kind, target, files, input.name, input.github ?? "", input.email ?? ""]))
+    .digest("hex");
+}
+
+/**
+ * Validates a submitted form, builds the files, runs the content check and,
+ * when everything passes, stores the proposal (status `queued`) and nudges
+ * the outbox. `raw` is the form as a plain object (see `formDataToObject`).
+ */
+export async function createProposal(raw: Record<string, unknown>, ctx: ProposalContext): Promise<CreateProposalResult> {
+  const now = ctx.now?.() ?? new Date();
+  const parsed = parseProposalInput(raw, ctx.content.tags.map((t) => t.id));
+  if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, findings: [], warnings: {} };
+  const input = parsed.input;
+
+  if (input.submissionKey) {
+    const earlier = findBySubmissionKey(ctx.db, input.submissionKey);
+    if (earlier) return { ok: true, proposal: earlier, duplicate: true, warnings: {} };
+  }
+
+  let built;
+  try {
+    built = proposalToFiles(input, ctx.content, { today: isoDate(now) });
+  } catch (error) {
+    if (error instanceof ProposalRefused) {
+      return { ok: false, fieldErrors: { [error.field]: [error.message] }, findings: [], warnings: {} };
+    }
+    throw error;
+  }
+
+  const existing = typeof ctx.contentFiles === "function" ? await ctx.contentFiles() : ctx.contentFiles;
+  const check = checkProposal(existing, built.files, input.kind, ctx.baseline ? { baseline: ctx.baseline } : {});
+  if (!check.ok) return { ok: false, fieldErrors: check.fieldErrors, findings: check.findings, warnings: check.fieldWarnings };
+
+  const print = fingerprint(input, built.target, built.files);
+  const alive = findLiveByFingerprint(ctx.db, print);
+  if (alive) return { ok: true, proposal: alive, duplicate: true, warnings: check.fieldWarnings };
+
+  const id = newProposalId();
+  const contributor = { name: input.name, ...(input.github ? { github: input.github } : {}), ...(input.email ? { email: input.email } : {}) };
+  const prBody = renderPullRequestBody(ctx.template, {
+    id,
+    kind: input.kind,
+    summary: proposalSummary({ kind: input.kind, questionTitle: built.questionTitle, number: built.number, target: built.target }),
+    contributor,
+    files: built.files,
+    statusUrl: statusUrl(id, ctx.siteUrl),
+    note: input.note,
+  });
+  const fields = {
+    ...storedFields(input),
+    ...(built.number !== undefined ? { number: built.number } : {}),
+    ...(built.answerId !== undefined ? { answerId: built.answerId } : {}),
+  };
+  let proposal: Proposal;
+  try {
+    proposal = insertProposal(
+      ctx.db,
+      {
+        id,
+        kind: input.kind,
+        target: built.target,
+        slug: built.slug,
+        title: built.questionTitle,
+        fields,
+        files: built.files,
+        contributor,
+        prTitle: pullRequestTitle(input.kind, built.questionTitle),
+        prBody,
+        userToken: ctx.userToken,
+        submissionKey: input.submissionKey,
+        fingerprint: print,
+        createdAt: now.toISOString(),
+      },
+      `Proposal received (${built.files.map((f) => f.path).join(", ")}); waiting for delivery.`,
+    );
+  } catch (error) {
+    // The same form submitted twice at the same moment: the first one won.
+    if (input.submissionKey && (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+      const earlier = findBySubmissionKey(ctx.db, input.submissionKey);
+      if (earlier) return { ok: true, proposal: earlier, duplicate: true, warnings: check.fieldWarnings };
+    }
+    throw error;
+  }
+  ctx.outbox?.kick();
+  return { ok: true, proposal, duplicate: false, warnings: check.fieldWarnings };
+}
+
+export interface ProposalWithEvents {
+  proposal: Proposal;
+  /** The timeline, oldest first. */
+  events: ProposalEvent[];
+}
+
+export function getProposal(db: Database, id: string): ProposalWithEvents | undefined {
+  const proposal = getProposalRecord(db, id);
+  if (!proposal) return undefined;
+  return { proposal, events: getEvents(db, id) };
+}
+
+export function listProposals(db: Database, filter: ProposalFilter = {}): Proposal[] {
+  return listProposalRecords(db, filter);
+}
+
+export { retryProposal } from "./outbox.server";
+export { FORM_ERRORS };

@@ -1,0 +1,29 @@
+import type { DeliverableProposal } from "./types";
+
+/** Characters of the proposal id used in the branch name. */
+export const SHORT_ID_LENGTH = 8;
+
+/**
+ * `contrib/<question|answer>/<slug>-<short id>`: `question` for a new
+ * question or an edit of a question, `answer` for a new answer or an edit of
+ * an answer. Always a valid git ref name (slugs are kebab-case, ids URL-safe).
+ */
+export function branchName(p: Pick<DeliverableProposal, "id" | "kind" | "slug" | "files">): string {
+  const shortId = p.id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .slice(0, SHORT_ID_LENGTH);
+  const slug = p.slug.replace(/[^a-z0-9-]/g, "-").slice(0, 60) || "proposal";
+  const area =
+    p.kind === "edit" ? (p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path)) ? "answer" : "question") : p.kind;
+  return `contrib/${area}/${slug}-${shortId}`;
+}
+
+/** The trailer that marks a commit as the one of a proposal. */
+export function proposalTrailer(id: string): string {
+  return `Proposal-Id: ${id}`;
+}
+
+export function commitCarriesProposal(message: string, id: string): boolean {
+  return message.split("\n").some((line) => line.trim() === proposalTrailer(id));
+}

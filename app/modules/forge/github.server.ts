@@ -1,0 +1,723 @@
+/**
+ * The GitHub forge: one proposal → one branch, one commit, one pull request.
+ * The only module (with the future content sync) that imports `octokit`.
+ *
+ * Happy path per proposal (see README.md for the call count):
+ *   GET  /repos/{o}/{r}/git/ref/heads/{base}       head commit of the base branch
+ *   GET  /repos/{o}/{r}/git/commits/{sha}          its tree (skipped while the base has not moved)
+ *   POST /repos/{o}/{r}/git/trees                  files inline on base_tree
+ *   POST /repos/{o}/{r}/git/commits                author = contributor, Proposal-Id trailer
+ *   POST /repos/{o}/{r}/git/refs                   refs/heads/contrib/<question|answer>/<slug>-<id>
+ *   POST /repos/{o}/{r}/pulls
+ *   POST /repos/{o}/{r}/issues/{n}/labels
+ * once per process: GET /repos/{o}/{r} (default branch), POST labels (422 already_exists is fine).
+ *
+ * Every step saves its result in the progress store, and every "already
+ * exists" answer is resolved by reading back what exists, so a retry after a
+ * timeout, a lost response or a crash never opens a second pull request.
+ */
+import { createAppAuth } from "@octokit/auth-app";
+import { Octokit, RequestError } from "octokit";
+import { branchName, commitCarriesProposal, proposalTrailer } from "./branch";
+import type { GitHubForgeConfig } from "./config.server";
+import { parseProposalMarker } from "~/modules/contributions/pull-request";
+import { ForgeError, RateLimitedError, rateLimitRetryAt } from "./errors";
+import { octokitClient, reviewError } from "./github-auth.server";
+import type {
+  ChangedFile,
+  ChangeRef,
+  ChangeState,
+  DeliverableProposal,
+  DeliverOptions,
+  DeliveryProgress,
+  DeliveryResult,
+  Forge,
+  OpenChange,
+  ProgressStore,
+  ReviewForge,
+} from "./types";
+
+export const LABELS: Record<string, { color: string; description: string }> = {
+  contribution: { color: "0e8a16", description: "Proposed on the Django Questions site" },
+  question: { color: "1d76db", description: "A new question" },
+  answer: { color: "5319e7", description: "A new answer" },
+  edit: { color: "fbca04", description: "An edit of a question or an answer" },
+};
+
+export interface GitHubForgeDeps {
+  /** Per-request timeout. Default 20 s. */
+  requestTimeoutMs?: number;
+  /** Rate-limit waits up to this long are retried in-process once; longer ones go back to the outbox. Default 10 s. */
+  shortWaitSeconds?: number;
+  /** Quick in-process retries of 5xx answers (the outbox retries later anyway). Default 2. */
+  retries?: number;
+  /** Milliseconds per unit of the retry plugins' waits (tests make it small). Default 1000. */
+  retryAfterBaseValue?: number;
+  /**
+   * Bottleneck groups of the throttling plugin (tests pass groups without
+   * the 1 s / 3 s spacing GitHub recommends between write requests).
+   */
+  throttleGroups?: { write?: unknown; notifications?: unknown };
+  /** E-mail of the commit author when the contributor gave neither an e-mail nor a GitHub username. */
+  noreplyEmail?: string;
+  /** Committer of the proposal commits. */
+  committer?: { name: string; email: string };
+  fetch?: typeof globalThis.fetch;
+  log?: { warn(message: string): void; info(message: string): void };
+}
+
+type Client = InstanceType<typeof Octokit>;
+
+interface Repo {
+  owner: string;
+  repo: string;
+}
+
+const SILENT_LOG = { debug() {}, info() {}, warn() {}, error() {} };
+
+function isoSeconds(iso: string): string {
+  const d = new Date(iso);
+  return (Number.isNaN(d.getTime()) ? new Date() : d).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function responseData(error: unknown): { message?: string; errors?: Array<{ message?: string; code?: string; resource?: string }> } {
+  const data = (error as { response?: { data?: unknown } })?.response?.data;
+  return data && typeof data === "object" ? (data as never) : {};
+}
+
+function is422(error: unknown, pattern: RegExp): boolean {
+  if (!(error instanceof RequestError) || error.status !== 422) return false;
+  const data = responseData(error);
+  const texts = [data.message ?? "", error.message, ...(data.errors ?? []).map((e) => `${e.message ?? ""} ${e.code ?? ""}`)];
+  return texts.some((t) => pattern.test(t));
+}
+
+function commitMessage(p: DeliverableProposal): string {
+  const answerEdit = p.kind === "edit" && p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path));
+  const subject =
+    p.kind === "question"
+      ? `Add question: ${p.questionTitle}`
+      : p.kind === "answer"
+        ? `Add an answer to: ${p.questionTitle}`
+        : answerEdit
+          ? `Edit an answer to: ${p.questionTitle}`
+          : `Edit question: ${p.questionTitle}`;
+  const lines = [
+    subject.replace(/[\r\n]+/g, " "),
+    "",
+    `Proposed by ${p.contributor.name.replace(/[\r\n]+/g, " ")} on the Django Questions site.`,
+    "",
+    ...p.files.map((f) => `- ${f.path}`),
+    "",
+    proposalTrailer(p.id),
+  ];
+  if (p.contributor.github) {
+    lines.push(`Co-authored-by: ${p.contributor.name.replace(/[<>\r\n]/g, "")} <${p.contributor.github}@users.noreply.github.com>`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Forge {
+  const upstream: Repo = { owner: config.owner, repo: config.repo };
+  const timeoutMs = deps.requestTimeoutMs ?? 20_000;
+  const shortWait = deps.shortWaitSeconds ?? 10;
+  const baseFetch = deps.fetch ?? globalThis.fetch;
+  const noreply = deps.noreplyEmail ?? "contributors@noreply.django-questions.invalid";
+  const committer = deps.committer ?? { name: "Django Questions", email: noreply };
+  const log = deps.log ?? { warn: (m: string) => console.warn(`[github] ${m}`), info: () => {} };
+
+  const timedFetch: typeof globalThis.fetch = (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return baseFetch(input, { ...init, signal });
+  };
+
+  let clients = 0;
+  function client(auth: { token: string } | "app"): Client {
+    const limit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+      retryCount === 0 && retryAfter <= shortWait;
+    const options = {
+      baseUrl: config.apiUrl,
+      userAgent: "django-questions",
+      log: SILENT_LOG,
+      request: { fetch: timedFetch },
+      retry: { retries: deps.retries ?? 2, ...(deps.retryAfterBaseValue ? { retryAfterBaseValue: deps.retryAfterBaseValue } : {}) },
+      throttle: {
+        id: `django-questions-${process.pid}-${++clients}-${Math.random().toString(36).slice(2)}`,
+        onRateLimit: limit,
+        onSecondaryRateLimit: limit,
+        // Secondary limits without retry-after: GitHub asks for at least a minute.
+        fallbackSecondaryRateRetryAfter: 60,
+        ...(deps.retryAfterBaseValue ? { retryAfterBaseValue: deps.retryAfterBaseValue } : {}),
+        ...(deps.throttleGroups as object | undefined),
+      },
+    };
+    if (auth !== "app") return new Octokit({ ...options, auth: auth.token });
+    if (config.auth.type === "token") return new Octokit({ ...options, auth: config.auth.token });
+    return new Octokit({
+      ...options,
+      authStrategy: createAppAuth,
+      auth: { appId: config.auth.appId, privateKey: config.auth.privateKey, installationId: config.auth.installationId },
+    });
+  }
+
+  const app = client("app");
+  /** Commit SHA → its tree SHA (immutable, so safe to remember): saves a call while the base branch has not moved. */
+  const treeOfCommit = new Map<string, string>();
+  const slug = `${upstream.owner}/${upstream.repo}`;
+
+  /** Turns an Octokit error into a ForgeError the outbox understands. */
+  function toForgeError(error: unknown, step: string, who: "app" | "user"): ForgeError {
+    if (error instanceof ForgeError) return error;
+    const now = Date.now();
+    if (!(error instanceof RequestError)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return new ForgeError("transient", `Network error while ${step}: ${message}`, { cause: error });
+    }
+    const status = error.status;
+    const headers = error.response?.headers;
+    const ghMessage = responseData(error).message ?? error.message;
+    const retryAt = rateLimitRetryAt(headers, now);
+    const credentials =
+      who === "user"
+        ? "the contributor's GitHub sign-in"
+        : config.auth.type === "token"
+          ? "GITHUB_TOKEN"
+          : "the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)";
+    if (status === 429 || (status === 403 && (retryAt !== undefined || /rate limit/i.test(ghMessage)))) {
+      const at = retryAt ?? now + 60_000;
+      return new RateLimitedError(`GitHub rate limit reached while ${step} (${status}: ${ghMessage})`, at, { status, cause: error });
+    }
+    if (status === 401) {
+      return new ForgeError(
+        "config",
+        `GitHub rejected the token (401 ${ghMessage}) while ${step}: check ${credentials}, then retry the proposal.`,
+        { status, cause: error },
+      );
+    }
+    if (status === 403) {
+      return new ForgeError(
+        "config",
+        `GitHub refused access (403 ${ghMessage}) while ${step}: ${credentials} needs write access to ${slug} (contents and pull requests: read and write; the "repo" scope for a classic token). Fix it, then retry the proposal.`,
+        { status, cause: error },
+      );
+    }
+    if (status === 404) {
+      return new ForgeError(
+        "config",
+        `GitHub answered 404 Not Found while ${step}: check GITHUB_REPOSITORY=${slug} (and GITHUB_BASE_BRANCH if set), and that ${credentials} can see the repository and write to it (GitHub answers 404 rather than 403 to a token without access), then retry the proposal.`,
+        { status, cause: error },
+      );
+    }
+    if (status === 409 && /empty/i.test(ghMessage)) {
+      return new ForgeError("config", `The repository ${slug} is empty (409) while ${step}: push the content first.`, { status, cause: error });
+    }
+    if (status >= 500 || status === 408 || status === 409) {
+      return new ForgeError("transient", `GitHub error ${status} while ${step}: ${ghMessage}`, { status, cause: error });
+    }
+    const details = (responseData(error).errors ?? []).map((e) => e.message ?? e.code).filter(Boolean).join("; ");
+    return new ForgeError("rejected", `GitHub refused ${step} (${status} ${ghMessage}${details ? `: ${details}` : ""}).`, {
+      status,
+      cause: error,
+    });
+  }
+
+  async function step<T>(name: string, who: "app" | "user", fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toForgeError(error, name, who);
+    }
+  }
+
+  // --- once per process -----------------------------------------------------
+
+  let baseBranch: Promise<string> | undefined = config.baseBranch ? Promise.resolve(config.baseBranch) : undefined;
+  function upstreamBase(): Promise<string> {
+    baseBranch ??= step("reading the repository", "app", async () => {
+      const { data } = await app.rest.repos.get({ ...upstream });
+      return data.default_branch;
+    });
+    baseBranch.catch(() => {
+      if (!config.baseBranch) baseBranch = undefined;
+    });
+    return baseBranch;
+  }
+
+  /** Labels known to exist (created, or GitHub said they already exist): checked once per process. */
+  const labelsReady = new Map<string, Promise<void>>();
+  function ensureLabel(name: string): Promise<void> {
+    let ready = labelsReady.get(name);
+    if (!ready) {
+      const spec = LABELS[name] ?? { color: "ededed", description: "" };
+      ready = app.rest.issues.createLabel({ ...upstream, name, color: spec.color, description: spec.description }).then(
+        () => undefined,
+        (error: unknown) => {
+          if (!is422(error, /already_exists|already exists/i)) throw error;
+        },
+      );
+      labelsReady.set(name, ready);
+      ready.catch(() => labelsReady.delete(name));
+    }
+    return ready;
+  }
+
+  // --- steps ----------------------------------------------------------------
+
+  async function headRepo(p: DeliverableProposal, progress: ProgressStore, user: Client | undefined): Promise<Repo & { base: string }> {
+    const done = progress.current;
+    const base = await upstreamBase();
+    if (!user) return { ...upstream, base };
+    if (done.headOwner && done.headRepo) {
+      return { owner: done.headOwner, repo: done.headRepo, base };
+    }
+    const { data } = await step("reading the repository as the signed-in contributor", "user", () => user.rest.repos.get({ ...upstream }));
+    if (data.permissions?.push) {
+      progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
+      return { ...upstream, base };
+    }
+    const fork = await step("forking the repository for the contributor", "user", () =>
+      user.rest.repos.createFork({ ...upstream, default_branch_only: true }),
+    );
+    const forkRepo = { owner: fork.data.owner.login, repo: fork.data.name };
+    progress.note("forked", `Forked ${slug} to ${forkRepo.owner}/${forkRepo.repo} (the contributor cannot push to ${slug}).`);
+    // Bring the fork's default branch up to date with upstream; a diverged fork still works (the PR diff is against its merge base).
+    try {
+      await user.rest.repos.mergeUpstream({ ...forkRepo, branch: fork.data.default_branch || base });
+    } catch (error) {
+      const e = toForgeError(error, "syncing the fork", "user");
+      if (e.kind === "transient" || e.kind === "rate-limited") throw e;
+      progress.note("fork-not-synced", `The fork could not be synced with ${slug}: ${e.message}`);
+    }
+    progress.save({ headOwner: forkRepo.owner, headRepo: forkRepo.repo });
+    return { ...forkRepo, base: fork.data.default_branch || base };
+  }
+
+  async function createCommit(p: DeliverableProposal, head: Repo & { base: string }, actor: Client, who: "app" | "user"): Promise<string> {
+    const { data: ref } = await step(`reading the head of ${head.base}`, who, () =>
+      actor.rest.git.getRef({ owner: head.owner, repo: head.repo, ref: `heads/${head.base}` }),
+    );
+    const parent = ref.object.sha;
+    let baseTree = treeOfCommit.get(parent);
+    if (!baseTree) {
+      const { data: commit } = await step("reading the head commit", who, () =>
+        actor.rest.git.getCommit({ owner: head.owner, repo: head.repo, commit_sha: parent }),
+      );
+      baseTree = commit.tree.sha;
+      treeOfCommit.set(parent, baseTree);
+      if (treeOfCommit.size > 100) treeOfCommit.delete(treeOfCommit.keys().next().value!);
+    }
+    const { data: tree } = await step("creating the tree", who, () =>
+      actor.rest.git.createTree({
+        owner: head.owner,
+        repo: head.repo,
+        base_tree: baseTree,
+        tree: p.files.map((f) => ({ path: f.path, mode: "100644" as const, type: "blob" as const, content: f.content })),
+      }),
+    );
+    const date = isoSeconds(p.createdAt);
+    const email = p.contributor.email ?? (p.contributor.github ? `${p.contributor.github}@users.noreply.github.com` : noreply);
+    const { data: commit } = await step("creating the commit", who, () =>
+      actor.rest.git.createCommit({
+        owner: head.owner,
+        repo: head.repo,
+        message: commitMessage(p),
+        tree: tree.sha,
+        parents: [parent],
+        author: { name: p.contributor.name, email, date },
+        committer: { ...committer, date },
+      }),
+    );
+    return commit.sha;
+  }
+
+  /** Creates the branch; if it exists already, adopts it when its head commit is this proposal's. */
+  async function createBranch(
+    p: DeliverableProposal,
+    head: Repo,
+    branch: string,
+    commitSha: string,
+    actor: Client,
+    who: "app" | "user",
+  ): Promise<{ sha: string; existed: boolean }> {
+    try {
+      await actor.rest.git.createRef({ owner: head.owner, repo: head.repo, ref: `refs/heads/${branch}`, sha: commitSha });
+      return { sha: commitSha, existed: false };
+    } catch (error) {
+      if (!is422(error, /reference already exists|already exists/i)) throw toForgeError(error, "creating the branch", who);
+    }
+    const { data: ref } = await step("reading the existing branch", who, () =>
+      actor.rest.git.getRef({ owner: head.owner, repo: head.repo, ref: `heads/${branch}` }),
+    );
+    const sha = ref.object.sha;
+    if (sha !== commitSha) {
+      const { data: commit } = await step("reading the existing branch's commit", who, () =>
+        actor.rest.git.getCommit({ owner: head.owner, repo: head.repo, commit_sha: sha }),
+      );
+      if (!commitCarriesProposal(commit.message, p.id)) {
+        throw new ForgeError(
+          "rejected",
+          `The branch ${branch} already exists in ${head.owner}/${head.repo} and does not belong to this proposal (its head commit has no "${proposalTrailer(p.id)}" trailer). Delete that branch, then retry the proposal.`,
+        );
+      }
+    }
+    return { sha, existed: true };
+  }
+
+  async function findPull(head: Repo, branch: string, actor: Client, who: "app" | "user") {
+    const { data } = await step("looking for the existing pull request", who, () =>
+      actor.rest.pulls.list({ ...upstream, head: `${head.owner}:${branch}`, state: "all", per_page: 10 }),
+    );
+    return data.find((pr) => pr.state === "open") ?? data[0];
+  }
+
+  async function openPull(p: DeliverableProposal, head: Repo & { base: string }, branch: string, actor: Client, who: "app" | "user", resuming: boolean) {
+    if (resuming) {
+      const existing = await findPull(head, branch, actor, who);
+      if (existing) return { number: existing.number, url: existing.html_url, reused: true };
+    }
+    const headRef = head.owner === upstream.owner && head.repo === upstream.repo ? branch : `${head.owner}:${branch}`;
+    const base = await upstreamBase();
+    try {
+      const { data } = await actor.rest.pulls.create({
+        ...upstream,
+        title: p.title,
+        head: headRef,
+        base,
+        body: p.body,
+        maintainer_can_modify: true,
+      });
+      return { number: data.number, url: data.html_url, reused: false };
+    } catch (error) {
+      if (!is422(error, /pull request already exists/i)) throw toForgeError(error, "opening the pull request", who);
+    }
+    const existing = await findPull(head, branch, actor, who);
+    if (!existing) {
+      throw new ForgeError("transient", `GitHub says a pull request exists for ${headRef} but does not list it yet.`);
+    }
+    return { number: existing.number, url: existing.html_url, reused: true };
+  }
+
+  /**
+   * Labels help the maintainers but never hold a proposal back for good:
+   * transient errors are retried (the pull request is already saved, so the
+   * next attempt only labels it); other errors are noted and skipped.
+   */
+  async function addLabels(p: DeliverableProposal, number: number, progress: ProgressStore): Promise<void> {
+    const names = ["contribution", p.kind];
+    const retryable = (e: ForgeError) => e.kind === "transient" || e.kind === "rate-limited";
+    try {
+      for (const name of names) {
+        try {
+          await ensureLabel(name);
+        } catch (error) {
+          const e = toForgeError(error, `creating the label "${name}"`, "app");
+          if (retryable(e)) throw e;
+          // Adding a missing label creates it, only without colour and description.
+          progress.note("label-not-created", e.message);
+        }
+      }
+      await app.rest.issues.addLabels({ ...upstream, issue_number: number, labels: names });
+      progress.note("labelled", `Labelled ${names.join(", ")}.`);
+    } catch (error) {
+      const e = toForgeError(error, "labelling the pull request", "app");
+      if (retryable(e)) throw e;
+      log.warn(`labels not added to #${number}: ${e.message}`);
+      progress.note("labels-skipped", `The labels could not be added: ${e.message}`);
+    }
+    progress.save({ labelled: true });
+  }
+
+  return {
+    name: "github",
+    review: createGitHubReviewForge(config, deps),
+
+    async deliver(p: DeliverableProposal, progress: ProgressStore, options: DeliverOptions = {}): Promise<DeliveryResult> {
+      const start: DeliveryProgress = { ...progress.current };
+      const user = options.userToken ? client({ token: options.userToken }) : undefined;
+      const who = user ? "user" : "app";
+      const actor = user ?? app;
+      const branch = start.branch ?? branchName(p);
+
+      let number = start.prNumber;
+      let url = start.prUrl;
+      if (number === undefined || !url) {
+        const head = await headRepo(p, progress, user);
+        let resuming = start.branch !== undefined;
+        if (start.branch === undefined) {
+          let commitSha = start.commitSha;
+          if (!commitSha) {
+            commitSha = await createCommit(p, head, actor, who);
+            progress.save({ commitSha });
+          }
+          const created = await createBranch(p, head, branch, commitSha, actor, who);
+          resuming = created.existed;
+          progress.save({ branch, commitSha: created.sha });
+          progress.note(
+            "branch",
+            created.existed ? `Reusing the branch ${branch} made by an earlier attempt.` : `Branch ${branch} created with commit ${created.sha.slice(0, 7)}.`,
+          );
+        }
+        const pr = await openPull(p, head, branch, actor, who, resuming);
+        number = pr.number;
+        url = pr.url;
+        progress.save({ prNumber: number, prUrl: url });
+        progress.note("pull-request", pr.reused ? `Found the pull request #${number} opened by an earlier attempt.` : `Pull request #${number} opened.`);
+      }
+      if (!progress.current.labelled) await addLabels(p, number, progress);
+      return { number, url, branch };
+    },
+
+    async getState(ref: ChangeRef): Promise<ChangeState> {
+      const { data } = await step(`reading pull request #${ref.number}`, "app", () => app.rest.pulls.get({ ...upstream, pull_number: ref.number }));
+      if (data.merged || data.merged_at) return "merged";
+      return data.state === "closed" ? "closed" : "open";
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The maintainers' side (ReviewForge): list, inspect, merge, request changes,
+// close. Reads and writes go to the upstream repository; `asUser(token)` gives
+// the same operations as a signed-in maintainer, so GitHub shows who did them.
+
+/** An open pull request that concerns the wiki (made by the form, or touching `content/`). */
+export interface GitHubOpenChange extends OpenChange {
+  headSha: string;
+  /** The pull request changes files under `content/` (always true for proposals). */
+  touchesContent: boolean;
+}
+
+export interface GitHubChangedFile extends ChangedFile {
+  /** Blob SHA of the file at the head (absent for removed files). */
+  sha?: string;
+}
+
+export interface GitHubPull {
+  number: number;
+  title: string;
+  body: string | null;
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+  author?: string;
+  headSha: string;
+  headRef: string;
+  /** The repository holding the head branch (a fork, or upstream). */
+  headOwner: string;
+  headRepo: string;
+  baseRef: string;
+  createdAt: string;
+  proposalId?: string;
+}
+
+export interface CheckRunInfo {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  url?: string;
+}
+
+export interface GitHubReviewForge extends ReviewForge {
+  listOpen(): Promise<GitHubOpenChange[]>;
+  diff(number: number): Promise<GitHubChangedFile[]>;
+  /** The same operations with a user's token (a signed-in maintainer). */
+  asUser(token: string): GitHubReviewForge;
+  pull(number: number): Promise<GitHubPull>;
+  /** The latest check runs of a commit. */
+  checkRuns(ref: string): Promise<CheckRunInfo[]>;
+  /** Text of a file at a ref of the given repository (default upstream); undefined when absent. */
+  fileText(path: string, ref: string, repo?: { owner: string; repo: string }): Promise<string | undefined>;
+  /**
+   * Numbers of the questions on a branch: `content/questions/<slug>/question.md` → number.
+   * `known(path, blobSha)` answers from the local copy when it has that very blob, so only
+   * files the site does not have yet are fetched.
+   */
+  questionNumbers(ref: string, known?: (path: string, blobSha: string) => number | undefined): Promise<Map<string, number>>;
+  /** Commits a new version of a file to the pull request's head branch; returns the new head commit SHA. */
+  updateFile(number: number, file: { path: string; content: string; sha?: string; message: string }): Promise<string>;
+  /** Squash-merges; `sha` makes GitHub refuse when the head moved. Returns the merge commit SHA. */
+  squashMerge(number: number, options?: { message?: string; title?: string; sha?: string }): Promise<{ sha: string }>;
+}
+
+const CHANGE_STATUS: Record<string, ChangedFile["status"]> = { added: "added", removed: "removed", renamed: "renamed", modified: "modified" };
+
+export function createGitHubReviewForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}, token?: string): GitHubReviewForge {
+  const upstream = { owner: config.owner, repo: config.repo };
+  const octokit = octokitClient(config, token ? { token } : "app", deps);
+  /** `${number}:${headSha}` → touches content/ (a head SHA's files never change). */
+  const touches = new Map<string, boolean>();
+
+  async function call<T>(step: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw reviewError(error, step);
+    }
+  }
+
+  async function listFiles(number: number): Promise<GitHubChangedFile[]> {
+    const files = await call(`listing the files of #${number}`, () =>
+      octokit.paginate(octokit.rest.pulls.listFiles, { ...upstream, pull_number: number, per_page: 100 }),
+    );
+    return files.map((f) => ({
+      path: f.filename,
+      status: CHANGE_STATUS[f.status] ?? "modified",
+      ...(f.patch !== undefined ? { patch: f.patch } : {}),
+      ...(f.status !== "removed" && f.sha ? { sha: f.sha } : {}),
+    }));
+  }
+
+  const forge: GitHubReviewForge = {
+    asUser(userToken: string) {
+      return createGitHubReviewForge(config, deps, userToken);
+    },
+
+    async listOpen() {
+      const pulls = await call("listing the open pull requests", () =>
+        octokit.paginate(octokit.rest.pulls.list, { ...upstream, state: "open", per_page: 100 }),
+      );
+      const out: GitHubOpenChange[] = [];
+      for (const pr of pulls.slice(0, 300)) {
+        const marker = parseProposalMarker(pr.body);
+        let touchesContent = marker !== undefined;
+        if (!touchesContent) {
+          const key = `${pr.number}:${pr.head.sha}`;
+          let known = touches.get(key);
+          if (known === undefined) {
+            known = (await listFiles(pr.number)).some((f) => f.path.startsWith("content/"));
+            touches.set(key, known);
+            if (touches.size > 2000) touches.delete(touches.keys().next().value!);
+          }
+          touchesContent = known;
+        }
+        if (!touchesContent) continue;
+        out.push({
+          number: pr.number,
+          title: pr.title,
+          url: pr.html_url,
+          branch: pr.head.ref,
+          ...(pr.user?.login ? { author: pr.user.login } : {}),
+          ...(marker ? { proposalId: marker.id } : {}),
+          createdAt: pr.created_at,
+          headSha: pr.head.sha,
+          touchesContent,
+        });
+      }
+      return out;
+    },
+
+    diff: listFiles,
+
+    async pull(number) {
+      const { data } = await call(`reading pull request #${number}`, () => octokit.rest.pulls.get({ ...upstream, pull_number: number }));
+      const marker = parseProposalMarker(data.body);
+      return {
+        number: data.number,
+        title: data.title,
+        body: data.body,
+        url: data.html_url,
+        state: data.state === "closed" ? "closed" : "open",
+        merged: Boolean(data.merged || data.merged_at),
+        ...(data.user?.login ? { author: data.user.login } : {}),
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        headOwner: data.head.repo?.owner.login ?? upstream.owner,
+        headRepo: data.head.repo?.name ?? upstream.repo,
+        baseRef: data.base.ref,
+        createdAt: data.created_at,
+        ...(marker ? { proposalId: marker.id } : {}),
+      };
+    },
+
+    async checkRuns(ref) {
+      const { data } = await call(`reading the checks of ${ref.slice(0, 12)}`, () =>
+        octokit.rest.checks.listForRef({ ...upstream, ref, per_page: 100 }),
+      );
+      return data.check_runs.map((r) => ({
+        name: r.name,
+        status: r.status,
+        conclusion: r.conclusion ?? null,
+        ...(r.html_url ? { url: r.html_url } : {}),
+      }));
+    },
+
+    async fileText(path, ref, repo = upstream) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
+        if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
+        return Buffer.from(data.content, "base64").toString("utf8");
+      } catch (error) {
+        if (error instanceof RequestError && error.status === 404) return undefined;
+        throw reviewError(error, `reading ${path}`);
+      }
+    },
+
+    async questionNumbers(ref, known) {
+      const { data } = await call(`listing the files of ${ref}`, () =>
+        octokit.rest.git.getTree({ ...upstream, tree_sha: ref, recursive: "1" }),
+      );
+      const out = new Map<string, number>();
+      for (const entry of data.tree) {
+        if (entry.type !== "blob" || !entry.path || !entry.sha || !/^content\/questions\/[^/]+\/question\.md$/.test(entry.path)) continue;
+        let number = known?.(entry.path, entry.sha);
+        if (number === undefined) {
+          const { data: blob } = await call(`reading ${entry.path}`, () => octokit.rest.git.getBlob({ ...upstream, file_sha: entry.sha! }));
+          const m = /^---\r?\n[^]*?^number:[ \t]*(\d+)[ \t]*$/m.exec(Buffer.from(blob.content, "base64").toString("utf8"));
+          if (m) number = Number(m[1]);
+        }
+        if (number !== undefined) out.set(entry.path, number);
+      }
+      return out;
+    },
+
+    async updateFile(number, file) {
+      const pr = await forge.pull(number);
+      const { data } = await call(`committing ${file.path} to #${number}`, () =>
+        octokit.rest.repos.createOrUpdateFileContents({
+          owner: pr.headOwner,
+          repo: pr.headRepo,
+          path: file.path,
+          branch: pr.headRef,
+          message: file.message,
+          content: Buffer.from(file.content, "utf8").toString("base64"),
+          ...(file.sha ? { sha: file.sha } : {}),
+        }),
+      );
+      if (!data.commit.sha) throw new ForgeError("transient", `GitHub did not say which commit it made for ${file.path}.`);
+      return data.commit.sha;
+    },
+
+    async merge(number, options = {}) {
+      await forge.squashMerge(number, options);
+    },
+
+    async squashMerge(number, options = {}) {
+      const { data } = await call(`merging #${number}`, () =>
+        octokit.rest.pulls.merge({
+          ...upstream,
+          pull_number: number,
+          merge_method: "squash",
+          ...(options.title ? { commit_title: options.title } : {}),
+          ...(options.message !== undefined ? { commit_message: options.message } : {}),
+          ...(options.sha ? { sha: options.sha } : {}),
+        }),
+      );
+      return { sha: data.sha };
+    },
+
+    async requestChanges(number, message) {
+      await call(`requesting changes on #${number}`, () =>
+        octokit.rest.pulls.createReview({ ...upstream, pull_number: number, event: "REQUEST_CHANGES", body: message }),
+      );
+    },
+
+    async close(number, message) {
+      if (message?.trim()) {
+        await call(`commenting on #${number}`, () => octokit.rest.issues.createComment({ ...upstream, issue_number: number, body: message }));
+      }
+      await call(`closing #${number}`, () => octokit.rest.pulls.update({ ...upstream, pull_number: number, state: "closed" }));
+    },
+  };
+  return forge;
+}

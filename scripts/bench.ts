@@ -1,0 +1,115 @@
+/**
+ * `npm run bench`: throughput and latency of the question page under
+ * concurrent load, side by side with a plain node:http server sending the
+ * same bytes from memory, in one run. Prints the ratio (goal: ≥ 0.5).
+ *
+ *   npm run bench -- [--duration 10] [--connections 50] [--path /q/<slug>]
+ */
+import { spawn, spawnSync } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { ROOT, startAppServer } from "../tests/support/app-server";
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    path: { type: "string" },
+    rounds: { type: "string", default: "2" },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const rounds = Number(values.rounds);
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function load(url: string, seconds: number): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections, duration: seconds, pipelining: 1 }, (error, result) => {
+      if (error) return reject(error);
+      resolve({
+        rps: result.requests.average,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.timeouts,
+        non2xx: result.non2xx,
+      });
+    });
+  });
+}
+
+async function startBaseline(body: Buffer, contentType: string) {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/bench-baseline.mjs")], {
+    env: { ...process.env, BENCH_BODY_B64: body.toString("base64"), BENCH_CONTENT_TYPE: contentType },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve) => {
+    child.stdout!.on("data", (d: Buffer) => {
+      const m = /ready on (http:\/\/localhost:\d+)/.exec(d.toString());
+      if (m) resolve(m[1]!.replace("localhost", "127.0.0.1"));
+    });
+  });
+  return { url, stop: () => child.kill("SIGTERM") };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function main() {
+  const build = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-if-needed.mjs")], { cwd: ROOT, stdio: "inherit" });
+  if (build.status !== 0) process.exit(1);
+
+  const app = await startAppServer({ CONTENT_DIR: path.join(ROOT, "content") });
+  try {
+    const target = values.path ?? "/q/1";
+    const first = await fetch(app.url + target);
+    const pagePath = new URL(first.url).pathname; // follows /q/1 → /q/<slug>
+    const body = Buffer.from(await first.arrayBuffer());
+    const baseline = await startBaseline(body, first.headers.get("content-type") ?? "text/html");
+    try {
+      console.log(`Question page ${pagePath}: ${body.length} bytes; ${connections} connections, ${duration}s × ${rounds} rounds each\n`);
+      // warm-up both (JIT, page cache)
+      await load(app.url + pagePath, 2);
+      await load(baseline.url, 2);
+      const a: Result[] = [];
+      const b: Result[] = [];
+      for (let i = 0; i < rounds; i++) {
+        b.push(await load(baseline.url, duration));
+        a.push(await load(app.url + pagePath, duration));
+      }
+      const row = (name: string, rs: Result[]) => {
+        const rps = median(rs.map((r) => r.rps));
+        const p50 = median(rs.map((r) => r.p50));
+        const p99 = median(rs.map((r) => r.p99));
+        const errors = rs.reduce((n, r) => n + r.errors + r.non2xx, 0);
+        console.log(`${name.padEnd(28)} ${rps.toFixed(0).padStart(8)} req/s   p50 ${p50.toFixed(1).padStart(6)} ms   p99 ${p99.toFixed(1).padStart(6)} ms   errors ${errors}`);
+        return rps;
+      };
+      const base = row("plain node:http (memory)", b);
+      const ours = row("Django Questions", a);
+      const health = (await (await fetch(app.url + "/healthz")).json()) as { pageCache: unknown };
+      console.log(`\nratio (ours / plain): ${(ours / base).toFixed(2)}   (goal ≥ 0.50)`);
+      console.log(`page cache: ${JSON.stringify(health.pageCache)}`);
+    } finally {
+      baseline.stop();
+    }
+  } finally {
+    await app.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,540 @@
+/**
+ * The GitHub forge and the outbox against the fake GitHub (every request is
+ * checked against GitHub's OpenAPI description).
+ */
+import Bottleneck from "bottleneck";
+import { afterEach, describe, expect, it } from "vitest";
+import { startOutbox, retryProposal, type Outbox } from "~/modules/contributions/outbox.server";
+import { createProposal, getProposal, type Proposal } from "~/modules/contributions/service.server";
+import { openDatabase, type Database } from "~/modules/db/index.server";
+import type { GitHubForgeConfig } from "~/modules/forge/config.server";
+import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github.server";
+import type { Forge } from "~/modules/forge/types";
+import { startFakeGitHub, type FakeGitHub, type Injection } from "../fake-github/server";
+import { REPO_FILES } from "./fixtures";
+import { answerForm, editForm, memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
+
+const OWNER = "django-questions";
+const REPO = "content";
+const BOT_TOKEN = "bot-token";
+const NOW = new Date("2026-12-01T10:00:00Z");
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+async function fakeGitHub(): Promise<FakeGitHub> {
+  const fake = await startFakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    files: REPO_FILES,
+    users: [
+      { login: "dq-bot", token: BOT_TOKEN, permission: "write" },
+      { login: "outsider", token: "outsider-token" },
+      { login: "member", token: "member-token", permission: "write" },
+    ],
+  });
+  cleanups.push(() => fake.close());
+  return fake;
+}
+
+function forgeFor(fake: FakeGitHub, deps: GitHubForgeDeps = {}, token = BOT_TOKEN): Forge {
+  const config: GitHubForgeConfig = { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token } };
+  return createGitHubForge(config, {
+    // Long enough for a busy test machine; the timeout tests pass a short one.
+    requestTimeoutMs: 5000,
+    retries: 0,
+    retryAfterBaseValue: 5,
+    // Without GitHub's recommended 1 s / 3 s spacing of write requests, so the tests run fast.
+    throttleGroups: {
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    },
+    log: { warn() {}, info() {} },
+    ...deps,
+  });
+}
+
+interface Env {
+  fake: FakeGitHub;
+  dir: string;
+  db: Database;
+  clock: { t: number };
+  box: Outbox;
+  forge: Forge;
+}
+
+function outboxFor(db: Database, forge: Forge, clock: { t: number }): Outbox {
+  const box = startOutbox({ db, forge, intervalMs: 60_000, log: memoryLog(), now: () => clock.t, random: () => 0.5 });
+  cleanups.push(() => box.stop());
+  return box;
+}
+
+async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN): Promise<Env> {
+  const fake = await fakeGitHub();
+  const dir = tempDir();
+  const db = openDatabase(dir);
+  cleanups.push(() => db.close());
+  const clock = { t: Date.now() };
+  const forge = forgeFor(fake, deps, token);
+  return { fake, dir, db, clock, forge, box: outboxFor(db, forge, clock) };
+}
+
+async function propose(env: Env, form: Record<string, unknown> = questionForm, userToken?: string): Promise<Proposal> {
+  const r = await createProposal(form, proposalContext(env.db, { now: () => NOW, ...(userToken ? { userToken } : {}) }));
+  if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
+  return r.proposal;
+}
+
+/** Runs the outbox until nothing is left, moving the clock past every scheduled retry. */
+async function settle(env: Env, box = env.box, rounds = 8): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await box.drain();
+    env.clock.t += 2 * 3_600_000;
+  }
+}
+
+function record(env: Env, id: string) {
+  return getProposal(env.db, id)!;
+}
+
+const MAIN_FILES = Object.keys(REPO_FILES).sort();
+
+describe("GitHub forge: happy paths", () => {
+  it("delivers a new question: one branch, one commit by the contributor, one labelled pull request", async () => {
+    const env = await setup();
+    const p = await propose(env);
+    const mainHead = env.fake.branch("main")!.sha;
+    await env.box.drain();
+
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    const branch = proposal.branch!;
+    expect(branch).toBe(`contrib/question/how-do-f-expressions-avoid-race-conditions-${p.id.slice(0, 8)}`);
+
+    // The exact file on the branch, and nothing else changed.
+    const path = "content/questions/how-do-f-expressions-avoid-race-conditions/question.md";
+    expect(env.fake.readFile(branch, path)).toBe(
+      "---\nnumber: 3\ntitle: How do F expressions avoid race conditions?\ntags: [orm, models]\nadded: 2026-12-01\n---\n" +
+        "Explain how `F()` expressions avoid race conditions when updating a counter.\n",
+    );
+    expect(env.fake.branch(branch)!.files).toEqual([...MAIN_FILES, path].sort());
+    for (const f of MAIN_FILES) expect(env.fake.readFile(branch, f)).toBe(REPO_FILES[f]);
+
+    // One commit on top of main, authored by the contributor, with the trailers.
+    const [commit, parent] = env.fake.commits(branch);
+    expect(parent!.sha).toBe(mainHead);
+    expect(commit!.parents).toEqual([mainHead]);
+    expect(commit!.author).toMatchObject({ name: "Ann Example", email: "ann-example@users.noreply.github.com", date: "2026-12-01T10:00:00Z" });
+    expect(commit!.message).toBe(
+      "Add question: How do F expressions avoid race conditions?\n\n" +
+        "Proposed by Ann Example on the Django Questions site.\n\n" +
+        `- ${path}\n\n` +
+        `Proposal-Id: ${p.id}\n` +
+        "Co-authored-by: Ann Example <ann-example@users.noreply.github.com>\n",
+    );
+
+    // One pull request with the title, body and labels.
+    const pulls = env.fake.pulls();
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({
+      number: proposal.prNumber,
+      state: "open",
+      title: "Question: How do F expressions avoid race conditions?",
+      body: p.prBody,
+      user: "dq-bot",
+      head: { ref: branch, repo: `${OWNER}/${REPO}` },
+      base: { ref: "main" },
+      labels: ["contribution", "question"],
+    });
+    expect(pulls[0]!.body).toContain(`<!-- django-questions:proposal {"id":"${p.id}","kind":"question"} -->`);
+    expect(proposal.prUrl).toMatch(new RegExp(`/${OWNER}/${REPO}/pull/${proposal.prNumber}$`));
+    const labels = Object.fromEntries(env.fake.labels().map((l) => [l.name, l]));
+    expect(labels.contribution).toMatchObject({ color: LABELS.contribution!.color, description: LABELS.contribution!.description });
+    expect(labels.question).toMatchObject({ color: LABELS.question!.color });
+
+    // The API calls of the happy path (first proposal of the process).
+    expect(env.fake.requests.map((r) => r.operationId)).toEqual([
+      "repos/get", // once per process: the default branch
+      "git/get-ref",
+      "git/get-commit", // skipped while main has not moved
+      "git/create-tree",
+      "git/create-commit",
+      "git/create-ref",
+      "pulls/create",
+      "issues/create-label", // once per process and label
+      "issues/create-label",
+      "issues/add-labels",
+    ]);
+    expect(events.map((e) => e.type)).toEqual(["created", "attempt", "branch", "pull-request", "labelled", "opened"]);
+    env.fake.assertNoViolations();
+  });
+
+  it("delivers an answer (author e-mail, no co-author) with 6 calls once the process is warm", async () => {
+    const env = await setup();
+    await propose(env);
+    await env.box.drain();
+    const before = env.fake.requests.length;
+    const p = await propose(env, answerForm);
+    await env.box.drain();
+
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    const path = "content/questions/querysets-are-lazy/answers/2026-12-01-bob-builder.md";
+    expect(proposal.branch).toMatch(/^contrib\/answer\/querysets-are-lazy-/);
+    expect(env.fake.readFile(proposal.branch!, path)).toBe(
+      `---\nauthor: Bob Builder\ndate: 2026-12-01\n---\n${answerForm.body}\n`,
+    );
+    const [commit] = env.fake.commits(proposal.branch!);
+    expect(commit!.author).toMatchObject({ name: "Bob Builder", email: "bob@example.org" });
+    expect(commit!.message).toContain(`Proposal-Id: ${p.id}\n`);
+    expect(commit!.message).not.toContain("Co-authored-by");
+    // The question proposal's file is not on the answer's branch: every proposal starts from main.
+    expect(env.fake.branch(proposal.branch!)!.files).toEqual([...MAIN_FILES, path].sort());
+
+    const pull = env.fake.pulls().find((x) => x.number === proposal.prNumber)!;
+    expect(pull).toMatchObject({ title: "Answer: Why QuerySets are lazy", labels: ["contribution", "answer"] });
+    expect(env.fake.requests.slice(before).map((r) => r.operationId)).toEqual([
+      "git/get-ref",
+      "git/create-tree",
+      "git/create-commit",
+      "git/create-ref",
+      "pulls/create",
+      "issues/create-label", // "answer" is new to this process
+      "issues/add-labels",
+    ]);
+    env.fake.assertNoViolations();
+  });
+
+  it("delivers an edit that replaces exactly one file", async () => {
+    const env = await setup();
+    const p = await propose(env, editForm);
+    await env.box.drain();
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    const path = "content/questions/what-is-middleware/question.md";
+    expect(proposal.branch).toMatch(/^contrib\/question\/what-is-middleware-/);
+    expect(env.fake.readFile(proposal.branch!, path)).toBe(
+      '---\nnumber: 1\ntitle: "Middleware: what it is and when you need it"\ntags: [http]\nadded: 2026-11-25\n---\n' +
+        "What is middleware? Name three middleware classes Django provides and what they do.\n",
+    );
+    expect(env.fake.branch(proposal.branch!)!.files).toEqual(MAIN_FILES);
+    for (const f of MAIN_FILES.filter((x) => x !== path)) expect(env.fake.readFile(proposal.branch!, f)).toBe(REPO_FILES[f]);
+    const [commit] = env.fake.commits(proposal.branch!);
+    expect(commit!.message.split("\n")[0]).toBe("Edit question: Middleware: what it is and when you need it");
+    const pull = env.fake.pulls()[0]!;
+    expect(pull).toMatchObject({ title: "Edit: Middleware: what it is and when you need it", labels: ["contribution", "edit"] });
+    // The contributor's note cannot close issues or ping people.
+    expect(pull.body).toContain("> Asked for three classes instead of some; fixes #\u200b12, cc @\u200bsomeone");
+    expect(pull.body).not.toMatch(/#12|@someone/);
+    env.fake.assertNoViolations();
+  });
+
+  it("reports the pull request's state", async () => {
+    const env = await setup();
+    const p = await propose(env);
+    await env.box.drain();
+    const number = record(env, p.id).proposal.prNumber!;
+    expect(await env.forge.getState({ number })).toBe("open");
+    env.fake.mergePull(number);
+    expect(await env.forge.getState({ number })).toBe("merged");
+    env.fake.assertNoViolations();
+  });
+});
+
+const STEPS = [
+  "repos/get",
+  "git/get-ref",
+  "git/get-commit",
+  "git/create-tree",
+  "git/create-commit",
+  "git/create-ref",
+  "pulls/create",
+  "issues/create-label",
+  "issues/add-labels",
+] as const;
+
+const BEFORE_PULL = new Set<string>(STEPS.slice(0, 7));
+
+function expectOnePullWithFiles(env: Env, p: Proposal): void {
+  const { proposal } = record(env, p.id);
+  expect(proposal.status).toBe("opened");
+  const pulls = env.fake.pulls();
+  expect(pulls).toHaveLength(1);
+  expect(pulls[0]!.number).toBe(proposal.prNumber);
+  expect(pulls[0]!.head.ref).toBe(proposal.branch);
+  for (const f of p.files) expect(env.fake.readFile(proposal.branch!, f.path)).toBe(f.content);
+  // The branch holds exactly one commit on top of main.
+  const commits = env.fake.commits(proposal.branch!);
+  expect(commits[0]!.message).toContain(`Proposal-Id: ${p.id}`);
+  expect(commits[1]!.sha).toBe(env.fake.branch("main")!.sha);
+  expect(pulls[0]!.labels).toEqual(["contribution", "question"]);
+  // Only one branch was ever created (a lost answer still created it).
+  expect(env.fake.requests.filter((r) => r.operationId === "git/create-ref" && (r.status === 201 || r.injected === "after"))).toHaveLength(1);
+}
+
+describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
+  it("500 Server Error: retried later, one pull request", async () => {
+    const env = await setup();
+    env.fake.inject({ path: step, status: 500, times: 1 });
+    const p = await propose(env);
+    await env.box.drain();
+    const after = record(env, p.id);
+    expect(after.proposal.status).toBe("queued");
+    expect(after.events.at(-1)!.detail).toMatch(/GitHub error 500 while .* retrying in 23 s/);
+    await settle(env);
+    expectOnePullWithFiles(env, p);
+    env.fake.assertNoViolations();
+  });
+
+  it("timeout (no answer in time): retried, one pull request", async () => {
+    const env = await setup({ requestTimeoutMs: 300 });
+    env.fake.inject({ path: step, delayMs: 1500, times: 1 });
+    const p = await propose(env);
+    await settle(env);
+    expectOnePullWithFiles(env, p);
+    expect(record(env, p.id).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
+    env.fake.assertNoViolations();
+  });
+
+  it("403 secondary rate limit with a short retry-after: retried at once in the same attempt", async () => {
+    const env = await setup();
+    env.fake.inject({
+      path: step,
+      status: 403,
+      headers: { "retry-after": "1" },
+      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+    });
+    const p = await propose(env);
+    await env.box.drain();
+    expectOnePullWithFiles(env, p);
+    expect(record(env, p.id).proposal.attempts).toBe(1);
+    env.fake.assertNoViolations();
+  });
+
+  it("403 secondary rate limit with a long retry-after: waits until then, one pull request", async () => {
+    const env = await setup();
+    env.fake.inject({
+      path: step,
+      status: 403,
+      headers: { "retry-after": "600" },
+      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+    });
+    const p = await propose(env);
+    const start = Date.now();
+    await env.box.drain();
+    const waiting = record(env, p.id);
+    expect(waiting.proposal.status).toBe("queued");
+    expect(waiting.events.at(-1)!.type).toBe("rate-limited");
+    expect(Date.parse(waiting.proposal.nextAttemptAt!)).toBeGreaterThanOrEqual(start + 600_000);
+    await settle(env);
+    expectOnePullWithFiles(env, p);
+    env.fake.assertNoViolations();
+  });
+
+  it("422 Unprocessable: a failed proposal with its reason, or labels skipped", async () => {
+    const env = await setup();
+    env.fake.inject({ path: step, status: 422, times: 1 });
+    const p = await propose(env);
+    await settle(env);
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.files).toEqual(p.files);
+    if (BEFORE_PULL.has(step)) {
+      expect(proposal.status).toBe("failed");
+      expect(proposal.lastError).toMatch(/^GitHub refused .*\(422 Unprocessable Entity\)/);
+      expect(env.fake.pulls()).toHaveLength(0);
+    } else {
+      expect(proposal.status).toBe("opened");
+      expect(env.fake.pulls()).toHaveLength(1);
+      expect(events.some((e) => e.type === "label-not-created" || e.type === "labels-skipped")).toBe(true);
+    }
+    env.fake.assertNoViolations();
+  });
+
+  it("done on GitHub but the answer was lost, then the server restarts: one pull request", async () => {
+    const env = await setup();
+    env.fake.injectAfter({ path: step, status: 502, times: 1 });
+    const p = await propose(env);
+    await env.box.drain();
+    // Restart: a new process (database connection, forge, outbox) takes over.
+    await env.box.stop();
+    env.db.close();
+    const db = openDatabase(env.dir);
+    cleanups.push(() => db.close());
+    const forge = forgeFor(env.fake);
+    const restarted: Env = { ...env, db, forge, box: outboxFor(db, forge, env.clock) };
+    await settle(restarted);
+    expectOnePullWithFiles(restarted, p);
+    env.fake.assertNoViolations();
+  });
+});
+
+describe("GitHub forge: idempotency and configuration problems", () => {
+  it("an in-process retry after a lost pull request answer reuses the pull request (Octokit retry plugin)", async () => {
+    const env = await setup({ retries: 2 });
+    env.fake.injectAfter({ path: "pulls/create", status: 502, times: 1 });
+    env.fake.injectAfter({ path: "git/create-ref", status: 502, times: 1 });
+    const p = await propose(env);
+    await env.box.drain();
+    expectOnePullWithFiles(env, p);
+    expect(record(env, p.id).proposal.attempts).toBe(1);
+    expect(env.fake.count("git/create-ref")).toBe(2); // the second one answers "Reference already exists"
+    expect(env.fake.count("pulls/create")).toBe(2); // the second one answers "A pull request already exists"
+    // Once before creating (the branch already existed, so a pull request might too) and once after the 422.
+    expect(env.fake.count("pulls/list")).toBe(2);
+    env.fake.assertNoViolations();
+  });
+
+  it("crash after the commit but before the branch: the next attempt reuses the saved commit", async () => {
+    const env = await setup();
+    env.fake.inject({ path: "git/create-ref", status: 503, times: 1 });
+    const p = await propose(env);
+    await env.box.drain();
+    const saved = record(env, p.id).proposal.commitSha;
+    expect(saved).toMatch(/^[0-9a-f]{40}$/);
+    await settle(env);
+    expect(record(env, p.id).proposal.commitSha).toBe(saved);
+    expect(env.fake.count("git/create-commit")).toBe(1);
+    expectOnePullWithFiles(env, p);
+  });
+
+  it("refuses to adopt a branch of the same name that is not the proposal's", async () => {
+    const env = await setup();
+    const p = await propose(env);
+    const branch = `contrib/question/how-do-f-expressions-avoid-race-conditions-${p.id.slice(0, 8)}`;
+    env.fake.pushCommit(branch, { "content/other.md": "x\n" }, "Someone else's work");
+    await settle(env);
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("failed");
+    expect(proposal.lastError).toMatch(/already exists .* does not belong to this proposal/);
+    expect(env.fake.pulls()).toHaveLength(0);
+    env.fake.assertNoViolations();
+  });
+
+  it("401 bad token: failed with a clear reason; after fixing the token, retryProposal delivers it", async () => {
+    const env = await setup({}, "wrong-token");
+    const p = await propose(env);
+    await settle(env);
+    const failed = record(env, p.id).proposal;
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError).toMatch(/^GitHub rejected the token \(401 Bad credentials\) while reading the repository: check GITHUB_TOKEN/);
+    expect(env.fake.requests).toHaveLength(1);
+
+    // The operator fixes GITHUB_TOKEN and restarts; then retries the proposal.
+    await env.box.stop();
+    const forge = forgeFor(env.fake);
+    const box = outboxFor(env.db, forge, env.clock);
+    await box.drain();
+    expect(record(env, p.id).proposal.status).toBe("failed");
+    expect(retryProposal(env.db, p.id, box, env.clock.t)).toBe(true);
+    await box.drain();
+    expectOnePullWithFiles(env, p);
+    env.fake.assertNoViolations();
+  });
+
+  it("no write access (404 or 403) and a wrong repository: failed, naming what to check", async () => {
+    const env = await setup({}, "outsider-token");
+    const p = await propose(env);
+    await settle(env);
+    // GitHub hides what a token may not change behind 404.
+    expect(record(env, p.id).proposal.lastError).toMatch(
+      /^GitHub answered 404 Not Found while creating the tree: check GITHUB_REPOSITORY=django-questions\/content .* write to it/,
+    );
+
+    const denied = await setup();
+    denied.fake.inject({ path: "git/create-tree", status: 403, body: { message: "Resource not accessible by integration" } });
+    const q = await propose(denied);
+    await settle(denied);
+    expect(record(denied, q.id).proposal.lastError).toMatch(
+      /^GitHub refused access \(403 Resource not accessible by integration\) while creating the tree: GITHUB_TOKEN needs write access to django-questions\/content/,
+    );
+
+    const wrong = createGitHubForge(
+      { kind: "github", owner: OWNER, repo: "no-such-repo", apiUrl: env.fake.url, auth: { type: "token", token: BOT_TOKEN } },
+      { retries: 0 },
+    );
+    const db = openDatabase(tempDir());
+    cleanups.push(() => db.close());
+    const box = outboxFor(db, wrong, env.clock);
+    const r = await createProposal(questionForm, proposalContext(db, { now: () => NOW }));
+    if (!r.ok) throw new Error("refused");
+    await box.drain();
+    const failed = getProposal(db, r.proposal.id)!.proposal;
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError).toMatch(/while reading the repository: check GITHUB_REPOSITORY=django-questions\/no-such-repo/);
+    env.fake.assertNoViolations();
+    denied.fake.assertNoViolations();
+  });
+
+  it("primary rate limit (x-ratelimit-remaining: 0): waits for x-ratelimit-reset", async () => {
+    const env = await setup();
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    env.fake.inject({
+      path: "git/create-tree",
+      status: 403,
+      headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+      body: { message: "API rate limit exceeded for user ID 1." },
+    });
+    const p = await propose(env);
+    await env.box.drain();
+    const waiting = record(env, p.id).proposal;
+    expect(waiting.status).toBe("queued");
+    expect(Date.parse(waiting.nextAttemptAt!)).toBeGreaterThanOrEqual(reset * 1000);
+    await settle(env);
+    expectOnePullWithFiles(env, p);
+  });
+});
+
+describe("GitHub forge: signed-in contributors", () => {
+  it("forks for a contributor without push access and opens the pull request from the fork", async () => {
+    const env = await setup();
+    const p = await propose(env, questionForm, "outsider-token");
+    expect(p.hasUserToken).toBe(true);
+    await env.box.drain();
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    expect(proposal.hasUserToken).toBe(false); // forgotten once delivered
+    expect(proposal.progress).toMatchObject({ headOwner: "outsider", headRepo: REPO });
+    // The branch lives in the fork, not upstream.
+    expect(env.fake.branch(proposal.branch!)).toBeUndefined();
+    const forkBranch = env.fake.branch(proposal.branch!, `outsider/${REPO}`)!;
+    expect(forkBranch.parents).toEqual([env.fake.branch("main")!.sha]);
+    for (const f of p.files) expect(env.fake.readFile(proposal.branch!, f.path, `outsider/${REPO}`)).toBe(f.content);
+    const pulls = env.fake.pulls();
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]).toMatchObject({
+      user: "outsider",
+      head: { ref: proposal.branch, repo: `outsider/${REPO}` },
+      base: { ref: "main", repo: `${OWNER}/${REPO}` },
+      labels: ["contribution", "question"], // added by the site's token: the contributor cannot label
+    });
+    expect(env.fake.count("repos/create-fork")).toBe(1);
+    expect(env.fake.count("repos/merge-upstream")).toBe(1);
+    expect(events.map((e) => e.type)).toContain("forked");
+    env.fake.assertNoViolations();
+  });
+
+  it("a fork flow interrupted after the fork resumes in the same fork", async () => {
+    const env = await setup();
+    env.fake.inject({ path: "pulls/create", status: 500, times: 1 });
+    const p = await propose(env, questionForm, "outsider-token");
+    await settle(env);
+    expect(record(env, p.id).proposal.status).toBe("opened");
+    expect(env.fake.pulls()).toHaveLength(1);
+    expect(env.fake.count("repos/create-fork")).toBe(1);
+    env.fake.assertNoViolations();
+  });
+
+  it("opens the pull request as a contributor who can push, from a branch of the repository", async () => {
+    const env = await setup();
+    const p = await propose(env, questionForm, "member-token");
+    await env.box.drain();
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    expect(env.fake.branch(proposal.branch!)).toBeDefined();
+    expect(env.fake.pulls()[0]).toMatchObject({ user: "member", head: { repo: `${OWNER}/${REPO}` } });
+    expect(env.fake.count("repos/create-fork")).toBe(0);
+    env.fake.assertNoViolations();
+  });
+});
