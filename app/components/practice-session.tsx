@@ -93,9 +93,14 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
   const { load } = fetcher;
   useEffect(() => {
     if (ready && slug) load(`/q/${slug}`);
+  }, [ready, slug, load]);
+
+  // Every card starts hidden and ungraded, also a "not yet" card requeued right
+  // after itself (same slug, next position).
+  useEffect(() => {
     setRevealed(false);
     setGraded(null);
-  }, [ready, slug, load]);
+  }, [slug, index]);
 
   const move = useCallback(
     (delta: number) => setIndex((i) => Math.min(Math.max(i + delta, 0), Math.max(order.length - 1, 0))),

@@ -3,13 +3,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { AnswerView, QuestionView } from "~/components/question-view";
 import { findQuestion, loadContent, questionPage } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
+import { publicOrigin } from "~/modules/seo/origin.server";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const content = await loadContent();
   const found = findQuestion(content, params.slug ?? "");
   if (found.kind === "redirect") throw redirect(`/q/${found.slug}`, 301);
   if (found.kind === "missing") throw new Response("No such question", { status: 404 });
-  return json(questionPage(content, found.question), { headers: { "Cache-Control": HTML_CACHE_CONTROL } });
+  return json(
+    { ...questionPage(content, found.question), origin: publicOrigin(request) },
+    { headers: { "Cache-Control": HTML_CACHE_CONTROL } },
+  );
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
@@ -19,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
     ? pageMeta({
         title: `${data.question.number}. ${data.question.title}`,
         description: data.question.description,
-        path: `/q/${data.question.slug}`,
+        url: `${data.origin}/q/${data.question.slug}`,
         type: "article",
       })
     : pageMeta({ title: "Question not found", description: "" });

@@ -13,11 +13,14 @@ export interface FeedEntry {
 }
 
 /**
- * An Atom 1.0 feed (RFC 4287). Entries newest first; `updated` of the feed is
- * the newest entry's date.
+ * An Atom 1.0 feed (RFC 4287). Entries newest first (entries of the same date
+ * keep the order they were given in); `updated` of the feed is the newest
+ * entry's date.
  */
 export function atomFeed(options: { origin: string; title: string; subtitle: string; entries: FeedEntry[] }): string {
-  const { origin, entries } = options;
+  const { origin } = options;
+  // Array.prototype.sort is stable: same-day entries keep the caller's order.
+  const entries = [...options.entries].sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? 1 : -1));
   const updated = entries[0] ? dayToTimestamp(entries[0].date) : "1970-01-01T00:00:00Z";
   const lines = [
     `<?xml version="1.0" encoding="utf-8"?>`,

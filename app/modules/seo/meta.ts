@@ -6,7 +6,8 @@ export const SITE_NAME = "Django Questions";
 export function pageMeta(options: {
   title?: string;
   description: string;
-  path?: string;
+  /** Absolute URL of the page (Open Graph needs one). */
+  url?: string;
   type?: "website" | "article";
 }): MetaDescriptor[] {
   const title = options.title ? `${options.title} · ${SITE_NAME}` : `${SITE_NAME} — self-check questions for Django developers`;
@@ -21,7 +22,7 @@ export function pageMeta(options: {
     { name: "twitter:title", content: options.title ?? SITE_NAME },
     { name: "twitter:description", content: options.description },
   ];
-  if (options.path) meta.push({ property: "og:url", content: options.path });
+  if (options.url) meta.push({ property: "og:url", content: options.url }, { tagName: "link", rel: "canonical", href: options.url });
   return meta;
 }
 

@@ -1,0 +1,246 @@
+/**
+ * Feeds and discovery against the production build: the Atom feed, the
+ * sitemap, robots.txt, and the social-card meta of question pages.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAppServer, type AppServer } from "../support/app-server";
+
+const ATOM_NS = "http://www.w3.org/2005/Atom";
+
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+function parseXml(xml: string): any {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}`);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@_",
+    parseTagValue: false,
+    processEntities: { maxTotalExpansions: 1e6, maxExpandedLength: 1e8 },
+    isArray: (name) => ["entry", "link", "category", "url"].includes(name),
+  }).parse(xml);
+}
+
+async function getFeed(base: string) {
+  const res = await fetch(base + "/feed.xml");
+  expect(res.status).toBe(200);
+  const contentType = res.headers.get("content-type") ?? "";
+  return { contentType, feed: parseXml(await res.text()).feed };
+}
+
+/** Slugs of the question folders of a content folder. */
+function questionSlugs(contentDir: string): string[] {
+  return fs
+    .readdirSync(path.join(contentDir, "questions"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** Every date in the front matter of the content's questions (`added`) and answers (`date`). */
+function contentDates(contentDir: string): string[] {
+  const dates: string[] = [];
+  for (const slug of questionSlugs(contentDir)) {
+    const dir = path.join(contentDir, "questions", slug);
+    const files = [path.join(dir, "question.md")];
+    const answers = path.join(dir, "answers");
+    if (fs.existsSync(answers)) files.push(...fs.readdirSync(answers).map((f) => path.join(answers, f)));
+    for (const file of files) {
+      const m = /^(?:added|date):\s*["']?(\d{4}-\d{2}-\d{2})/m.exec(fs.readFileSync(file, "utf8"));
+      if (m) dates.push(m[1]!);
+    }
+  }
+  return dates.sort();
+}
+
+/** The attributes of every `<meta>` element of an HTML page. */
+function metaTags(html: string): Record<string, string>[] {
+  const decode = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;|&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
+  return [...html.matchAll(/<meta\s([^>]*?)\/?>/g)].map((m) => {
+    const attrs: Record<string, string> = {};
+    for (const a of m[1]!.matchAll(/([\w:-]+)="([^"]*)"/g)) attrs[a[1]!] = decode(a[2]!);
+    return attrs;
+  });
+}
+
+function metaContent(tags: Record<string, string>[], key: string): string | undefined {
+  return tags.find((t) => t.property === key || t.name === key)?.content;
+}
+
+describe("/feed.xml", () => {
+  it("is an Atom feed of the newest questions and answers, newest first", async () => {
+    const { contentType, feed } = await getFeed(server.url);
+    expect(contentType).toMatch(/^application\/atom\+xml/);
+    expect(feed["@_xmlns"]).toBe(ATOM_NS);
+    expect(feed.title).toBe("Django Questions");
+    expect(feed.id).toBeTruthy();
+    const entries = feed.entry as any[];
+    expect(entries.length).toBeGreaterThan(10);
+    for (const e of entries) {
+      expect(e.id, JSON.stringify(e.title)).toBeTruthy();
+      expect(e.title).toBeTruthy();
+      expect(e.author.name).toBeTruthy();
+      expect(e.content["@_type"]).toBe("html");
+      expect(e.content["#text"]).toMatch(/<p>/);
+    }
+    const updated = entries.map((e) => e.updated as string);
+    expect(updated).toEqual([...updated].sort().reverse());
+    // the newest item of the content folder heads the feed and dates it
+    const newest = contentDates(server.contentDir).at(-1)!;
+    expect(updated[0]).toBe(`${newest}T00:00:00Z`);
+    expect(feed.updated).toBe(`${newest}T00:00:00Z`);
+  });
+
+  it("contains both question and answer entries whose links open real pages", async () => {
+    const { feed } = await getFeed(server.url);
+    const entries = feed.entry as any[];
+    const answers = entries.filter((e) => /#answer-/.test(e.link[0]["@_href"]));
+    const questions = entries.filter((e) => !/#/.test(e.link[0]["@_href"]));
+    expect(answers.length).toBeGreaterThan(0);
+    expect(questions.length).toBeGreaterThan(0);
+    expect(answers[0].title).toMatch(/^Answer to question \d+: /);
+    expect(questions[0].title).toMatch(/^Question \d+: /);
+    for (const e of [answers[0], questions[0]]) {
+      const href = e.link[0]["@_href"] as string;
+      const page = await fetch(href);
+      expect(page.status, href).toBe(200);
+      const html = await page.text();
+      const anchor = new URL(href).hash.slice(1);
+      if (anchor) expect(html).toContain(`id="${anchor}"`);
+    }
+  });
+
+  it("uses absolute links to the server's own origin only", async () => {
+    const { feed } = await getFeed(server.url);
+    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"]), feed.id];
+    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    for (const href of hrefs) expect(href.startsWith(server.url + "/"), href).toBe(true);
+    expect(feed.link.find((l: any) => l["@_rel"] === "self")["@_href"]).toBe(`${server.url}/feed.xml`);
+  });
+
+  it("shows a newly merged answer at the top without a restart", async () => {
+    const slug = questionSlugs(server.contentDir)[0]!;
+    const file = path.join(server.contentDir, "questions", slug, "answers", "feed-test-newest.md");
+    fs.writeFileSync(
+      file,
+      "---\nauthor: Feed Tester\ndate: 2099-01-01\n---\nA fresh answer. See [the docs](https://docs.djangoproject.com/en/stable/).\n",
+    );
+    try {
+      await expect
+        .poll(async () => (await getFeed(server.url)).feed.entry[0].id as string, { timeout: 15_000, interval: 200 })
+        .toBe(`${server.url}/q/${slug}#answer-feed-test-newest`);
+      const { feed } = await getFeed(server.url);
+      expect(feed.updated).toBe("2099-01-01T00:00:00Z");
+      expect(feed.entry[0].author.name).toBe("Feed Tester");
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+});
+
+describe("/sitemap.xml", () => {
+  it("lists every question and every tag page with absolute URLs", async () => {
+    const res = await fetch(server.url + "/sitemap.xml");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/xml/);
+    const urlset = parseXml(await res.text()).urlset;
+    expect(urlset["@_xmlns"]).toBe("http://www.sitemaps.org/schemas/sitemap/0.9");
+    const locs = (urlset.url as { loc: string }[]).map((u) => u.loc);
+    for (const loc of locs) expect(loc.startsWith(server.url + "/"), loc).toBe(true);
+
+    const questionLocs = locs.filter((l) => l.startsWith(server.url + "/q/")).sort();
+    const slugs = questionSlugs(server.contentDir);
+    expect(slugs.length).toBeGreaterThanOrEqual(69);
+    expect(questionLocs).toEqual(slugs.map((s) => `${server.url}/q/${s}`).sort());
+
+    const tagIds = (parseYaml(fs.readFileSync(path.join(server.contentDir, "tags.yml"), "utf8")) as { id: string }[]).map((t) => t.id);
+    const tagLocs = locs.filter((l) => l.startsWith(server.url + "/tags/"));
+    expect(tagLocs.sort()).toEqual(tagIds.map((t) => `${server.url}/tags/${t}`).sort());
+    expect(locs).toContain(`${server.url}/`);
+    expect(locs).toContain(`${server.url}/practice`);
+  });
+
+  it("agrees with the questions the home page lists", async () => {
+    const home = await (await fetch(server.url + "/")).text();
+    const listed = new Set([...home.matchAll(/href="\/q\/([a-z0-9-]+)"/g)].map((m) => m[1]!));
+    const sitemap = await (await fetch(server.url + "/sitemap.xml")).text();
+    const inSitemap = new Set([...sitemap.matchAll(/\/q\/([a-z0-9-]+)<\/loc>/g)].map((m) => m[1]!));
+    expect(listed.size).toBeGreaterThanOrEqual(69);
+    expect([...inSitemap].sort()).toEqual([...listed].sort());
+  });
+});
+
+describe("/robots.txt", () => {
+  it("references the sitemap by absolute URL and keeps crawlers out of /review", async () => {
+    const res = await fetch(server.url + "/robots.txt");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const lines = (await res.text()).split(/\r?\n/);
+    expect(lines).toContain("User-agent: *");
+    expect(lines).toContain("Disallow: /review");
+    expect(lines).toContain(`Sitemap: ${server.url}/sitemap.xml`);
+    const sitemap = await fetch(`${server.url}/sitemap.xml`);
+    expect(sitemap.status).toBe(200);
+    await sitemap.body?.cancel();
+  });
+});
+
+describe("question pages", () => {
+  it("carry a description, Open Graph article tags and a Twitter card", async () => {
+    for (const slug of questionSlugs(server.contentDir)) {
+      const res = await fetch(`${server.url}/q/${slug}`);
+      expect(res.status, slug).toBe(200);
+      const html = await res.text();
+      const tags = metaTags(html);
+      const h1 = /<h1[^>]*>([^<]+)<\/h1>/.exec(html)?.[1]?.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+      const description = metaContent(tags, "description");
+      expect(description, `${slug}: description`).toBeTruthy();
+      expect(description!.length, slug).toBeLessThanOrEqual(200);
+      expect(metaContent(tags, "og:title"), slug).toContain(h1);
+      expect(metaContent(tags, "og:description"), slug).toBe(description);
+      expect(metaContent(tags, "og:type"), slug).toBe("article");
+      expect(metaContent(tags, "twitter:card"), slug).toMatch(/^summary/);
+      expect(metaContent(tags, "twitter:title"), slug).toContain(h1);
+    }
+  });
+});
+
+describe("with PUBLIC_URL set", () => {
+  let proxied: AppServer;
+  beforeAll(async () => {
+    proxied = await startAppServer({ PUBLIC_URL: "https://example.org" });
+  });
+  afterAll(async () => {
+    await proxied?.stop();
+  });
+
+  it("builds feed, sitemap and robots.txt links on the public URL, not the request's origin", async () => {
+    const { feed } = await getFeed(proxied.url);
+    const hrefs: string[] = [feed.id, ...feed.link.map((l: any) => l["@_href"])];
+    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    for (const href of hrefs) expect(href.startsWith("https://example.org/"), href).toBe(true);
+
+    const sitemap = parseXml(await (await fetch(proxied.url + "/sitemap.xml")).text()).urlset;
+    for (const u of sitemap.url) expect(u.loc.startsWith("https://example.org/"), u.loc).toBe(true);
+
+    const robots = await (await fetch(proxied.url + "/robots.txt")).text();
+    expect(robots.split("\n")).toContain("Sitemap: https://example.org/sitemap.xml");
+  });
+});
