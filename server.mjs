@@ -1,6 +1,10 @@
 // The production server: `npm start` (after `npm run build`).
-// Express for compression and static files; everything else is in the app's
-// own HTTP handler (app/modules/server/http.server.ts), exported by the build.
+// node:http with the `compression` and `serve-static` middlewares for
+// compression and built assets; everything else goes to the app's own HTTP
+// handler (app/modules/server/http.server.ts), exported by the build. No
+// framework router on the hot path: see docs/decisions/004.
+import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import compression from "compression";
@@ -30,17 +34,34 @@ const handler = entry.createServerHandler(build, {
   health: entry.health,
 });
 
-const app = express();
-app.disable("x-powered-by");
-app.set("etag", false);
-app.use(compression());
-app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y", index: false }));
-app.use(express.static(path.join(root, "build/client"), { maxAge: "1h", index: false, redirect: false }));
-app.all("*", (req, res) => {
-  handler(req, res);
-});
+const clientDir = path.join(root, "build/client");
+// Fingerprinted bundles: cached for a year. Public files (favicon…): an hour.
+const assets = express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false, fallthrough: false });
+const publicFiles = new Set(
+  fs.readdirSync(clientDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`),
+);
+const publicStatic = express.static(clientDir, { maxAge: "1h", index: false, redirect: false });
+const compress = compression();
 
-const server = app.listen(port, host, () => {
+const server = http.createServer((req, res) => {
+  // Only clients that accept an encoding go through the compression wrapper.
+  const wrap = req.headers["accept-encoding"] ? compress : (_req, _res, next) => next();
+  wrap(req, res, () => {
+    const pathname = (req.url ?? "/").split("?")[0];
+    const notFound = () => handler(req, res);
+    if (pathname.startsWith("/assets/")) {
+      req.url = req.url.slice("/assets".length);
+      assets(req, res, (error) => {
+        res.statusCode = error?.status ?? 404;
+        res.end(res.statusCode === 404 ? "Not Found" : "Error");
+      });
+    } else if (publicFiles.has(pathname)) publicStatic(req, res, notFound);
+    else handler(req, res);
+  });
+});
+server.keepAliveTimeout = 65_000;
+
+server.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
   console.log(`Django Questions ready on http://localhost:${actual}`);

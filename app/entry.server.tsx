@@ -13,11 +13,13 @@ export const streamTimeout = 5_000;
  * module: the content version keys its page cache, and `ready` loads the
  * content before the first request is served.
  */
+let loaded: Awaited<ReturnType<typeof getStore>> | undefined;
 export async function ready(): Promise<void> {
-  await getStore();
+  loaded = await getStore();
 }
-export async function contentVersion(): Promise<string> {
-  return (await getStore()).version;
+/** Synchronous: the page cache looks it up on every request (after `ready()`). */
+export function contentVersion(): string {
+  return loaded?.version ?? "loading";
 }
 
 export default function handleRequest(

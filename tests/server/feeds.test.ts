@@ -216,6 +216,7 @@ describe("question pages", () => {
       expect(metaContent(tags, "og:title"), slug).toContain(h1);
       expect(metaContent(tags, "og:description"), slug).toBe(description);
       expect(metaContent(tags, "og:type"), slug).toBe("article");
+      expect(metaContent(tags, "og:url"), slug).toBe(`${server.url}/q/${slug}`);
       expect(metaContent(tags, "twitter:card"), slug).toMatch(/^summary/);
       expect(metaContent(tags, "twitter:title"), slug).toContain(h1);
     }

@@ -36,6 +36,19 @@ const EnvSchema = z.object({
   CONTENT_BRANCH: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** Git remote the content checkout is fast-forwarded from. */
   CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().default("origin")),
+  /**
+   * Signs the session cookie (maintainers' sign-in). Unset: a development default in development/test;
+   * in production a random secret generated once into DATA_DIR/session-secret (0600) and reused.
+   */
+  SESSION_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
+  /** The maintainers' sign-in token (/auth/token). Unset: a one-time link is printed at each start (when GitHub sign-in is off). */
+  MAINTAINER_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "MAINTAINER_TOKEN must be at least 16 characters").optional()),
+  /** Base URL of GitHub's web sign-in (OAuth authorize and access_token); tests point it at the fake GitHub. */
+  GITHUB_OAUTH_URL: z.preprocess(unsetIfEmpty, z.string().url().default("https://github.com")),
+  /** OAuth scope asked of maintainers signing in with GitHub (`repo` for a private content repository). */
+  GITHUB_OAUTH_SCOPE: z.preprocess(unsetIfEmpty, z.string().default("public_repo")),
+  /** Minutes a maintainer's GitHub permission is remembered before it is asked again. */
+  MAINTAINER_PERMISSION_TTL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(5)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

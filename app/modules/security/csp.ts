@@ -5,17 +5,19 @@
  */
 export const CSP_NONCE_PLACEHOLDER = "__CSP_NONCE_7f3a9c__";
 
+const CSP_BEFORE = "default-src 'self'; script-src 'self' 'nonce-";
+const CSP_AFTER = [
+  "'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: https:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: https:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  return CSP_BEFORE + nonce + CSP_AFTER;
 }

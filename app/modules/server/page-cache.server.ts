@@ -7,6 +7,8 @@ export interface CachedPage {
   parts: Buffer[];
   etag: string;
   size: number;
+  /** An HTML page: gets a Content-Security-Policy with its nonce. */
+  html: boolean;
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { setupAuth, type Auth } from "~/modules/auth/index.server";
 import { getEnv, type Env } from "~/modules/config/env.server";
 import { getStore } from "~/modules/content/index.server";
 import type { ContentStore } from "~/modules/content/store.server";
@@ -36,6 +37,8 @@ export interface Services {
   proposalLimiter: RateLimiter;
   /** Fast-forwards the content checkout and reloads the changed files (push webhook, poller). */
   sync: GitSync;
+  /** Maintainers' sign-in and sessions (the review queue's gate). */
+  auth: Auth;
   /** Stops everything this module started. */
   stop: () => Promise<void>;
 }
@@ -53,6 +56,7 @@ async function create(): Promise<Services> {
   const template = loadPullRequestTemplate(process.cwd());
   const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
   const sync = createGitSync({ store, remote: env.CONTENT_REMOTE, branch: env.CONTENT_BRANCH });
+  const auth = setupAuth({ env, db, forgeConfig });
   console.log(
     forgeConfig.kind === "github"
       ? `Proposals go to GitHub: ${forgeConfig.owner}/${forgeConfig.repo}.`
@@ -68,8 +72,9 @@ async function create(): Promise<Services> {
     template,
     proposalLimiter,
     sync,
+    auth,
     stop: async () => {
-      await sync.whenIdle();
+      await sync.whenIdle(10_000);
       await outbox.stop();
       await store.close();
       db.close();

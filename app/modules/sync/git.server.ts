@@ -1,0 +1,294 @@
+/**
+ * Live updates from git: fast-forwards the checkout that holds the content
+ * folder to the remote branch and re-reads only the content files that
+ * changed between the old and the new HEAD.
+ *
+ *   git -C <content> rev-parse --show-toplevel      the work tree
+ *   git fetch --no-tags <remote> refs/heads/<branch>
+ *   git merge --ff-only <fetched sha>               never a merge commit
+ *   git diff --name-only --no-renames -z old new    → store.reload(paths)
+ *
+ * Every command runs through execFile (no shell) with a timeout. Syncs run
+ * one at a time: a trigger while one runs schedules exactly one more (any
+ * number of triggers during a run coalesce into that one). A failure (not a
+ * checkout, network, diverged history, local changes in the way) is logged
+ * with a clear message and the store keeps serving the previous content.
+ */
+import { execFile } from "node:child_process";
+import { realpath } from "node:fs/promises";
+import path from "node:path";
+import { consoleLog, errorMessage, type SyncLog } from "./log";
+
+export interface GitSyncResult {
+  /** HEAD moved (the checkout was fast-forwarded). */
+  updated: boolean;
+  /** HEAD before the sync (null when it could not be read). */
+  from: string | null;
+  /** HEAD after the sync. */
+  to: string | null;
+  /** Content-relative paths that changed and were re-read. */
+  changed: string[];
+  /** What went wrong; the site keeps serving the content it had. */
+  error?: string;
+  /** Why this sync ran (webhook, poll, ...). */
+  reason: string;
+  /** ISO time the sync finished. */
+  at: string;
+}
+
+/** The part of the content store the sync needs. */
+export interface ReloadableStore {
+  readonly dir: string;
+  reload(relPaths: string[]): Promise<void>;
+}
+
+export interface GitSyncOptions {
+  store: ReloadableStore;
+  /** The content folder; default `store.dir`. */
+  contentDir?: string;
+  /** Remote to fetch from. Default `origin`. */
+  remote?: string;
+  /** Branch to follow. Default: the checkout's current branch. */
+  branch?: string;
+  /** Timeout of each git command. Default 60 s. */
+  timeoutMs?: number;
+  log?: SyncLog;
+  /** Runs one git command (default {@link runGit}); tests wrap it to watch the commands. */
+  runGit?: (args: readonly string[], timeoutMs: number) => Promise<string>;
+}
+
+export interface GitSync {
+  /**
+   * Runs a sync now, or — when one is running — once more right after it.
+   * Never rejects: failures are in the result's `error`.
+   */
+  sync(reason?: string): Promise<GitSyncResult>;
+  /** Resolves when no sync is running or scheduled (tests, shutdown); with a timeout, at the latest after it. */
+  whenIdle(timeoutMs?: number): Promise<void>;
+  readonly busy: boolean;
+  readonly lastResult: GitSyncResult | undefined;
+  /** The branch that is followed (configured, or the checkout's current one once known). */
+  readonly branch: string | undefined;
+}
+
+export class GitCommandError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+    readonly exitCode: number | string | null,
+    readonly timedOut: boolean,
+  ) {
+    super(
+      timedOut
+        ? `git ${args.filter((a) => a !== "-C").join(" ")} timed out`
+        : `git ${args[2] ?? args[0] ?? ""} failed: ${stderr || `exit code ${String(exitCode)}`}`,
+    );
+    this.name = "GitCommandError";
+  }
+}
+
+/** Variables that would point git at another repository than the one we ask about. */
+const GIT_LOCATION_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
+  for (const name of GIT_LOCATION_VARS) delete env[name];
+  return env;
+}
+
+/** Runs `git <args>` without a shell; resolves with stdout. */
+export function runGit(args: readonly string[], timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      "git",
+      args,
+      { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, env: gitEnv(), encoding: "utf8", windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
+        if (e.code === "ENOENT") return reject(new Error("git is not installed (or not on the PATH)"));
+        const timedOut = e.killed === true && e.signal === "SIGKILL";
+        reject(new GitCommandError(args, String(stderr).trim(), e.code ?? null, timedOut));
+      },
+    );
+  });
+}
+
+/** `git merge-base --is-ancestor a b`: exit 0 yes, 1 no, anything else an error. */
+async function isAncestor(g: (args: string[]) => Promise<string>, top: string, a: string, b: string): Promise<boolean> {
+  try {
+    await g(["-C", top, "merge-base", "--is-ancestor", a, b]);
+    return true;
+  } catch (error) {
+    if (error instanceof GitCommandError && error.exitCode === 1) return false;
+    throw error;
+  }
+}
+
+class SyncFailure extends Error {}
+
+export function createGitSync(options: GitSyncOptions): GitSync {
+  const log = options.log ?? consoleLog;
+  const remote = options.remote ?? "origin";
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  let branch = options.branch;
+
+  let active: Promise<void> | undefined;
+  let next: { reason: string; resolve: (r: GitSyncResult) => void; promise: Promise<GitSyncResult> } | undefined;
+  let lastResult: GitSyncResult | undefined;
+  let lastLoggedError: string | undefined;
+  /** Paths whose reload failed: retried by the next sync even if HEAD does not move. */
+  const unreloaded = new Set<string>();
+
+  const exec = options.runGit ?? runGit;
+  const g = (args: string[]) => exec(args, timeoutMs);
+
+  async function locate(): Promise<{ top: string; prefix: string }> {
+    const configured = options.contentDir ?? options.store.dir;
+    let dir: string;
+    try {
+      dir = await realpath(configured);
+    } catch {
+      throw new SyncFailure(`the content folder ${configured} does not exist`);
+    }
+    let top: string;
+    try {
+      top = await realpath((await g(["-C", dir, "rev-parse", "--show-toplevel"])).trim());
+    } catch (error) {
+      throw new SyncFailure(`the content folder ${dir} is not inside a git checkout (${errorMessage(error)})`);
+    }
+    const prefix = path.relative(top, dir).split(path.sep).join("/");
+    if (prefix.startsWith("..")) throw new SyncFailure(`the content folder ${dir} is outside the checkout ${top}`);
+    return { top, prefix };
+  }
+
+  async function currentBranch(top: string): Promise<string> {
+    try {
+      return (await g(["-C", top, "symbolic-ref", "--quiet", "--short", "HEAD"])).trim();
+    } catch {
+      throw new SyncFailure(`the checkout ${top} is not on a branch (detached HEAD): set CONTENT_BRANCH to the branch to follow`);
+    }
+  }
+
+  async function runOnce(reason: string): Promise<GitSyncResult> {
+    let from: string | null = null;
+    let to: string | null = null;
+    let changed: string[] = [];
+    const result = (extra: Partial<GitSyncResult> = {}): GitSyncResult => ({
+      updated: from !== null && to !== null && from !== to,
+      from,
+      to,
+      changed,
+      reason,
+      at: new Date().toISOString(),
+      ...extra,
+    });
+    try {
+      const { top, prefix } = await locate();
+      branch ??= await currentBranch(top);
+      const target = `${remote}/${branch}`;
+      from = (await g(["-C", top, "rev-parse", "--verify", "HEAD^{commit}"])).trim();
+      to = from;
+      try {
+        await g(["-C", top, "fetch", "--quiet", "--no-tags", "--no-recurse-submodules", remote, `refs/heads/${branch}`]);
+      } catch (error) {
+        throw new SyncFailure(`fetching ${target} failed: ${errorMessage(error)}`);
+      }
+      const fetched = (await g(["-C", top, "rev-parse", "--verify", "FETCH_HEAD^{commit}"])).trim();
+      if (fetched !== from) {
+        if (!(await isAncestor(g, top, from, fetched))) {
+          if (await isAncestor(g, top, fetched, from)) {
+            log.warn(`content sync: the checkout ${top} has commits that ${target} does not have; nothing to fast-forward.`);
+          } else {
+            throw new SyncFailure(
+              `the checkout ${top} has diverged from ${target} (local ${from.slice(0, 7)}, remote ${fetched.slice(0, 7)}): ` +
+                `a fast-forward is impossible, so the site keeps serving the current content. ` +
+                `Bring the checkout back in line by hand (e.g. git reset --hard ${target}).`,
+            );
+          }
+        } else {
+          try {
+            await g(["-C", top, "merge", "--ff-only", "--quiet", fetched]);
+          } catch (error) {
+            throw new SyncFailure(`fast-forwarding the checkout ${top} to ${target} failed: ${errorMessage(error)}`);
+          }
+          to = (await g(["-C", top, "rev-parse", "--verify", "HEAD^{commit}"])).trim();
+        }
+      }
+      if (to !== from) {
+        const names = (await g(["-C", top, "diff", "--name-only", "--no-renames", "-z", from, to])).split("\0").filter(Boolean);
+        for (const name of names) {
+          if (prefix === "") unreloaded.add(name);
+          else if (name.startsWith(`${prefix}/`)) unreloaded.add(name.slice(prefix.length + 1));
+        }
+      }
+      changed = [...unreloaded].sort();
+      if (changed.length > 0) {
+        try {
+          await options.store.reload(changed);
+        } catch (error) {
+          throw new SyncFailure(`re-reading ${changed.length} changed content file(s) failed: ${errorMessage(error)}`);
+        }
+        unreloaded.clear();
+      }
+      if (to !== from) {
+        log.info(`content sync (${reason}): ${from.slice(0, 7)}..${to.slice(0, 7)} on ${target}, ${changed.length} content file(s) re-read.`);
+      }
+      lastLoggedError = undefined;
+      return result();
+    } catch (error) {
+      const message = errorMessage(error);
+      // A poll every few minutes against the same broken checkout: say it once, until it recovers.
+      if (message !== lastLoggedError) {
+        log.error(`content sync (${reason}) failed: ${message}. The site keeps serving the previous content.`);
+        lastLoggedError = message;
+      }
+      return result({ error: message });
+    }
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      while (next) {
+        const job = next;
+        next = undefined;
+        const r = await runOnce(job.reason);
+        lastResult = r;
+        job.resolve(r);
+      }
+    } finally {
+      active = undefined;
+    }
+  }
+
+  return {
+    sync(reason = "manual") {
+      if (!next) {
+        let resolve!: (r: GitSyncResult) => void;
+        const promise = new Promise<GitSyncResult>((r) => (resolve = r));
+        next = { reason, resolve, promise };
+      }
+      const { promise } = next;
+      active ??= drain();
+      return promise;
+    },
+    async whenIdle(timeoutMs?: number) {
+      const idle = (async () => {
+        while (active) await active;
+      })();
+      if (timeoutMs === undefined) return idle;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+    },
+    get busy() {
+      return active !== undefined;
+    },
+    get lastResult() {
+      return lastResult;
+    },
+    get branch() {
+      return branch;
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Review outcomes from GitHub → the proposal's status and timeline (what the
+ * contributor sees on the status page). Shared by the webhook and the poller,
+ * idempotent: applying the same state twice changes nothing the second time.
+ */
+import { parseProposalMarker } from "~/modules/contributions/pull-request";
+import { addEvent, getProposalRecord, setReviewStatus, type Proposal, type ProposalStatus } from "~/modules/contributions/store.server";
+import type { Database } from "~/modules/db/index.server";
+import type { ChangeState } from "~/modules/forge/types";
+
+export interface PullRequestRef {
+  number: number;
+  /** The pull request body (carries the hidden proposal marker). */
+  body?: string | null;
+}
+
+/**
+ * The proposal behind a pull request: the id in the body's hidden marker,
+ * else the GitHub proposal that recorded this pull request number.
+ */
+export function findProposalForPullRequest(db: Database, pr: PullRequestRef): Proposal | undefined {
+  const marker = parseProposalMarker(pr.body);
+  if (marker) {
+    const byMarker = getProposalRecord(db, marker.id);
+    // A copied body on another pull request must not hijack a proposal that has its own.
+    if (byMarker && (byMarker.prNumber === null || byMarker.prNumber === pr.number)) return byMarker;
+  }
+  const row = db
+    .prepare("SELECT id FROM proposals WHERE pr_number = ? AND (forge = 'github' OR forge IS NULL) ORDER BY created_at DESC LIMIT 1")
+    .get(pr.number) as { id: string } | undefined;
+  return row ? getProposalRecord(db, row.id) : undefined;
+}
+
+export interface StateUpdate {
+  proposalId: string;
+  /** The status after the update. */
+  status: ProposalStatus;
+  /** Whether the status changed (false for a repeat). */
+  changed: boolean;
+}
+
+export interface StateDetails {
+  /** Who merged it (GitHub login), when known. */
+  mergedBy?: string | null;
+}
+
+/**
+ * Applies the pull request's state: merged → `merged`, closed unmerged →
+ * `closed`, open again after a close → `opened`. A proposal still `queued`
+ * is left to the outbox (it records the pull request when its delivery
+ * finishes; the poller catches a review outcome that came first).
+ */
+export function applyPullRequestState(
+  db: Database,
+  proposal: Proposal,
+  state: ChangeState,
+  number: number,
+  now: number,
+  details: StateDetails = {},
+): StateUpdate {
+  const unchanged = (): StateUpdate => ({ proposalId: proposal.id, status: proposal.status, changed: false });
+  if (proposal.status === "queued") return unchanged();
+  let target: Exclude<ProposalStatus, "queued" | "failed">;
+  let detail: string;
+  if (state === "merged") {
+    target = "merged";
+    detail = `Merged as #${number}${details.mergedBy ? ` by @${details.mergedBy}` : ""}. The site shows it as soon as it has pulled the change.`;
+  } else if (state === "closed") {
+    if (proposal.status === "merged") return unchanged();
+    target = "closed";
+    detail = `Closed without merging (#${number}).`;
+  } else {
+    // Open: only a proposal we had seen closed (or given up on) comes back.
+    if (proposal.status !== "closed" && proposal.status !== "failed") return unchanged();
+    target = "opened";
+    detail = `Reopened for review (#${number}).`;
+  }
+  const changed = setReviewStatus(db, proposal.id, target, detail, now);
+  return { proposalId: proposal.id, status: changed ? target : proposal.status, changed };
+}
+
+/** New commits on the pull request: noted in the timeline; a proposal waiting for changes goes back to review. */
+export function notePullRequestUpdated(db: Database, proposal: Proposal, number: number, now: number): StateUpdate {
+  if (proposal.status === "changes_requested") {
+    const changed = setReviewStatus(db, proposal.id, "opened", `New commits were pushed to #${number}: waiting for review again.`, now);
+    return { proposalId: proposal.id, status: changed ? "opened" : proposal.status, changed };
+  }
+  if (proposal.status === "opened") addEvent(db, proposal.id, "updated", `New commits were pushed to #${number}.`, new Date(now).toISOString());
+  return { proposalId: proposal.id, status: proposal.status, changed: false };
+}
+
+/** A maintainer asked for changes in a review. */
+export function noteChangesRequested(db: Database, proposal: Proposal, number: number, now: number, reviewer?: string | null): StateUpdate {
+  if (proposal.status !== "opened") return { proposalId: proposal.id, status: proposal.status, changed: false };
+  const changed = setReviewStatus(
+    db,
+    proposal.id,
+    "changes_requested",
+    `${reviewer ? `@${reviewer}` : "A maintainer"} asked for changes on #${number}.`,
+    now,
+  );
+  return { proposalId: proposal.id, status: changed ? "changes_requested" : proposal.status, changed };
+}

@@ -1,0 +1,326 @@
+import { sign } from "@octokit/webhooks-methods";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ContentStore } from "~/modules/content/store.server";
+import { renderPullRequestBody } from "~/modules/contributions/pull-request";
+import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
+import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { createGitSync, type GitSyncResult } from "~/modules/sync/git.server";
+import type { SyncLog } from "~/modules/sync/log";
+import { handleGitHubWebhook, isDeliveryRecorded, type WebhookContext } from "~/modules/sync/webhook.server";
+import { createContentRepo } from "./git-fixture";
+
+const SECRET = "it's a secret to everybody";
+const NOW = Date.parse("2026-12-01T10:00:00Z");
+const quiet: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+let db: Database;
+let deliveries = 0;
+
+function fakeSync() {
+  const result: GitSyncResult = { updated: true, from: "a", to: "b", changed: [], reason: "test", at: new Date(NOW).toISOString() };
+  return { sync: vi.fn(async (_reason?: string) => result) };
+}
+
+function context(overrides: Partial<WebhookContext> = {}): WebhookContext {
+  return { secret: SECRET, db, sync: fakeSync(), now: () => NOW, log: quiet, ...overrides };
+}
+
+interface Delivery {
+  event: string;
+  payload: unknown;
+  id?: string;
+  /** A signature to send instead of the right one (null: no header). */
+  signature?: string | null;
+  body?: string;
+}
+
+async function deliver(ctx: WebhookContext, d: Delivery) {
+  const body = d.body ?? JSON.stringify(d.payload);
+  const headers = new Headers({ "content-type": "application/json", "x-github-event": d.event });
+  headers.set("x-github-delivery", d.id ?? `delivery-${++deliveries}`);
+  const signature = d.signature === undefined ? await sign(SECRET, body) : d.signature;
+  if (signature !== null) headers.set("x-hub-signature-256", signature);
+  const response = await handleGitHubWebhook({ body, headers }, ctx);
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const repository = { full_name: "django-questions/django-questions", default_branch: "main" };
+const push = (ref = "refs/heads/main") => ({ ref, before: "0".repeat(40), after: "1234567890abcdef".repeat(2) + "12345678", repository });
+
+function seedProposal(id: string, prNumber: number) {
+  const body = renderPullRequestBody("{{summary}}\n\nStatus: {{statusUrl}}", {
+    id,
+    kind: "question",
+    summary: "A new question",
+    contributor: { name: "Jane Doe", github: "janedoe" },
+    files: [{ path: "content/questions/what-is-a-webhook/question.md" }],
+    statusUrl: `/contributions/${id}`,
+  });
+  insertProposal(
+    db,
+    {
+      id,
+      kind: "question",
+      target: "what-is-a-webhook",
+      slug: "what-is-a-webhook",
+      title: "What is a webhook?",
+      fields: {},
+      files: [{ path: "content/questions/what-is-a-webhook/question.md", content: "---\n---\n" }],
+      contributor: { name: "Jane Doe", github: "janedoe" },
+      prTitle: "Question: What is a webhook?",
+      prBody: body,
+      fingerprint: `fp-${id}`,
+      createdAt: new Date(NOW - 3_600_000).toISOString(),
+    },
+    "Proposal received.",
+  );
+  db.prepare("UPDATE proposals SET forge = 'github' WHERE id = ?").run(id);
+  markOpened(db, id, { number: prNumber, url: `https://github.com/o/r/pull/${prNumber}`, branch: `proposal/${id}` }, NOW - 3_000_000);
+  return body;
+}
+
+function pullRequestEvent(action: string, prNumber: number, body: string | null, extra: Record<string, unknown> = {}) {
+  return {
+    action,
+    number: prNumber,
+    pull_request: { number: prNumber, state: action === "closed" ? "closed" : "open", body, merged: false, merged_at: null, ...extra },
+    repository,
+  };
+}
+
+beforeEach(() => {
+  db = openMemoryDatabase();
+});
+afterEach(() => {
+  db.close();
+});
+
+describe("webhook authentication", () => {
+  it("refuses every delivery with 503 while no secret is configured", async () => {
+    const ctx = context({ secret: undefined });
+    const r = await deliver(ctx, { event: "push", payload: push() });
+    expect(r.status).toBe(503);
+    expect(r.json.error).toMatch(/GITHUB_WEBHOOK_SECRET/);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+
+  it("answers 401 to a missing or wrong signature, and does no work", async () => {
+    const ctx = context();
+    const missing = await deliver(ctx, { event: "push", payload: push(), signature: null });
+    const wrong = await deliver(ctx, { event: "push", payload: push(), signature: await sign("another secret", JSON.stringify(push())) });
+    const garbage = await deliver(ctx, { event: "push", payload: push(), signature: "sha256=nothex" });
+    expect([missing.status, wrong.status, garbage.status]).toEqual([401, 401, 401]);
+    expect(missing.json.error).toMatch(/missing/);
+    expect(wrong.json.error).toMatch(/does not match/);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+
+  it("rejects a body that was changed after signing", async () => {
+    const ctx = context();
+    const signature = await sign(SECRET, JSON.stringify(push("refs/heads/other")));
+    const r = await deliver(ctx, { event: "push", payload: push(), signature });
+    expect(r.status).toBe(401);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+});
+
+describe("webhook payloads", () => {
+  it("answers 400 to malformed JSON and to a payload without the needed fields", async () => {
+    const ctx = context();
+    const malformed = await deliver(ctx, { event: "push", payload: null, body: '{"ref": "refs/heads/main",' });
+    const notObject = await deliver(ctx, { event: "push", payload: [1, 2] });
+    const noRepository = await deliver(ctx, { event: "push", payload: { ref: "refs/heads/main" } });
+    const noPullRequest = await deliver(ctx, { event: "pull_request", payload: { action: "closed", repository } });
+    expect([malformed.status, notObject.status, noRepository.status, noPullRequest.status]).toEqual([400, 400, 400, 400]);
+    expect(noRepository.json.error).toMatch(/repository/);
+    expect(noPullRequest.json.error).toMatch(/pull_request/);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+
+  it("answers 400 when the event or delivery header is missing", async () => {
+    const body = JSON.stringify(push());
+    const headers = new Headers({ "x-hub-signature-256": await sign(SECRET, body), "x-github-delivery": "d-1" });
+    const r = await handleGitHubWebhook({ body, headers }, context());
+    expect(r.status).toBe(400);
+    expect(await r.text()).toMatch(/X-GitHub-Event/);
+  });
+
+  it("answers ping with 200", async () => {
+    const r = await deliver(context(), { event: "ping", payload: { zen: "Keep it logically awesome.", hook_id: 1 } });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ ok: true, event: "ping" });
+  });
+
+  it("accepts but ignores other events with 202", async () => {
+    const ctx = context();
+    const r = await deliver(ctx, { event: "issues", payload: { action: "opened", repository } });
+    expect(r.status).toBe(202);
+    expect(r.json.ignored).toMatch(/issues/);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+
+  it("reads a form-encoded delivery (payload=<json>) like a JSON one", async () => {
+    const ctx = context();
+    const body = new URLSearchParams({ payload: JSON.stringify(push()) }).toString();
+    const headers = new Headers({
+      "content-type": "application/x-www-form-urlencoded",
+      "x-github-event": "push",
+      "x-github-delivery": "form-1",
+      "x-hub-signature-256": await sign(SECRET, body),
+    });
+    const r = await handleGitHubWebhook({ body, headers }, ctx);
+    expect(r.status).toBe(200);
+    expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("push events", () => {
+  it("starts the git sync for a push to the default branch", async () => {
+    const ctx = context();
+    const r = await deliver(ctx, { event: "push", payload: push() });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ sync: "started", branch: "main" });
+    expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+  });
+
+  it("ignores pushes to other branches, deleted branches and other repositories with 202", async () => {
+    const ctx = context({ repository: "django-questions/django-questions" });
+    const other = await deliver(ctx, { event: "push", payload: push("refs/heads/feature") });
+    const tag = await deliver(ctx, { event: "push", payload: push("refs/tags/v1") });
+    const deleted = await deliver(ctx, { event: "push", payload: { ...push(), deleted: true } });
+    const fork = await deliver(ctx, { event: "push", payload: { ...push(), repository: { ...repository, full_name: "someone/fork" } } });
+    expect([other.status, tag.status, deleted.status, fork.status]).toEqual([202, 202, 202, 202]);
+    expect(other.json.ignored).toMatch(/refs\/heads\/feature/);
+    expect(ctx.sync.sync).not.toHaveBeenCalled();
+  });
+
+  it("follows CONTENT_BRANCH instead of the default branch when it is configured", async () => {
+    const ctx = context({ branch: "published" });
+    expect((await deliver(ctx, { event: "push", payload: push("refs/heads/main") })).status).toBe(202);
+    expect((await deliver(ctx, { event: "push", payload: push("refs/heads/published") })).status).toBe(200);
+    expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+  });
+
+  it("does no second sync for a redelivery of the same delivery id, even after a restart", async () => {
+    const ctx = context();
+    const first = await deliver(ctx, { event: "push", payload: push(), id: "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
+    const again = await deliver(ctx, { event: "push", payload: push(), id: "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
+    // A new process: a fresh handler context over the same database.
+    const restarted = context();
+    const third = await deliver(restarted, { event: "push", payload: push(), id: "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
+    expect(first.status).toBe(200);
+    expect(again).toEqual({ status: 200, json: { duplicate: true, delivery: "72d3162e-cc78-11e3-81ab-4c9367dc0958" } });
+    expect(third.json.duplicate).toBe(true);
+    expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+    expect(restarted.sync.sync).not.toHaveBeenCalled();
+    // A different delivery of the same push is new work.
+    expect((await deliver(ctx, { event: "push", payload: push() })).status).toBe(200);
+    expect(ctx.sync.sync).toHaveBeenCalledTimes(2);
+  });
+
+  it("forgets delivery ids after 30 days", async () => {
+    let now = NOW;
+    const ctx = context({ now: () => now });
+    await deliver(ctx, { event: "ping", payload: {}, id: "old-delivery" });
+    expect(isDeliveryRecorded(db, "old-delivery")).toBe(true);
+    now += 31 * 24 * 60 * 60 * 1000;
+    await deliver(ctx, { event: "ping", payload: {}, id: "new-delivery" });
+    expect(isDeliveryRecorded(db, "old-delivery")).toBe(false);
+    expect(isDeliveryRecorded(db, "new-delivery")).toBe(true);
+  });
+
+  it("fast-forwards a real checkout: the pushed question is served once the sync is idle", async () => {
+    const repo = createContentRepo({ seed: 2 });
+    const store = new ContentStore(repo.contentDir);
+    try {
+      await store.load();
+      const sync = createGitSync({ store, log: quiet });
+      repo.pushQuestion({ slug: "delivered-by-webhook", number: 910, title: "How does a webhook update the site?" });
+      const r = await deliver(context({ sync }), { event: "push", payload: push() });
+      expect(r.status).toBe(200);
+      await sync.whenIdle();
+      expect(store.content.bySlug.get("delivered-by-webhook")?.number).toBe(910);
+    } finally {
+      await store.close();
+      repo.cleanup();
+    }
+  });
+});
+
+describe("pull_request events", () => {
+  it("marks the proposal merged when its pull request is merged, with an event in its timeline", async () => {
+    const body = seedProposal("p-merged", 12);
+    const r = await deliver(context(), {
+      event: "pull_request",
+      payload: pullRequestEvent("closed", 12, body, { merged: true, merged_at: "2026-12-01T09:59:00Z", merged_by: { login: "maintainer" } }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ proposal: "p-merged", status: "merged", changed: true });
+    expect(getProposalRecord(db, "p-merged")?.status).toBe("merged");
+    const last = getEvents(db, "p-merged").at(-1)!;
+    expect(last.type).toBe("merged");
+    expect(last.detail).toContain("#12");
+    expect(last.detail).toContain("@maintainer");
+    expect(last.at).toBe(new Date(NOW).toISOString());
+  });
+
+  it("marks a pull request closed without merging as closed, and a reopened one as opened again", async () => {
+    const body = seedProposal("p-closed", 13);
+    const closed = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("closed", 13, body) });
+    expect(closed.json).toMatchObject({ status: "closed", changed: true });
+    expect(getProposalRecord(db, "p-closed")?.status).toBe("closed");
+    const reopened = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("reopened", 13, body) });
+    expect(reopened.json).toMatchObject({ status: "opened", changed: true });
+    expect(getEvents(db, "p-closed").map((e) => e.type).slice(-2)).toEqual(["closed", "opened"]);
+  });
+
+  it("finds the proposal by pull request number when the body lost its marker", async () => {
+    seedProposal("p-by-number", 14);
+    const r = await deliver(context(), {
+      event: "pull_request",
+      payload: pullRequestEvent("closed", 14, "A maintainer rewrote the description.", { merged: true }),
+    });
+    expect(r.json).toMatchObject({ proposal: "p-by-number", status: "merged" });
+  });
+
+  it("changes nothing on a second delivery of the same state (new delivery id)", async () => {
+    const body = seedProposal("p-twice", 15);
+    const payload = pullRequestEvent("closed", 15, body, { merged: true });
+    await deliver(context(), { event: "pull_request", payload });
+    const events = getEvents(db, "p-twice").length;
+    const again = await deliver(context(), { event: "pull_request", payload });
+    expect(again.json).toMatchObject({ status: "merged", changed: false });
+    expect(getEvents(db, "p-twice")).toHaveLength(events);
+  });
+
+  it("notes new commits in the timeline, and ignores pull requests that are not proposals", async () => {
+    const body = seedProposal("p-sync", 16);
+    const r = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("synchronize", 16, body) });
+    expect(r.status).toBe(200);
+    expect(getEvents(db, "p-sync").at(-1)).toMatchObject({ type: "updated" });
+    expect(getProposalRecord(db, "p-sync")?.status).toBe("opened");
+
+    const foreign = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("closed", 99, "Bump a dependency", { merged: true }) });
+    expect(foreign.status).toBe(202);
+    const assigned = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("assigned", 16, body) });
+    expect(assigned.status).toBe(202);
+    expect(getProposalRecord(db, "p-sync")?.status).toBe("opened");
+  });
+
+  it("records a review that requests changes, and new commits send it back to review", async () => {
+    const body = seedProposal("p-review", 17);
+    const review = await deliver(context(), {
+      event: "pull_request_review",
+      payload: {
+        action: "submitted",
+        review: { state: "changes_requested", user: { login: "maintainer" } },
+        pull_request: { number: 17, state: "open", body },
+        repository,
+      },
+    });
+    expect(review.json).toMatchObject({ status: "changes_requested", changed: true });
+    expect(getEvents(db, "p-review").at(-1)?.detail).toContain("@maintainer");
+    await deliver(context(), { event: "pull_request", payload: pullRequestEvent("synchronize", 17, body) });
+    expect(getProposalRecord(db, "p-review")?.status).toBe("opened");
+  });
+});
