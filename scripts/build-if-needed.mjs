@@ -49,7 +49,8 @@ acquire();
 try {
   if (process.argv.includes("--force") || needsBuild()) {
     console.log("Building the site (sources changed since the last build)…");
-    const result = spawnSync("npx", ["remix", "vite:build"], { cwd: root, stdio: "inherit" });
+    // NODE_ENV=production whatever the caller has (vitest sets "test", which would build React for development).
+    const result = spawnSync("npx", ["remix", "vite:build"], { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
     if (result.status !== 0) process.exitCode = result.status ?? 1;
   }
 } finally {
