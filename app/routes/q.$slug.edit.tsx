@@ -13,7 +13,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const answer = new URL(request.url).searchParams.get("answer");
   const edit = await editValues(params.slug ?? "", answer);
-  const result = await handleProposalPost(request, context, { kind: "edit", path: edit.values.path });
+  // The form has no credit field: an edit keeps the question's credit as it is.
+  const result = await handleProposalPost(request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
   if ("redirect" in result) return redirect(result.redirect, 303);
   return json(result, { status: result.previewOnly ? 200 : 422 });
 }
