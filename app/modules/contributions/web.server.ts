@@ -58,9 +58,14 @@ export async function handleProposalPost(
     return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(content, values), previewOnly: true };
   }
 
-  const limit = services.proposalLimiter.attempt(clientAddress(request, context));
-  if (!limit.allowed) {
-    const minutes = Math.ceil(limit.retryAfterSeconds / 60);
+  // Two limits: stored proposals (strict: PROPOSAL_RATE_LIMIT), and every send including ones
+  // the check refuses (generous, so a contributor fixing mistakes is not locked out, but a
+  // flood of junk cannot keep the server busy running the content check).
+  const client = clientAddress(request, context);
+  const limit = services.proposalLimiter.check(client);
+  const sends = limit.allowed ? services.sendLimiter.attempt(client) : limit;
+  if (!sends.allowed) {
+    const minutes = Math.ceil(sends.retryAfterSeconds / 60);
     return {
       values,
       fieldErrors: {
@@ -83,7 +88,10 @@ export async function handleProposalPost(
     siteUrl: publicOrigin(request),
     outbox: services.outbox,
   });
-  if (result.ok) return { redirect: `/contributions/${result.proposal.id}` };
+  if (result.ok) {
+    if (!result.duplicate) services.proposalLimiter.record(client);
+    return { redirect: `/contributions/${result.proposal.id}` };
+  }
   return {
     values,
     fieldErrors: result.fieldErrors,

@@ -15,3 +15,14 @@ describe("RateLimiter", () => {
     expect(limiter.attempt("a").allowed).toBe(true);
   });
 });
+
+describe("RateLimiter.check and record", () => {
+  it("checks without counting, so only recorded attempts use up the limit", () => {
+    const now = 5_000_000;
+    const limiter = new RateLimiter(1, 60_000, () => now);
+    expect(limiter.check("a").allowed).toBe(true);
+    expect(limiter.check("a").allowed).toBe(true);
+    limiter.record("a");
+    expect(limiter.check("a")).toEqual({ allowed: false, retryAfterSeconds: 60 });
+  });
+});

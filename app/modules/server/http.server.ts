@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { CSP_NONCE_PLACEHOLDER, contentSecurityPolicy } from "~/modules/security/csp";
+import { isCrossSite } from "~/modules/security/request.server";
 import { PageCache, etagFor, matchesIfNoneMatch, splitAt, type CachedPage } from "./page-cache.server";
 
 export interface ServerHandlerOptions {
@@ -160,7 +161,14 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
           }
         });
       }
-      const response = await remix(toFetchRequest(req, res), { clientIp: clientIp(req) });
+      const request = toFetchRequest(req, res);
+      if (method !== "GET" && method !== "HEAD" && isCrossSite(request)) {
+        res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" });
+        res.end("Cross-site form posts are not accepted. Please use the form on this site.");
+        req.resume();
+        return;
+      }
+      const response = await remix(request, { clientIp: clientIp(req) });
       if (res.headersSent) return;
       const body = Buffer.from(await response.arrayBuffer());
       const headers: [string, string][] = [];

@@ -33,8 +33,10 @@ export interface Services {
   outbox: Outbox;
   /** The pull request body template (`.github/proposal-template.md`). */
   template: string;
-  /** Per-client limit on proposals. */
+  /** Per-client limit on stored proposals. */
   proposalLimiter: RateLimiter;
+  /** Per-client limit on every send of a proposal form (valid or not): six times the proposal limit. */
+  sendLimiter: RateLimiter;
   /** Fast-forwards the content checkout and reloads the changed files (push webhook, poller). */
   sync: GitSync;
   /** Maintainers' sign-in and sessions (the review queue's gate). */
@@ -55,6 +57,7 @@ async function create(): Promise<Services> {
   const outbox = startOutbox({ db, forge });
   const template = loadPullRequestTemplate(process.cwd());
   const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
+  const sendLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT * 6, env.PROPOSAL_RATE_WINDOW * 1000);
   const sync = createGitSync({ store, remote: env.CONTENT_REMOTE, branch: env.CONTENT_BRANCH });
   const auth = setupAuth({ env, db, forgeConfig });
   console.log(
@@ -71,6 +74,7 @@ async function create(): Promise<Services> {
     outbox,
     template,
     proposalLimiter,
+    sendLimiter,
     sync,
     auth,
     stop: async () => {
