@@ -1,6 +1,7 @@
 import { Form, Link, useFetcher } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import type { FormState, ProposalPreview } from "~/modules/contributions/web.server";
+import { many, one } from "~/modules/contributions/form-values";
 import { AnswerView, QuestionView } from "./question-view";
 
 type Values = FormState["values"];
@@ -18,15 +19,6 @@ export interface ProposalFormProps {
   submitLabel?: string;
 }
 
-function one(values: Values, key: string): string {
-  const v = values[key];
-  return (Array.isArray(v) ? v[0] : v) ?? "";
-}
-
-function many(values: Values, key: string): string[] {
-  const v = values[key];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
 
 function FieldMessages({ id, errors, warnings }: { id: string; errors?: string[]; warnings?: string[] }) {
   if (!errors?.length && !warnings?.length) return null;
@@ -42,6 +34,47 @@ function FieldMessages({ id, errors, warnings }: { id: string; errors?: string[]
           {m}
         </p>
       ))}
+    </div>
+  );
+}
+
+interface TextFieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  type?: "text" | "email";
+  maxLength: number;
+  required?: boolean;
+  autoComplete?: string;
+  values: Values;
+  errors: FormState["fieldErrors"];
+  warnings?: FormState["warnings"];
+}
+
+/** One labelled input with its hint and its messages, wired for screen readers. */
+function TextField({ name, label, hint, type = "text", maxLength, required, autoComplete, values, errors, warnings }: TextFieldProps) {
+  const messages = errors[name]?.length || warnings?.[name]?.length ? `${name}-messages` : "";
+  const describedBy = [hint ? `${name}-hint` : "", messages].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={`field-${name}`}>{label}</label>
+      {hint ? (
+        <p id={`${name}-hint`} className="field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={`field-${name}`}
+        type={type}
+        name={name}
+        maxLength={maxLength}
+        required={required}
+        autoComplete={autoComplete}
+        defaultValue={one(values, name)}
+        aria-invalid={errors[name]?.length ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      <FieldMessages id={name} errors={errors[name]} warnings={warnings?.[name]} />
     </div>
   );
 }
@@ -155,23 +188,16 @@ export function ProposalForm(props: ProposalFormProps) {
         </div>
 
         {questionFields ? (
-          <div className="field">
-            <label htmlFor="field-title">Title</label>
-            <p id="title-hint" className="field-hint">
-              A short name for the question, up to 100 characters — plain text.
-            </p>
-            <input
-              id="field-title"
-              type="text"
-              name="title"
-              maxLength={100}
-              required
-              defaultValue={one(values, "title")}
-              aria-invalid={invalid("title")}
-              aria-describedby={describedBy("title", true)}
-            />
-            <FieldMessages id="title" errors={errors.title} warnings={warnings.title} />
-          </div>
+          <TextField
+            name="title"
+            label="Title"
+            hint="A short name for the question, up to 100 characters — plain text."
+            maxLength={100}
+            required
+            values={values}
+            errors={errors}
+            warnings={warnings}
+          />
         ) : null}
 
         <div className="field">
@@ -211,65 +237,29 @@ export function ProposalForm(props: ProposalFormProps) {
 
         <fieldset className="field">
           <legend>About you</legend>
-          <div className="field">
-            <label htmlFor="field-name">Your name</label>
-            <p id="name-hint" className="field-hint">
-              Shown with your contribution.
-            </p>
-            <input
-              id="field-name"
-              type="text"
-              name="name"
-              maxLength={100}
-              required
-              autoComplete="name"
-              defaultValue={one(values, "name")}
-              aria-invalid={invalid("name")}
-              aria-describedby={describedBy("name", true)}
-            />
-            <FieldMessages id="name" errors={errors.name} />
-          </div>
-          <div className="field">
-            <label htmlFor="field-github">GitHub username (optional)</label>
-            <p id="github-hint" className="field-hint">
-              Credits you as co-author of the commit and links your name.
-            </p>
-            <input
-              id="field-github"
-              type="text"
-              name="github"
-              maxLength={39}
-              autoComplete="username"
-              defaultValue={one(values, "github")}
-              aria-invalid={invalid("github")}
-              aria-describedby={describedBy("github", true)}
-            />
-            <FieldMessages id="github" errors={errors.github} />
-          </div>
-          <div className="field">
-            <label htmlFor="field-email">E-mail (optional)</label>
-            <p id="email-hint" className="field-hint">
-              Only for the commit's author line; never shown on the site.
-            </p>
-            <input
-              id="field-email"
-              type="email"
-              name="email"
-              maxLength={254}
-              autoComplete="email"
-              defaultValue={one(values, "email")}
-              aria-invalid={invalid("email")}
-              aria-describedby={describedBy("email", true)}
-            />
-            <FieldMessages id="email" errors={errors.email} />
-          </div>
+          <TextField name="name" label="Your name" hint="Shown with your contribution." maxLength={100} required autoComplete="name" values={values} errors={errors} />
+          <TextField
+            name="github"
+            label="GitHub username (optional)"
+            hint="Credits you as co-author of the commit and links your name."
+            maxLength={39}
+            autoComplete="username"
+            values={values}
+            errors={errors}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label="E-mail (optional)"
+            hint="Only for the commit's author line; never shown on the site."
+            maxLength={254}
+            autoComplete="email"
+            values={values}
+            errors={errors}
+          />
         </fieldset>
 
-        <div className="field">
-          <label htmlFor="field-note">Note to reviewers (optional)</label>
-          <input id="field-note" type="text" name="note" maxLength={1000} defaultValue={one(values, "note")} aria-invalid={invalid("note")} aria-describedby={describedBy("note")} />
-          <FieldMessages id="note" errors={errors.note} />
-        </div>
+        <TextField name="note" label="Note to reviewers (optional)" maxLength={1000} values={values} errors={errors} />
 
         <div className="field">
           <label className="checkbox" htmlFor="field-licence">

@@ -9,8 +9,9 @@ import { renderMarkdown } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { similarQuestions, type SimilarQuestion } from "~/modules/search";
 import { isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
+import { many, one, type FormValues } from "./form-values";
 
-export type FormValues = Record<string, string | string[]>;
+export type { FormValues } from "./form-values";
 
 export interface ProposalPreview {
   question: QuestionPage["question"];
@@ -22,15 +23,6 @@ export interface ProposalPreview {
   similar: SimilarQuestion[];
 }
 
-function one(values: FormValues, key: string): string {
-  const v = values[key];
-  return (Array.isArray(v) ? v[0] : v) ?? "";
-}
-
-function many(values: FormValues, key: string): string[] {
-  const v = values[key];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
 
 function tagObjects(content: LoadedContent, ids: string[]) {
   const byId = new Map(content.tags.map((t) => [t.id, t]));
