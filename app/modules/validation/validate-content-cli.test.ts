@@ -22,7 +22,7 @@ function exec(command: string, args: string[], cwd: string): Promise<{ code: num
 }
 
 /** `npx tsx scripts/validate-content.ts ARGS` from the repository root. */
-const run = (args: string[]) => exec("npx", ["tsx", SCRIPT, ...args], ROOT);
+const run = (args: string[]) => exec(path.join(ROOT, "node_modules/.bin/tsx"), [SCRIPT, ...args], ROOT);
 
 let tmp: string;
 beforeAll(async () => {
