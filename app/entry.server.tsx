@@ -70,5 +70,6 @@ export async function health(): Promise<Record<string, unknown>> {
     answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
     contentErrors: content.findings.filter((f) => f.severity === "error").length,
     loadedAt: content.loadedAt.toISOString(),
+    memory: { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed },
   };
 }

@@ -71,6 +71,8 @@ async function main() {
   if (build.status !== 0) process.exit(1);
 
   const app = await startAppServer({ CONTENT_DIR: path.join(ROOT, "content") });
+  // The same server without its page cache: what rendering through Remix costs.
+  const uncached = await startAppServer({ CONTENT_DIR: path.join(ROOT, "content"), PAGE_CACHE: "0" });
   try {
     const target = values.path ?? "/q/1";
     const first = await fetch(app.url + target);
@@ -81,12 +83,15 @@ async function main() {
       console.log(`Question page ${pagePath}: ${body.length} bytes; ${connections} connections, ${duration}s × ${rounds} rounds each\n`);
       // warm-up both (JIT, page cache)
       await load(app.url + pagePath, 2);
+      await load(uncached.url + pagePath, 2);
       await load(baseline.url, 2);
       const a: Result[] = [];
       const b: Result[] = [];
+      const c: Result[] = [];
       for (let i = 0; i < rounds; i++) {
         b.push(await load(baseline.url, duration));
         a.push(await load(app.url + pagePath, duration));
+        c.push(await load(uncached.url + pagePath, duration));
       }
       const row = (name: string, rs: Result[]) => {
         const rps = median(rs.map((r) => r.rps));
@@ -98,14 +103,18 @@ async function main() {
       };
       const base = row("plain node:http (memory)", b);
       const ours = row("Django Questions", a);
+      const cold = row("  … with PAGE_CACHE=0", c);
       const health = (await (await fetch(app.url + "/healthz")).json()) as { pageCache: unknown };
       console.log(`\nratio (ours / plain): ${(ours / base).toFixed(2)}   (goal ≥ 0.50)`);
+      console.log(`ratio without the page cache: ${(cold / base).toFixed(2)}`);
+      const rss = (await (await fetch(app.url + "/healthz")).json()) as { memory?: { rss: number } };
+      if (rss.memory) console.log(`server memory after the run: ${(rss.memory.rss / 1048576).toFixed(0)} MB RSS`);
       console.log(`page cache: ${JSON.stringify(health.pageCache)}`);
     } finally {
       baseline.stop();
     }
   } finally {
-    await app.stop();
+    await Promise.all([app.stop(), uncached.stop()]);
   }
 }
 
