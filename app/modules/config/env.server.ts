@@ -26,6 +26,12 @@ const EnvSchema = z.object({
   PROPOSAL_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
   /** The rate limit's window, in seconds. */
   PROPOSAL_RATE_WINDOW: z.coerce.number().int().min(1).default(600),
+  /**
+   * First retry delay of a proposal delivery that failed for a passing reason (5xx, timeout), in
+   * milliseconds; it doubles on every attempt (capped at one hour). The outbox also looks for due
+   * retries at least this often.
+   */
+  OUTBOX_RETRY_BASE_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(30_000)),
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
   TRUST_PROXY: boolish.default("0"),
   /** Secret of the GitHub webhook (POST /webhooks/github); without it webhooks are refused with 503. */

@@ -176,7 +176,8 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     }
     const status = error.status;
     const headers = error.response?.headers;
-    const ghMessage = responseData(error).message ?? error.message;
+    // GitHub's 5xx answers often carry no message: say so rather than end on a colon.
+    const ghMessage = (responseData(error).message ?? error.message).trim() || "no message from GitHub";
     const retryAt = rateLimitRetryAt(headers, now);
     const credentials =
       who === "user"

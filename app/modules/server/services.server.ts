@@ -54,7 +54,8 @@ async function create(): Promise<Services> {
   const db = openDatabase(path.resolve(env.DATA_DIR));
   const forgeConfig = loadForgeConfig(process.env);
   const forge = createForge(forgeConfig, { db });
-  const outbox = startOutbox({ db, forge });
+  // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
+  const outbox = startOutbox({ db, forge, baseDelayMs: env.OUTBOX_RETRY_BASE_MS, intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS) });
   const template = loadPullRequestTemplate(process.cwd());
   const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
   const sendLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT * 6, env.PROPOSAL_RATE_WINDOW * 1000);

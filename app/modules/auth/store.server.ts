@@ -1,0 +1,129 @@
+/**
+ * Maintainer sessions in SQLite (`maintainer_sessions`). The cookie carries a
+ * random session id; the row is keyed by its SHA-256 and holds who signed in
+ * and, for GitHub sign-in, the maintainer's OAuth token — encrypted with
+ * AES-256-GCM under a key derived (HKDF) from SESSION_SECRET, bound to the row
+ * by the associated data. Cookie sessions are signed, not encrypted, so the
+ * token never goes into the cookie.
+ */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import type { Database } from "~/modules/db/index.server";
+import { randomToken, sha256 } from "./csrf.server";
+
+export type SessionKind = "token" | "github";
+
+export interface MaintainerSession {
+  kind: SessionKind;
+  /** GitHub login, or `maintainer` for token sign-in. */
+  login: string;
+  name: string | null;
+  /** The maintainer's GitHub OAuth token (decrypted), for GitHub sign-in. */
+  githubToken?: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+interface Row {
+  id_hash: string;
+  kind: SessionKind;
+  login: string;
+  name: string | null;
+  github_token: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export function tokenKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", secret, "django-questions", "maintainer github token v1", 32));
+}
+
+function idHash(id: string): string {
+  return sha256(id).toString("hex");
+}
+
+export function encryptToken(key: Buffer, token: string, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const data = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), data]).toString("base64url");
+}
+
+export function decryptToken(key: Buffer, sealed: string, aad: string): string | undefined {
+  try {
+    const raw = Buffer.from(sealed, "base64url");
+    const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(aad));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SessionStoreOptions {
+  db: Database;
+  secret: string;
+  ttlMs: number;
+  now?: () => number;
+}
+
+export function createSessionStore(options: SessionStoreOptions) {
+  const { db, ttlMs } = options;
+  const now = options.now ?? Date.now;
+  const key = tokenKey(options.secret);
+  let lastPrune = 0;
+
+  function prune(t: number) {
+    if (t - lastPrune < 60_000) return;
+    lastPrune = t;
+    db.prepare("DELETE FROM maintainer_sessions WHERE expires_at <= ?").run(t);
+  }
+
+  return {
+    /** Creates a session; returns the id to put in the cookie. */
+    create(input: { kind: SessionKind; login: string; name?: string | null; githubToken?: string }): string {
+      const id = randomToken(32);
+      const hash = idHash(id);
+      const t = now();
+      prune(t);
+      db.prepare(
+        `INSERT INTO maintainer_sessions (id_hash, kind, login, name, github_token, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(hash, input.kind, input.login, input.name ?? null, input.githubToken ? encryptToken(key, input.githubToken, hash) : null, t, t + ttlMs);
+      return id;
+    },
+
+    get(id: string | undefined): MaintainerSession | undefined {
+      if (!id || id.length > 200) return undefined;
+      const hash = idHash(id);
+      const row = db.prepare("SELECT * FROM maintainer_sessions WHERE id_hash = ?").get(hash) as Row | undefined;
+      if (!row) return undefined;
+      if (row.expires_at <= now()) {
+        db.prepare("DELETE FROM maintainer_sessions WHERE id_hash = ?").run(hash);
+        return undefined;
+      }
+      let githubToken: string | undefined;
+      if (row.github_token) {
+        githubToken = decryptToken(key, row.github_token, hash);
+        // Encrypted under another SESSION_SECRET: the session is worthless.
+        if (githubToken === undefined) return undefined;
+      }
+      return {
+        kind: row.kind,
+        login: row.login,
+        name: row.name,
+        ...(githubToken ? { githubToken } : {}),
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      };
+    },
+
+    delete(id: string | undefined): void {
+      if (!id) return;
+      db.prepare("DELETE FROM maintainer_sessions WHERE id_hash = ?").run(idHash(id));
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -1,0 +1,54 @@
+/**
+ * Maintainer sign-in with a token (the local review queue, or any setup
+ * without GitHub sign-in).
+ *
+ * - `MAINTAINER_TOKEN` set: that token signs in, as often as needed.
+ * - unset: a random token is made at every start and printed once as a
+ *   sign-in link on the console. It signs in once, then it is used up (a
+ *   restart makes a new one). Only its SHA-256 is kept, in memory.
+ *
+ * Candidates are compared with `crypto.timingSafeEqual` (over SHA-256 digests).
+ */
+import { matchesHash, randomToken, sha256 } from "./csrf.server";
+
+export type TokenCheck = "ok" | "wrong" | "used";
+
+export interface TokenSignIn {
+  /** Whether token sign-in is on at all. */
+  readonly enabled: boolean;
+  /** `configured`: MAINTAINER_TOKEN; `one-time`: the generated link. */
+  readonly mode: "configured" | "one-time" | "off";
+  check(candidate: string | null | undefined): TokenCheck;
+}
+
+export interface TokenSignInSetup {
+  signIn: TokenSignIn;
+  /** The generated one-time token, to print once (never kept in clear by the server). */
+  oneTimeToken?: string;
+}
+
+export function createTokenSignIn(options: { configured?: string; enabled: boolean }): TokenSignInSetup {
+  if (!options.enabled) {
+    return { signIn: { enabled: false, mode: "off", check: () => "wrong" } };
+  }
+  if (options.configured) {
+    const hash = sha256(options.configured);
+    return { signIn: { enabled: true, mode: "configured", check: (c) => (matchesHash(hash, c) ? "ok" : "wrong") } };
+  }
+  const token = randomToken(24);
+  const hash = sha256(token);
+  let used = false;
+  return {
+    oneTimeToken: token,
+    signIn: {
+      enabled: true,
+      mode: "one-time",
+      check(candidate) {
+        if (!matchesHash(hash, candidate)) return "wrong";
+        if (used) return "used";
+        used = true;
+        return "ok";
+      },
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * The sign-in routes' server side (/auth/token, /auth/github,
+ * /auth/github/callback, /auth/logout). Pages here are never cached.
+ */
+import { json } from "@remix-run/node";
+import { clientAddress } from "~/modules/security/request.server";
+import { getServices } from "~/modules/server/services.server";
+import { safeReturnTo } from "./auth.server";
+
+export const AUTH_HEADERS = { "Cache-Control": "private, no-store" };
+
+function returnToOf(url: URL): string {
+  return safeReturnTo(url.searchParams.get("returnTo"));
+}
+
+/** GET /auth/token: the form — or, with `?token=…` (the link printed at start), the sign-in itself. */
+export async function tokenPage(request: Request, context: { clientIp?: string } | undefined) {
+  const s = await getServices();
+  const url = new URL(request.url);
+  const token = url.searchParams.get("token");
+  const v = await s.auth.viewer(request);
+  const page = { methods: s.auth.methods, returnTo: returnToOf(url), signedInAs: v.maintainer ? (v.login ?? null) : null };
+  if (token !== null) {
+    const result = await s.auth.signInWithToken(request, token, clientAddress(request, context), returnToOf(url), { viaLink: true });
+    if (result instanceof Response) return result;
+    return json({ ...page, error: result.error }, { status: result.status, headers: AUTH_HEADERS });
+  }
+  if (!s.auth.methods.token) throw new Response("Token sign-in is turned off on this server: sign in with GitHub.", { status: 404, headers: AUTH_HEADERS });
+  return json({ ...page, error: null as string | null }, { headers: AUTH_HEADERS });
+}
+
+/** POST /auth/token: the pasted token. */
+export async function tokenSignIn(request: Request, context: { clientIp?: string } | undefined) {
+  const s = await getServices();
+  const form = await request.formData();
+  const token = form.get("token");
+  const returnTo = safeReturnTo(typeof form.get("returnTo") === "string" ? (form.get("returnTo") as string) : null);
+  const result = await s.auth.signInWithToken(request, typeof token === "string" ? token : null, clientAddress(request, context), returnTo);
+  if (result instanceof Response) return result;
+  return json({ error: result.error }, { status: result.status, headers: AUTH_HEADERS });
+}
+
+/** GET /auth/github: off to GitHub. */
+export async function githubStart(request: Request) {
+  const s = await getServices();
+  return s.auth.startGitHubSignIn(request, new URL(request.url).searchParams.get("returnTo"));
+}
+
+/** GET /auth/github/callback: back from GitHub. */
+export async function githubCallback(request: Request) {
+  const s = await getServices();
+  const result = await s.auth.finishGitHubSignIn(request);
+  if (result instanceof Response) return result;
+  return json({ error: result.error, methods: s.auth.methods }, { status: result.status, headers: AUTH_HEADERS });
+}
+
+/** POST /auth/logout. */
+export async function logout(request: Request) {
+  const s = await getServices();
+  return s.auth.signOut(request);
+}

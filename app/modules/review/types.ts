@@ -1,0 +1,68 @@
+/**
+ * What the review screens show. Pure types (shared by the server module and
+ * the components in app/components/review/).
+ */
+import type { ProposalPreview } from "~/modules/contributions/preview.server";
+import type { ProposalEvent, ProposalStatus } from "~/modules/contributions/store.server";
+import type { DiffLine } from "~/modules/diff/line-diff";
+import type { SimilarQuestion } from "~/modules/search";
+import type { Finding } from "~/modules/validation/types";
+import type { CheckSummary } from "./checks";
+
+export type ReviewKind = "question" | "answer" | "edit" | "pull-request";
+
+export interface QueueItem {
+  /** Proposal id, or `pr-<number>` for a pull request not made by the form. */
+  id: string;
+  kind: ReviewKind;
+  title: string;
+  /** Who proposed it: name (and @github), or the pull request's author. */
+  contributor: string;
+  createdAt: string;
+  /** The proposal's status; `opened` for pull requests not made by the form. */
+  status: ProposalStatus;
+  /** Pull request number (GitHub) or local review number. */
+  number?: number;
+  /** The pull request on GitHub. */
+  url?: string;
+  check: CheckSummary;
+  /** Existing questions like the proposed one. */
+  duplicates: SimilarQuestion[];
+}
+
+export interface ReviewFile {
+  path: string;
+  status: "added" | "modified" | "removed" | "renamed";
+  /** `null` marks skipped unchanged lines. */
+  lines: (DiffLine | null)[];
+}
+
+export interface ReviewDetail {
+  item: QueueItem;
+  forge: "local" | "github";
+  /** The change rendered as the site will show it (absent when it cannot be rendered, e.g. broken front matter). */
+  preview?: ProposalPreview;
+  files: ReviewFile[];
+  /** Every finding of the content check on the change. */
+  findings: Finding[];
+  /** GitHub's check runs on the head commit. */
+  checkRuns: { name: string; status: string; conclusion: string | null; url?: string }[];
+  similar: SimilarQuestion[];
+  /** The proposal's timeline (empty for pull requests not made by the form). */
+  events: ProposalEvent[];
+  /** New question numbers the merge will give (the proposed number was taken meanwhile). */
+  renumbering: { path: string; from: number; to: number }[];
+  /** Merge, request changes and close are possible (the change is open). */
+  open: boolean;
+  /** Why merging is not possible now, when it is not. */
+  mergeBlocked?: string;
+  /** Where the merged question can be read (after a merge). */
+  siteUrl?: string;
+}
+
+export type ReviewAction = "merge" | "request-changes" | "close";
+
+export interface ActionOutcome {
+  action: ReviewAction;
+  message: string;
+}

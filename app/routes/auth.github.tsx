@@ -1,0 +1,5 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { githubStart } from "~/modules/auth/web.server";
+
+/** GET /auth/github → GitHub's authorize page (state kept in the session). */
+export const loader = ({ request }: LoaderFunctionArgs) => githubStart(request);

@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, HeadersFunction, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { SignInOptions } from "~/components/review/review-parts";
+import reviewCss from "~/components/review/review.css?url";
+import { AUTH_HEADERS, tokenPage, tokenSignIn } from "~/modules/auth/web.server";
+import { pageMeta } from "~/modules/seo/meta";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewCss }];
+
+export const loader = ({ request, context }: LoaderFunctionArgs) => tokenPage(request, context as { clientIp?: string });
+
+export const action = ({ request, context }: ActionFunctionArgs) => tokenSignIn(request, context as { clientIp?: string });
+
+export const headers: HeadersFunction = () => AUTH_HEADERS;
+
+export const meta: MetaFunction = () => [
+  ...pageMeta({ title: "Maintainer sign-in", description: "Sign in to review proposals." }),
+  { name: "robots", content: "noindex" },
+];
+
+export default function TokenSignIn() {
+  const { methods, returnTo, signedInAs, error: loadError } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const error = (result && "error" in result ? result.error : undefined) ?? loadError;
+  return (
+    <section className="sign-in">
+      <h1>Maintainer sign-in</h1>
+      {signedInAs ? (
+        <p className="notice">
+          You are signed in. <Link to="/review">Open the review queue</Link>.
+        </p>
+      ) : null}
+      <p className="lead">
+        Paste the maintainer token: the value of <code>MAINTAINER_TOKEN</code>, or the token of the one-time sign-in link the
+        server printed on its console when it started.
+      </p>
+      {error ? (
+        <div className="error-summary" role="alert">
+          <p>{error}</p>
+        </div>
+      ) : null}
+      <Form method="post" className="token-form">
+        <input type="hidden" name="returnTo" value={returnTo} />
+        <div className="field">
+          <label htmlFor="field-token">Maintainer token</label>
+          <input id="field-token" name="token" type="password" autoComplete="current-password" required />
+        </div>
+        <button type="submit">Sign in</button>
+      </Form>
+      {methods.github ? (
+        <>
+          <p>Or:</p>
+          <SignInOptions signIn={{ github: true, token: false }} returnTo={returnTo} />
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,138 @@
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { PreviewPanel, SimilarList } from "~/components/proposal-form";
+import { CheckBadge, DiffList, FindingsList, KIND_LABEL, ReviewActions, StatusBadge } from "~/components/review/review-parts";
+import { REVIEW_HEADERS, loadDetail, reviewAction } from "~/modules/review/web.server";
+import { pageMeta } from "~/modules/seo/meta";
+
+export const loader = ({ request, params }: LoaderFunctionArgs) => loadDetail(request, params.id ?? "");
+
+export const action = ({ request, params }: ActionFunctionArgs) => reviewAction(request, params.id ?? "");
+
+export const headers: HeadersFunction = () => REVIEW_HEADERS;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  ...pageMeta({ title: data ? `Review: ${data.detail.item.title}` : "Review", description: "A change waiting for a maintainer." }),
+  { name: "robots", content: "noindex" },
+];
+
+const DONE: Record<string, string> = {
+  merge: "Merged.",
+  "request-changes": "Changes requested: the contributor sees your comment on their status page.",
+  close: "Closed: the contributor sees it on their status page.",
+};
+
+export default function ReviewChange() {
+  const { detail, maintainer, done } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { item } = detail;
+  const error = result && "error" in result ? result.error : undefined;
+  const comment = result && "comment" in result && result.intent === "request-changes" ? result.comment : undefined;
+  return (
+    <article className="review-change">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/review">Review queue</Link> › {item.number !== undefined ? `#${item.number}` : item.id}
+      </nav>
+      <p className="q-kicker">{KIND_LABEL[item.kind]}</p>
+      <h1>{item.title}</h1>
+      <p>
+        <StatusBadge status={item.status} /> <CheckBadge check={item.check} />
+      </p>
+
+      {done && DONE[done] ? (
+        <p className="notice" role="status">
+          {DONE[done]}
+        </p>
+      ) : null}
+      {error ? (
+        <div className="error-summary" role="alert">
+          <p>{error}</p>
+        </div>
+      ) : null}
+
+      <dl className="facts">
+        <dt>Sent by</dt>
+        <dd>{item.contributor}</dd>
+        <dt>Sent</dt>
+        <dd>
+          <time dateTime={item.createdAt}>{new Date(item.createdAt).toUTCString()}</time>
+        </dd>
+        {item.url ? (
+          <>
+            <dt>On GitHub</dt>
+            <dd>
+              <a href={item.url}>Pull request #{item.number}</a>
+            </dd>
+          </>
+        ) : null}
+        {item.kind !== "pull-request" ? (
+          <>
+            <dt>Contributor's page</dt>
+            <dd>
+              <Link to={`/contributions/${encodeURIComponent(item.id)}`}>/contributions/{item.id}</Link>
+            </dd>
+          </>
+        ) : null}
+        {detail.siteUrl ? (
+          <>
+            <dt>On the site</dt>
+            <dd>
+              <Link to={detail.siteUrl}>{detail.siteUrl}</Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      {detail.renumbering.map((r) => (
+        <p key={r.path} className="notice">
+          Question number {r.from} was taken meanwhile: merging renumbers this question to <strong>{r.to}</strong>
+          {detail.forge === "github" ? " (a commit on the pull request's branch, then the merge)." : "."}
+        </p>
+      ))}
+
+      {detail.open ? (
+        <ReviewActions csrf={maintainer.csrf} mergeBlocked={detail.mergeBlocked} comment={comment} github={detail.forge === "github"} />
+      ) : null}
+
+      <section aria-labelledby="check-heading">
+        <h2 id="check-heading">Content check</h2>
+        {detail.checkRuns.length > 0 ? (
+          <ul>
+            {detail.checkRuns.map((r) => (
+              <li key={r.name}>
+                {r.url ? <a href={r.url}>{r.name}</a> : r.name}: {r.status === "completed" ? (r.conclusion ?? "done") : r.status}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <FindingsList findings={detail.findings} />
+      </section>
+
+      <SimilarList similar={detail.similar} />
+
+      {detail.preview ? (
+        <PreviewPanel preview={detail.preview} />
+      ) : (
+        <p className="notice">This change cannot be shown as a page (see the content check above).</p>
+      )}
+
+      <section aria-labelledby="files-heading">
+        <h2 id="files-heading">Files</h2>
+        <DiffList files={detail.files} />
+      </section>
+
+      {detail.events.length > 0 ? (
+        <section aria-labelledby="history-heading">
+          <h2 id="history-heading">History</h2>
+          <ol className="timeline">
+            {detail.events.map((e) => (
+              <li key={e.id}>
+                <time dateTime={e.at}>{new Date(e.at).toUTCString()}</time> — {e.detail}
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
+    </article>
+  );
+}

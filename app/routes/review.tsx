@@ -1,0 +1,57 @@
+import { json, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, Outlet, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { ForbiddenPanel, isForbiddenData } from "~/components/review/review-parts";
+import reviewCss from "~/components/review/review.css?url";
+import { REVIEW_HEADERS, reviewViewer } from "~/modules/review/web.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewCss }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return json(await reviewViewer(request), { headers: REVIEW_HEADERS });
+}
+
+export const headers: HeadersFunction = () => REVIEW_HEADERS;
+
+export default function ReviewLayout() {
+  const viewer = useLoaderData<typeof loader>();
+  return (
+    <div className="review">
+      {viewer.signedIn ? (
+        <div className="review-bar">
+          <span>
+            <Link to="/review">Review queue</Link>
+          </span>
+          <span>
+            Signed in as <strong>{viewer.login}</strong> ·{" "}
+            <Form method="post" action="/auth/logout">
+              <input type="hidden" name="csrf" value={viewer.csrf ?? ""} />
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </span>
+        </div>
+      ) : null}
+      <Outlet />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && error.status === 403 && isForbiddenData(error.data)) {
+    return <ForbiddenPanel data={error.data} />;
+  }
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : undefined;
+  return (
+    <section className="error-page">
+      <title>{`Error ${status} · Django Questions`}</title>
+      <h1>{status === 404 ? "Not in the review queue" : status === 502 ? "GitHub did not answer" : "Something went wrong"}</h1>
+      <p>{message ?? "The page could not be shown. Please try again in a moment."}</p>
+      <p>
+        <Link to="/review">Back to the review queue</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,222 @@
+/**
+ * The local review queue end to end below the web layer: proposals stored and
+ * delivered as the outbox does, then reviewed — merge writes the files into
+ * the content folder, commits them with the contributor as author when the
+ * folder is a git checkout, and the site's content store shows them at once.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { getEvents, getProposalRecord } from "~/modules/contributions/store.server";
+import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { contentTarget, createLocalReviewForge, runGitCommand, type GitRunner } from "~/modules/forge/local.server";
+import { createReviewService, ReviewRefused, type Actor } from "~/modules/review/service.server";
+import { questionNumberOf } from "~/modules/review/renumber";
+import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm } from "./helpers";
+
+const maintainer: Actor = { login: "maintainer", kind: "token" };
+/** git as on a machine without any git configuration (the committer falls back to the site's identity). */
+const bareGit: GitRunner = (args, cwd, env) => runGitCommand(args, cwd, { GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", ...env });
+
+let db: Database;
+afterEach(() => db?.close());
+
+async function setup(withGit = true, runGit: GitRunner = bareGit) {
+  db = openMemoryDatabase();
+  const repo = contentRepo(withGit);
+  const store = await loadStore(repo.contentDir);
+  const reloaded: string[][] = [];
+  const forge = createLocalReviewForge({
+    db,
+    contentDir: repo.contentDir,
+    runGit,
+    reload: async (paths) => {
+      reloaded.push(paths);
+      await store.reload(paths);
+    },
+  });
+  const review = createReviewService({ db, store, backend: { kind: "local", forge }, log: { warn() {} } });
+  return { ...repo, store, review, reloaded, forge };
+}
+
+async function refusal(p: Promise<unknown>): Promise<ReviewRefused> {
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ReviewRefused);
+  return error as ReviewRefused;
+}
+
+describe("the local review queue", () => {
+  it("lists open proposals newest first, with the content check's result and possible duplicates", async () => {
+    const { store, review } = await setup(false);
+    const older = await proposeLocally(db, store, answerForm, new Date("2026-12-01T09:00:00Z"));
+    const newer = await proposeLocally(db, store, { ...questionForm, title: "Why are QuerySets lazy in Django?", body: "What does it mean that QuerySets are lazy?" }, new Date("2026-12-01T10:00:00Z"));
+    const items = await review.queue(maintainer);
+    expect(items.map((i) => i.id)).toEqual([newer.id, older.id]);
+    expect(items[0]).toMatchObject({ kind: "question", number: 2, contributor: "Ann Example (@ann-example)", check: { state: "success" } });
+    expect(items[0]!.duplicates.map((d) => d.slug)).toContain("querysets-are-lazy");
+    expect(items[1]).toMatchObject({ kind: "answer", number: 1, duplicates: [] });
+  });
+
+  it("shows a proposal as the site will: the rendered page, the diff and every finding", async () => {
+    const { store, review } = await setup(false);
+    const p = await proposeLocally(db, store, questionForm);
+    const detail = await review.detail(p.id, maintainer);
+    expect(detail.open).toBe(true);
+    expect(detail.preview?.question).toMatchObject({ title: questionForm.title, number: 3, slug: p.slug });
+    expect(detail.preview?.question.html).toContain("<code>F()</code>");
+    expect(detail.preview?.tags.map((t) => t.id)).toEqual(["orm", "models"]);
+    expect(detail.files).toHaveLength(1);
+    expect(detail.files[0]).toMatchObject({ path: `content/questions/${p.slug}/question.md`, status: "added" });
+    expect(detail.files[0]!.lines.every((l) => l?.type === "add")).toBe(true);
+    expect(detail.findings).toEqual([]);
+    expect(detail.events.map((e) => e.type)).toContain("opened");
+  });
+
+  it("merges: writes the file, commits it as the contributor, and the site has it at once", async () => {
+    const { root, contentDir, store, review, reloaded } = await setup(true);
+    const p = await proposeLocally(db, store, questionForm);
+    await review.merge(p.id, maintainer);
+
+    const file = path.join(contentDir, "questions", p.slug, "question.md");
+    expect(fs.readFileSync(file, "utf8")).toBe(p.files[0]!.content);
+    expect(reloaded).toEqual([[`questions/${p.slug}/question.md`]]);
+    expect(store.content.bySlug.get(p.slug)?.title).toBe(questionForm.title);
+
+    const [author, subject, files] = git(root, "log", "-1", "--format=%an <%ae>%n%s%n", "--name-only").split("\n").filter(Boolean);
+    expect(author).toBe("Ann Example <ann-example@users.noreply.github.com>");
+    expect(subject).toBe(`Question: ${questionForm.title} (#1)`);
+    expect(files).toBe(`content/questions/${p.slug}/question.md`);
+    expect(git(root, "log", "-1", "--format=%cn")).toBe("Django Questions");
+    expect(git(root, "status", "--porcelain")).toBe("");
+
+    const after = getProposalRecord(db, p.id)!;
+    expect(after.status).toBe("merged");
+    expect(getEvents(db, p.id).at(-1)).toMatchObject({ type: "merged", detail: expect.stringMatching(/^Merged by a maintainer \(#1\): it is on the site now\. Commit [0-9a-f]{7}\.$/) });
+    expect(await review.queue(maintainer)).toEqual([]);
+    expect((await review.detail(p.id, maintainer)).siteUrl).toBe(`/q/${p.slug}`);
+  });
+
+  it("commits only the proposal's file, leaving other changes in the work tree alone", async () => {
+    const { root, store, review } = await setup(true);
+    fs.writeFileSync(path.join(root, "README.md"), "edited by hand\n");
+    const p = await proposeLocally(db, store, answerForm);
+    await review.merge(p.id, maintainer);
+    expect(git(root, "log", "-1", "--format=%an <%ae>")).toBe("Bob Builder <bob@example.org>");
+    expect(git(root, "log", "-1", "--format=%s")).toBe("Answer: Why QuerySets are lazy (#1)");
+    expect(git(root, "status", "--porcelain")).toBe("M README.md");
+  });
+
+  it("renumbers a new question whose number was taken by the time it is merged", async () => {
+    const { root, contentDir, store, review } = await setup(true);
+    const p = await proposeLocally(db, store, questionForm);
+    expect(questionNumberOf(p.files[0]!.content)).toBe(3);
+    // Meanwhile someone adds question 3 by hand.
+    const other = "---\nnumber: 3\ntitle: What does select_related do?\ntags: [orm]\nadded: 2026-12-01\n---\nWhat does select_related do?\n";
+    fs.mkdirSync(path.join(contentDir, "questions", "what-does-select-related-do"));
+    fs.writeFileSync(path.join(contentDir, "questions", "what-does-select-related-do", "question.md"), other);
+    await store.reload(["questions/what-does-select-related-do/question.md"]);
+
+    const detail = await review.detail(p.id, maintainer);
+    expect(detail.renumbering).toEqual([{ path: p.files[0]!.path, from: 3, to: 4 }]);
+    expect(detail.preview?.question.number).toBe(4);
+
+    await review.merge(p.id, maintainer);
+    const merged = fs.readFileSync(path.join(contentDir, "questions", p.slug, "question.md"), "utf8");
+    expect(questionNumberOf(merged)).toBe(4);
+    expect(merged).toBe(p.files[0]!.content.replace("number: 3", "number: 4"));
+    expect(store.content.byNumber.get(4)?.slug).toBe(p.slug);
+    expect(store.content.byNumber.get(3)?.slug).toBe("what-does-select-related-do");
+    expect(git(root, "show", "HEAD:" + `content/questions/${p.slug}/question.md`)).toContain("number: 4");
+    const stored = getProposalRecord(db, p.id)!;
+    expect(stored.files[0]!.content).toBe(merged);
+    expect(stored.fields.number).toBe(4);
+    expect(getEvents(db, p.id).map((e) => e.type)).toEqual(expect.arrayContaining(["renumbered", "merged"]));
+  });
+
+  it("merges into a content folder that is not a git checkout (files only)", async () => {
+    const { contentDir, store, review } = await setup(false);
+    const p = await proposeLocally(db, store, questionForm);
+    const outcome = await review.merge(p.id, maintainer);
+    expect(outcome.message).not.toMatch(/Commit/);
+    expect(fs.existsSync(path.join(contentDir, "questions", p.slug, "question.md"))).toBe(true);
+    expect(store.content.bySlug.has(p.slug)).toBe(true);
+  });
+
+  it("puts everything back when the commit fails, and the proposal stays open", async () => {
+    const failing: GitRunner = (args, cwd, env) => (args.includes("commit") ? Promise.reject(new Error("pre-commit hook failed")) : bareGit(args, cwd, env));
+    const { root, contentDir, store, review } = await setup(true, failing);
+    const p = await proposeLocally(db, store, questionForm);
+    await expect(review.merge(p.id, maintainer)).rejects.toThrow(/pre-commit hook failed/);
+    expect(fs.existsSync(path.join(contentDir, "questions", p.slug, "question.md"))).toBe(false);
+    expect(git(root, "status", "--porcelain")).toBe("");
+    expect(getProposalRecord(db, p.id)!.status).toBe("opened");
+    expect(store.content.bySlug.has(p.slug)).toBe(false);
+  });
+
+  it("requests changes with a comment, then closes with a comment: both reach the contributor's timeline", async () => {
+    const { store, review } = await setup(false);
+    const p = await proposeLocally(db, store, questionForm);
+    expect((await refusal(review.requestChanges(p.id, maintainer, "   "))).status).toBe(422);
+
+    await review.requestChanges(p.id, maintainer, "Please add an example with `update()`.");
+    expect(getProposalRecord(db, p.id)!.status).toBe("changes_requested");
+    expect(getEvents(db, p.id).at(-1)).toMatchObject({ type: "changes-requested", detail: "A maintainer asked for changes: Please add an example with `update()`." });
+    // Still in the queue, marked.
+    expect((await review.queue(maintainer))[0]).toMatchObject({ id: p.id, status: "changes_requested" });
+
+    await review.close(p.id, maintainer, "Duplicate of question 2.");
+    expect(getProposalRecord(db, p.id)!.status).toBe("closed");
+    expect(getEvents(db, p.id).at(-1)).toMatchObject({ type: "closed", detail: "Closed by a maintainer without merging: Duplicate of question 2." });
+    expect(await review.queue(maintainer)).toEqual([]);
+    // Nothing left to do on a closed proposal.
+    await refusal(review.merge(p.id, maintainer));
+    await refusal(review.close(p.id, maintainer, ""));
+  });
+
+  it("refuses to merge an answer whose file name was taken meanwhile", async () => {
+    const { contentDir, store, review } = await setup(false);
+    const p = await proposeLocally(db, store, answerForm);
+    const target = path.join(contentDir, p.files[0]!.path.slice("content/".length));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, "---\nauthor: Bob Builder\ndate: 2026-12-01\n---\nAnother text.\n");
+    await store.reload([p.files[0]!.path.slice("content/".length)]);
+    expect((await review.detail(p.id, maintainer)).mergeBlocked).toMatch(/exists already/);
+    expect((await refusal(review.merge(p.id, maintainer))).message).toMatch(/exists already/);
+    expect(fs.readFileSync(target, "utf8")).toContain("Another text.");
+  });
+
+  it("answers 404 for ids that are not in the queue", async () => {
+    const { review } = await setup(false);
+    expect((await refusal(review.detail("nope", maintainer))).status).toBe(404);
+    expect((await refusal(review.detail("pr-3", maintainer))).status).toBe(404);
+  });
+});
+
+describe("where a local merge may write", () => {
+  it("only under content/questions/, in the two shapes of the contract", () => {
+    const { contentDir } = contentRepo(false);
+    expect(contentTarget(contentDir, "content/questions/what-is-wsgi/question.md").rel).toBe("questions/what-is-wsgi/question.md");
+    for (const bad of [
+      "content/questions/../../../etc/passwd",
+      "content/tags.yml",
+      "content/LICENSE",
+      "README.md",
+      "/etc/passwd",
+      "content/questions/what-is-wsgi/notes.txt",
+      "content/questions/what-is-wsgi/answers/../../x/question.md",
+      "content\\questions\\x\\question.md",
+    ]) {
+      expect(() => contentTarget(contentDir, bad), bad).toThrow();
+    }
+  });
+
+  it("never through a symbolic link that leads out of the content folder", () => {
+    const { contentDir } = contentRepo(false);
+    const outside = fs.mkdtempSync(path.join(path.dirname(contentDir), "outside-"));
+    fs.symlinkSync(outside, path.join(contentDir, "questions", "linked-away"));
+    expect(() => contentTarget(contentDir, "content/questions/linked-away/question.md")).toThrow(/link/);
+  });
+});
