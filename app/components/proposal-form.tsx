@@ -17,6 +17,9 @@ export interface ProposalFormProps {
   bodyLabel: string;
   bodyHint: string;
   submitLabel?: string;
+  account?: { githubSignIn: boolean; login: string | null };
+  /** Where GitHub sign-in comes back to (this form's path). */
+  returnTo?: string;
 }
 
 
@@ -165,6 +168,18 @@ export function ProposalForm(props: ProposalFormProps) {
   return (
     <div className="two-col proposal">
       <Form method="post" ref={formRef} onInput={onInput} className="proposal-form" noValidate>
+        {props.account?.login ? (
+          <p className="notice account">
+            Signed in as <strong>@{props.account.login}</strong>: the pull request will be opened as you (from your fork
+            if you cannot push to the repository).
+          </p>
+        ) : props.account?.githubSignIn ? (
+          <p className="notice account">
+            No account needed. If you like,{" "}
+            <a href={`/auth/github?returnTo=${encodeURIComponent(props.returnTo ?? "/")}`}>sign in with GitHub</a> to open
+            the pull request as yourself.
+          </p>
+        ) : null}
         {errorEntries.length > 0 ? (
           <div className="error-summary" role="alert" tabIndex={-1}>
             <h2>Please fix {errorEntries.length === 1 ? "this" : "these"} before sending</h2>

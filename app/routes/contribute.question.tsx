@@ -1,11 +1,14 @@
-import { json, redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
-import { handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { contributorAccount, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader() {
-  return json({ tags: await tagOptions(), submissionKey: newSubmissionKey() }, { headers: { "Cache-Control": "no-store" } });
+export async function loader({ request }: LoaderFunctionArgs) {
+  return json(
+    { tags: await tagOptions(), submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -14,11 +17,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return json(result, { status: result.previewOnly ? 200 : 422 });
 }
 
+/** The form carries a per-visitor submissionKey: never stored by a shared cache (two visitors would share one key). */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
 export const meta: MetaFunction = () =>
   pageMeta({ title: "Propose a question", description: "Propose a new Django self-check question for the community wiki." });
 
 export default function ContributeQuestion() {
-  const { tags, submissionKey } = useLoaderData<typeof loader>();
+  const { tags, submissionKey, account } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <section className="container wide">
@@ -34,6 +40,8 @@ export default function ContributeQuestion() {
         initial={{ kind: "question" }}
         state={state}
         submissionKey={submissionKey}
+        account={account}
+        returnTo="/contribute/question"
         bodyLabel="The question"
         bodyHint="The full question. It should contain a question mark or open with an instruction such as Explain or Describe."
       />

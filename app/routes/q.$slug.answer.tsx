@@ -1,12 +1,15 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
-import { handleProposalPost, newSubmissionKey, questionForAnswer } from "~/modules/contributions/web.server";
+import { contributorAccount, handleProposalPost, newSubmissionKey, questionForAnswer } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const question = await questionForAnswer(params.slug ?? "");
-  return json({ question, submissionKey: newSubmissionKey() }, { headers: { "Cache-Control": "no-store" } });
+  return json(
+    { question, submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -16,11 +19,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return json(result, { status: result.previewOnly ? 200 : 422 });
 }
 
+/** The form carries a per-visitor submissionKey: never stored by a shared cache (two visitors would share one key). */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `Answer question ${data.question.number}` : "Answer", description: "Write an answer for the community wiki." });
 
 export default function AnswerQuestion() {
-  const { question, submissionKey } = useLoaderData<typeof loader>();
+  const { question, submissionKey, account } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <section className="container wide">
@@ -35,6 +41,8 @@ export default function AnswerQuestion() {
         initial={{ kind: "answer", questionSlug: question.slug }}
         state={state}
         submissionKey={submissionKey}
+        account={account}
+        returnTo={`/q/${question.slug}/answer`}
         bodyLabel="Your answer"
         bodyHint="Answer what was asked, precisely. Link to the documentation where it helps."
       />

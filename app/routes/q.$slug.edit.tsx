@@ -1,13 +1,16 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
-import { editValues, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { contributorAccount, editValues, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
-  const answer = new URL(request.url).searchParams.get("answer");
-  const edit = await editValues(params.slug ?? "", answer);
-  return json({ ...edit, tags: await tagOptions(), submissionKey: newSubmissionKey() }, { headers: { "Cache-Control": "no-store" } });
+  const url = new URL(request.url);
+  const edit = await editValues(params.slug ?? "", url.searchParams.get("answer"));
+  return json(
+    { ...edit, returnTo: url.pathname + url.search, tags: await tagOptions(), submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -19,11 +22,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return json(result, { status: result.previewOnly ? 200 : 422 });
 }
 
+/** The form carries a per-visitor submissionKey: never stored by a shared cache (two visitors would share one key). */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `Suggest an edit: ${data.question.title}` : "Suggest an edit", description: "Suggest an edit of a question or an answer." });
 
 export default function SuggestEdit() {
-  const { question, values, target, tags, submissionKey } = useLoaderData<typeof loader>();
+  const { question, values, target, tags, submissionKey, account, returnTo } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   const initial: Record<string, string | string[]> = { kind: "edit", path: values.path, body: values.body };
   if (values.title !== undefined) initial.title = values.title;
@@ -45,6 +51,8 @@ export default function SuggestEdit() {
         initial={initial}
         state={state}
         submissionKey={submissionKey}
+        account={account}
+        returnTo={returnTo}
         bodyLabel={target === "question" ? "The question" : "The answer"}
         bodyHint="Edit the Markdown below."
         submitLabel="Send edit"

@@ -80,7 +80,11 @@ export async function handleProposalPost(
     };
   }
 
+  // A contributor signed in with GitHub gets the pull request opened as themself.
+  const viewer = await services.auth.viewer(request);
+  const userToken = viewer.kind === "github" ? viewer.githubToken : undefined;
   const result = await createProposal(values, {
+    ...(userToken ? { userToken } : {}),
     db: services.db,
     content,
     contentFiles: () => services.store.contentFiles,
@@ -108,6 +112,21 @@ export async function livePreview(request: Request): Promise<ProposalPreview | n
   const services = await getServices();
   const values = await readForm(request);
   return previewProposal(services.store.content, values) ?? null;
+}
+
+export interface ContributorAccount {
+  /** GitHub sign-in is configured: contributors may open pull requests as themselves. */
+  githubSignIn: boolean;
+  /** The signed-in GitHub login, if any. */
+  login: string | null;
+}
+
+/** For the forms: who is contributing (GitHub sign-in is optional, never required). */
+export async function contributorAccount(request: Request): Promise<ContributorAccount> {
+  const services = await getServices();
+  if (services.forge.name !== "github" || !services.auth.methods.github) return { githubSignIn: false, login: null };
+  const viewer = await services.auth.viewer(request);
+  return { githubSignIn: true, login: viewer.kind === "github" ? (viewer.login ?? null) : null };
 }
 
 export async function tagOptions() {
