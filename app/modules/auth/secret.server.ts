@@ -9,7 +9,7 @@
  *                                   that is empty, too short or unreadable refuses the start.
  *
  * So `npm start` on a fresh clone works, production never runs on a known
- * secret, and sessions survive restarts. See docs/decisions/011-maintainer-review.md.
+ * secret, and sessions survive restarts. See docs/decisions/010-maintainer-review.md.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
