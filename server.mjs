@@ -49,6 +49,9 @@ const server = http.createServer((req, res) => {
   wrap(req, res, () => {
     const pathname = (req.url ?? "/").split("?")[0];
     const notFound = () => handler(req, res);
+    const isStatic = pathname.startsWith("/assets/") || publicFiles.has(pathname);
+    // Compressed or not, a file's response depends on Accept-Encoding (compression adds this only when it compresses).
+    if (isStatic) res.setHeader("Vary", "Accept-Encoding");
     if (pathname.startsWith("/assets/")) {
       req.url = req.url.slice("/assets".length);
       assets(req, res, (error) => {

@@ -1,4 +1,4 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
@@ -12,6 +12,9 @@ export async function action({ params, request }: ActionFunctionArgs) {
   await retryFailedProposal(request, params.id ?? "");
   return json({ retried: true });
 }
+
+/** A proposal's status page: personal (it is reached by its unguessable link), never stored by any cache. */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `Proposal: ${data.proposal.title}` : "Proposal", description: "The status of a proposal to Django Questions." });

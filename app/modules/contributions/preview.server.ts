@@ -5,11 +5,12 @@
  */
 import type { AnswerView, LoadedContent, QuestionPage } from "~/modules/content/index.server";
 import { questionPage, renderAnswer } from "~/modules/content/index.server";
-import { renderMarkdown } from "~/modules/markdown/render";
+import { renderMarkdown, unformattedHtml } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { similarQuestions, type SimilarQuestion } from "~/modules/search";
 import { isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
 import { many, one, type FormValues } from "./form-values";
+import { LIMITS } from "./schema";
 
 export type { FormValues } from "./form-values";
 
@@ -23,6 +24,17 @@ export interface ProposalPreview {
   similar: SimilarQuestion[];
 }
 
+
+/**
+ * The body as the site would show it. A body longer than the form accepts is
+ * shown unformatted: a preview must never cost more than a proposal may.
+ */
+function bodyHtml(body: string, render: (markdown: string) => string): string {
+  if (body.length > LIMITS.body) {
+    return unformattedHtml(body, `The text is ${body.length.toLocaleString("en-US")} characters long; the limit is ${LIMITS.body.toLocaleString("en-US")}.`);
+  }
+  return render(body);
+}
 
 function tagObjects(content: LoadedContent, ids: string[]) {
   const byId = new Map(content.tags.map((t) => [t.id, t]));
@@ -54,8 +66,8 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
         title,
         added: today,
         credit: one(values, "credit").trim() || name,
-        html: renderMarkdown(body),
-        description: excerpt(body, 160),
+        html: bodyHtml(body, renderMarkdown),
+        description: excerpt(body.slice(0, LIMITS.body), 160),
       },
       tags: tagObjects(content, many(values, "tags")),
       answers: [],
@@ -67,7 +79,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     const q = content.bySlug.get(one(values, "questionSlug"));
     if (!q) return undefined;
     const page = questionPage(content, q);
-    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: renderAnswer("proposed", body) };
+    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: bodyHtml(body, (md) => renderAnswer("proposed", md)) };
     return { question: page.question, tags: page.tags, answers: [...page.answers, answer], focusAnswerId: answer.id, similar: [] };
   }
 
@@ -84,7 +96,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     if (target.kind === "question") {
       const title = one(values, "title").trim() || q.title;
       return {
-        question: { ...page.question, title, html: renderMarkdown(body), description: excerpt(body, 160) },
+        question: { ...page.question, title, html: bodyHtml(body, renderMarkdown), description: excerpt(body.slice(0, LIMITS.body), 160) },
         tags: tagObjects(content, many(values, "tags")),
         answers: page.answers,
         similar: similarTo(content, title, body, q.slug),
@@ -95,7 +107,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     return {
       question: page.question,
       tags: page.tags,
-      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: renderAnswer(a.id, body) } : a)),
+      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: bodyHtml(body, (md) => renderAnswer(a.id, md)) } : a)),
       focusAnswerId: answerId,
       similar: [],
     };

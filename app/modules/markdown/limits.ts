@@ -5,7 +5,11 @@
  * nested link brackets and very many footnote references or table columns
  * take time quadratic in their length (10 KB of nested `[…](y)` ≈ 1–2 s,
  * 40 KB ≈ 9 s; 12 KB of nested `*_*_…_*_*` ≈ 7 s), and very deep block
- * nesting (`>>>>…`, `- - - …`) overflows the stack. Rendering is synchronous on the server, so one such
+ * nesting (`>>>>…`, `- - - …`) overflows the stack. Measured on 20 KB
+ * (the proposal form's limit): thousands of setext headings (`a\n=\n`) ≈ 7 s,
+ * thousands of block quotes or lazy quote lines ≈ 3–7 s, 10,000 `~` in one
+ * paragraph (strikethrough) ≈ 2 s, thousands of `[a](<` on one line ≈ 0.5 s
+ * (quadratic: 4× for twice the text). Rendering is synchronous on the server, so one such
  * body in a preview would stall every request. The checks below are linear
  * scans that reject those shapes before parsing; real questions and
  * answers are far inside them.
@@ -27,6 +31,14 @@ export const MARKDOWN_LIMITS = {
   maxPipesPerLine: 128,
   /** Width of the quote/list/indent prefix of one line (block nesting depth). */
   maxLinePrefix: 64,
+  /** Setext heading underlines (a line of `=` or `-` right under text) per document. */
+  maxSetextUnderlines: 32,
+  /** Block quotes opened plus lazy quote continuation lines per document. */
+  maxQuoteWork: 256,
+  /** List items opened per document. */
+  maxListItems: 1_000,
+  /** Closing brackets `]` (links, images, references) within one paragraph. */
+  maxLinksPerParagraph: 256,
 } as const;
 
 export interface MarkdownLimitProblem {
@@ -37,13 +49,18 @@ export interface MarkdownLimitProblem {
     | "markdown-bracket-depth"
     | "markdown-emphasis"
     | "markdown-footnotes"
-    | "markdown-table-width";
+    | "markdown-table-width"
+    | "markdown-headings"
+    | "markdown-quotes"
+    | "markdown-lists"
+    | "markdown-links";
   message: string;
   /** 1-based line of the first offending place (1 for whole-document problems). */
   line: number;
 }
 
 const FENCE = /^(`{3,}|~{3,})/;
+const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
 
 /** The first limit the Markdown exceeds, or undefined when it is fine to render. */
 export function checkMarkdownLimits(markdown: string): MarkdownLimitProblem | undefined {
@@ -60,6 +77,15 @@ export function checkMarkdownLimits(markdown: string): MarkdownLimitProblem | un
   let depth = 0;
   let emphasis = 0;
   let footnotes = 0;
+  let links = 0;
+  let setext = 0;
+  let quoteWork = 0;
+  let listItems = 0;
+  /** `>` markers of the previous line of the current paragraph (0 after a blank line). */
+  let previousQuotes = 0;
+  /** The current paragraph is inside a block quote (so a line without `>` is a lazy continuation). */
+  let inQuote = false;
+  let previousBlank = true;
   const lines = markdown.split("\n");
   for (let index = 0; index < lines.length; index += 1) {
     const text = lines[index]!;
@@ -67,8 +93,17 @@ export function checkMarkdownLimits(markdown: string): MarkdownLimitProblem | un
 
     let start = 0;
     let prefix = 0;
+    let quotes = 0;
+    let newQuotes = 0;
+    let listMarkers = 0;
     for (let marker = blockMarkerLength(text, start); marker > 0; marker = blockMarkerLength(text, start)) {
-      prefix += text.charCodeAt(start) === 9 ? 4 : marker;
+      const ch = text.charCodeAt(start);
+      prefix += ch === 9 ? 4 : marker;
+      if (ch === 62 /* > */) {
+        quotes += 1;
+        // After a list marker every quote is a new one (the marker starts a new item).
+        if (listMarkers > 0) newQuotes += 1;
+      } else if (ch !== 32 && ch !== 9) listMarkers += 1;
       start += marker;
       if (prefix > limits.maxLinePrefix) {
         return problem("markdown-nesting", line, `Line ${line} is nested too deeply (quotes, lists or indentation).`);
@@ -87,14 +122,39 @@ export function checkMarkdownLimits(markdown: string): MarkdownLimitProblem | un
       fence = fenceMatch[1];
       depth = 0;
       emphasis = 0;
+      links = 0;
+      previousQuotes = 0;
+      inQuote = false;
+      previousBlank = true;
       continue;
     }
     if (rest.trim() === "") {
       // A blank line ends the paragraph: links and emphasis cannot span it.
       depth = 0;
       emphasis = 0;
+      links = 0;
+      // `>` alone keeps the quote open; a truly blank line closes it.
+      previousQuotes = quotes;
+      inQuote = false;
+      previousBlank = true;
       continue;
     }
+
+    // Block structure the parser pays for per document (each costs time in proportion to the document).
+    if (!previousBlank && SETEXT_UNDERLINE.test(rest) && ++setext > limits.maxSetextUnderlines) {
+      return problem("markdown-headings", line, `More than ${limits.maxSetextUnderlines} headings underlined with "=" or "-"; use "#" headings.`);
+    }
+    if ((listItems += listMarkers) > limits.maxListItems) {
+      return problem("markdown-lists", line, `More than ${limits.maxListItems} list items.`);
+    }
+    const opened = listMarkers > 0 ? newQuotes + Math.max(0, quotes - newQuotes - previousQuotes) : Math.max(0, quotes - previousQuotes);
+    const lazy = quotes === 0 && inQuote && !previousBlank ? 1 : 0;
+    if ((quoteWork += opened + lazy) > limits.maxQuoteWork) {
+      return problem("markdown-quotes", line, `More than ${limits.maxQuoteWork} block quotes or quote lines without ">".`);
+    }
+    if (quotes > 0) inQuote = true;
+    previousQuotes = quotes;
+    previousBlank = false;
 
     let pipes = 0;
     for (let i = 0; i < rest.length; i += 1) {
@@ -111,9 +171,13 @@ export function checkMarkdownLimits(markdown: string): MarkdownLimitProblem | un
         }
       } else if (ch === 93 /* ] */) {
         if (depth > 0) depth -= 1;
-      } else if (ch === 42 /* * */ || ch === 95 /* _ */) {
+        // Every `]` is a link attempt (inline, reference or shortcut): the parser looks back for its `[`.
+        if (++links > limits.maxLinksPerParagraph) {
+          return problem("markdown-links", line, `The paragraph ending at line ${line} has more than ${limits.maxLinksPerParagraph} links, images or "]".`);
+        }
+      } else if (ch === 42 /* * */ || ch === 95 /* _ */ || ch === 126 /* ~ */) {
         if (++emphasis > limits.maxEmphasisMarks) {
-          return problem("markdown-emphasis", line, `The paragraph ending at line ${line} has more than ${limits.maxEmphasisMarks} "*" or "_".`);
+          return problem("markdown-emphasis", line, `The paragraph ending at line ${line} has more than ${limits.maxEmphasisMarks} "*", "_" or "~".`);
         }
       } else if (ch === 124 /* | */) {
         if (++pipes > limits.maxPipesPerLine) {

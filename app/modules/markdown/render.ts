@@ -88,6 +88,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
+/** The source shown escaped in `<pre>`, with the reason it is not formatted (what the renderer shows past its limits). */
+export function unformattedHtml(markdown: string, reason: string): string {
+  return fallbackHtml(markdown, reason);
+}
+
 function fallbackHtml(markdown: string, reason: string): string {
   return (
     `<div class="markdown-fallback"><p>This text is shown unformatted. ${escapeHtml(reason)}</p>` +

@@ -42,10 +42,32 @@ function clientIp(req: IncomingMessage): string {
   return req.socket.remoteAddress ?? "unknown";
 }
 
-/** Node request → Fetch Request (body streamed; the size limit is enforced upstream). */
-function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
+/** The request's URL, or undefined when the Host header or the target cannot make one. */
+function requestUrl(req: IncomingMessage): URL | undefined {
   const host = req.headers.host ?? "localhost";
-  const url = new URL(req.url ?? "/", `http://${host}`);
+  // `Host: a/b`, `a?b` or `user@a` would move part of the header into the path, the query or the user info.
+  if (!/^[^\s/?#@\\]+$/.test(host)) return undefined;
+  try {
+    let target = req.url ?? "/";
+    // Absolute-form (`GET http://x/p`): only its path counts; the site is the Host's.
+    if (!target.startsWith("/")) {
+      const absolute = new URL(target);
+      target = absolute.pathname + absolute.search;
+    }
+    // Concatenated, not resolved: `//evil.example/q/1` is a path here, not another origin.
+    return new URL(`http://${host}${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Node request → Fetch Request (body streamed; the size limit is enforced upstream).
+ * HEAD is asked of Remix as GET (Remix answers HEAD with an empty body, which
+ * must not become the cached page nor lose its Content-Length); the body is
+ * dropped when sending.
+ */
+function toFetchRequest(req: IncomingMessage, res: ServerResponse, url: URL): Request {
   const controller = new AbortController();
   res.on("close", () => controller.abort());
   const headers = new Headers();
@@ -54,7 +76,8 @@ function toFetchRequest(req: IncomingMessage, res: ServerResponse): Request {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     else headers.set(key, value);
   }
-  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal: controller.signal };
+  const method = req.method === "HEAD" ? "GET" : req.method;
+  const init: RequestInit & { duplex?: "half" } = { method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
     init.body = createReadableStreamFromReadable(req);
     init.duplex = "half";
@@ -73,6 +96,20 @@ function isCacheable(response: Response): boolean {
   if (response.headers.has("set-cookie")) return false;
   const cc = response.headers.get("cache-control") ?? "";
   return /\bpublic\b/.test(cc) && !/no-store|private/.test(cc);
+}
+
+/**
+ * `Vary: Accept-Encoding` on every page, compressed or not (the compression
+ * middleware only adds it when it compresses): a shared cache must not hand
+ * the identity copy, stored without Vary, to every client; 304s carry it too.
+ */
+function withVary(headers: [string, string][]): [string, string][] {
+  const i = headers.findIndex(([k]) => k.toLowerCase() === "vary");
+  if (i === -1) return [...headers, ["Vary", "Accept-Encoding"]];
+  if (/(^|,)\s*(accept-encoding|\*)\s*(,|$)/i.test(headers[i]![1])) return headers;
+  const out = [...headers];
+  out[i] = [headers[i]![0], `${headers[i]![1]}, Accept-Encoding`];
+  return out;
 }
 
 function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, cacheState: string): void {
@@ -127,7 +164,7 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
     try {
       const method = req.method ?? "GET";
       const cacheable = options.pageCache && (method === "GET" || method === "HEAD") && !hasPrivateCookie(req, privateCookies);
-      const key = cacheable ? PageCache.key(options.contentVersion(), req.url ?? "/") : "";
+      const key = cacheable ? PageCache.key(options.contentVersion(), req.url ?? "/", req.headers.host ?? "") : "";
       if (cacheable) {
         const hit = cache.get(key);
         if (hit) return sendPage(req, res, hit, "hit");
@@ -138,6 +175,13 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
         const body = JSON.stringify({ status: "ok", ...(await options.health()), pageCache: { entries: cache.size, hits: cache.hits, misses: cache.misses } });
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
         res.end(body);
+        return;
+      }
+      const url = requestUrl(req);
+      if (!url) {
+        res.writeHead(400, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+        res.end("Bad request: the Host header or the address is not valid.");
+        req.resume();
         return;
       }
       const limit = bodyLimit(path ?? "/");
@@ -161,7 +205,7 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
           }
         });
       }
-      const request = toFetchRequest(req, res);
+      const request = toFetchRequest(req, res, url);
       if (method !== "GET" && method !== "HEAD" && isCrossSite(request)) {
         res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" });
         res.end("Cross-site form posts are not accepted. Please use the form on this site.");
@@ -171,10 +215,11 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
       const response = await remix(request, { clientIp: clientIp(req) });
       if (res.headersSent) return;
       const body = Buffer.from(await response.arrayBuffer());
-      const headers: [string, string][] = [];
+      let headers: [string, string][] = [];
       response.headers.forEach((value, name) => {
         if (name !== "set-cookie" && name !== "content-length") headers.push([name, value]);
       });
+      headers = withVary(headers);
       const page: CachedPage = {
         status: response.status,
         headers,

@@ -23,8 +23,13 @@ export class PageCache {
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
 
-  static key(version: string, url: string): string {
-    return `${version} ${url}`;
+  /**
+   * Pages may contain the request's origin (canonical link, feed and sitemap
+   * URLs when PUBLIC_URL is unset), so the Host header is part of the key: a
+   * request with a forged Host must never fill the cache other readers get.
+   */
+  static key(version: string, url: string, host = ""): string {
+    return `${version} ${host} ${url}`;
   }
 
   get(key: string): CachedPage | undefined {
