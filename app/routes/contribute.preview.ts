@@ -2,8 +2,8 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { livePreview } from "~/modules/contributions/web.server";
 
 /** The as-you-type preview of the contribution forms (JSON; the forms work without it). */
-export async function action({ request }: ActionFunctionArgs) {
-  return json(await livePreview(request), { headers: { "Cache-Control": "no-store" } });
+export async function action({ request, context }: ActionFunctionArgs) {
+  return json(await livePreview(request, context), { headers: { "Cache-Control": "no-store" } });
 }
 
 export function loader() {

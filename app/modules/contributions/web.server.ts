@@ -6,7 +6,6 @@
 import { randomBytes } from "node:crypto";
 import { getServices } from "~/modules/server/services.server";
 import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
-import { publicOrigin } from "~/modules/seo/origin.server";
 import { lineDiff, withContext, type DiffLine } from "~/modules/diff/line-diff";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { toContentPath } from "./check";
@@ -89,7 +88,8 @@ export async function handleProposalPost(
     content,
     contentFiles: () => services.store.contentFiles,
     template: services.template,
-    siteUrl: publicOrigin(request),
+    // Only a configured PUBLIC_URL goes into pull requests: a request's Host can be forged.
+    ...(services.env.PUBLIC_URL ? { siteUrl: services.env.PUBLIC_URL.replace(/\/+$/, "") } : {}),
     outbox: services.outbox,
   });
   if (result.ok) {
@@ -107,9 +107,16 @@ export async function handleProposalPost(
 }
 
 /** Live preview for the as-you-type view (JSON). */
-export async function livePreview(request: Request): Promise<ProposalPreview | null> {
+export async function livePreview(request: Request, context?: { clientIp?: string }): Promise<ProposalPreview | null> {
   assertSameOrigin(request);
   const services = await getServices();
+  const allowed = services.previewLimiter.attempt(clientAddress(request, context));
+  if (!allowed.allowed) {
+    throw new Response(`Too many previews: wait ${allowed.retryAfterSeconds} s (the Preview button still works).`, {
+      status: 429,
+      headers: { "Retry-After": String(allowed.retryAfterSeconds) },
+    });
+  }
   const values = await readForm(request);
   return previewProposal(services.store.content, values) ?? null;
 }

@@ -37,6 +37,8 @@ export interface Services {
   proposalLimiter: RateLimiter;
   /** Per-client limit on every send of a proposal form (valid or not): six times the proposal limit. */
   sendLimiter: RateLimiter;
+  /** Per-client limit on as-you-type previews (each renders Markdown): 240 a minute. */
+  previewLimiter: RateLimiter;
   /** Fast-forwards the content checkout and reloads the changed files (push webhook, poller). */
   sync: GitSync;
   /** Maintainers' sign-in and sessions (the review queue's gate). */
@@ -59,6 +61,10 @@ async function create(): Promise<Services> {
   const template = loadPullRequestTemplate(process.cwd());
   const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
   const sendLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT * 6, env.PROPOSAL_RATE_WINDOW * 1000);
+  const previewLimiter = new RateLimiter(240, 60_000);
+  if (forgeConfig.kind === "github" && !env.PUBLIC_URL) {
+    console.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
+  }
   const sync = createGitSync({ store, remote: env.CONTENT_REMOTE, branch: env.CONTENT_BRANCH });
   const auth = setupAuth({ env, db, forgeConfig });
   console.log(
@@ -76,6 +82,7 @@ async function create(): Promise<Services> {
     template,
     proposalLimiter,
     sendLimiter,
+    previewLimiter,
     sync,
     auth,
     stop: async () => {
