@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BranchInfo, RequestRecord } from "../fake-github/server";
 import type { AppServer } from "../support/app-server";
 import { ROOT } from "../support/app-server";
-import { BOT, MAINTAINER, OWNER, REPO, startGitHubModeApp, type GitHubMode } from "../support/fake-github-app";
+import { BOT, MAINTAINER, OWNER, PUBLIC_URL, REPO, startGitHubModeApp, type GitHubMode } from "../support/fake-github-app";
 
 let gh: GitHubMode;
 let badApp: AppServer;
@@ -195,7 +195,7 @@ describe("a new question through the running app in GitHub mode", () => {
     expect(pr.head.ref).toBe(`contrib/question/${slug}-${id.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8)}`);
     expect([...pr.labels].sort()).toEqual(["contribution", "question"]);
     expect(pr.body).toMatch(new RegExp(`<!-- django-questions:proposal \\{[^\\n]*"id":"${id}"[^\\n]*\\} -->`));
-    expect(pr.body).toContain(`${gh.app.url}/contributions/${id}`);
+    expect(pr.body).toContain(`${PUBLIC_URL}/contributions/${id}`);
     expect(page.text).toContain(filePath);
 
     // One new commit on the branch, on top of main, adding exactly the question file.

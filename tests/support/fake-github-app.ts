@@ -22,6 +22,8 @@ export const REPO = "content";
 export const BOT = { login: "dq-bot", token: "dq-bot-token" } as const;
 /** A maintainer who merges and closes pull requests "on GitHub". */
 export const MAINTAINER = { login: "maria-maintainer", token: "maria-token" } as const;
+/** The site's public address in GitHub mode: pull requests link the status page through it. */
+export const PUBLIC_URL = "https://questions.example.org";
 export const WEBHOOK_SECRET = "github-mode-webhook-secret";
 
 /** Every file under the repository's `content/` folder, keyed by its repository path (`content/…`). */
@@ -67,6 +69,7 @@ function appEnv(fake: FakeGitHub, token: string, extra: Record<string, string>):
     GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
     CONTENT_POLL_INTERVAL: "0",
     CONTENT_WATCH: "0",
+    PUBLIC_URL,
     ...extra,
   };
 }

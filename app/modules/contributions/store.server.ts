@@ -248,7 +248,7 @@ export function listProposalRecords(db: Database, filter: ProposalFilter = {}): 
   const offset = Math.max(0, Math.floor(filter.offset ?? 0));
   const order = filter.order === "oldest" ? "ASC" : "DESC";
   const sql = `SELECT * FROM proposals ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY created_at ${order}, id ${order} LIMIT ? OFFSET ?`;
+    ORDER BY created_at ${order}, rowid ${order} LIMIT ? OFFSET ?`; // rowid: insertion order within one millisecond
   return (db.prepare(sql).all(...params, limit, offset) as Row[]).map(toProposal);
 }
 

@@ -16,7 +16,6 @@
  * exists" answer is resolved by reading back what exists, so a retry after a
  * timeout, a lost response or a crash never opens a second pull request.
  */
-import { createAppAuth } from "@octokit/auth-app";
 import { Octokit, RequestError } from "octokit";
 import { branchName, commitCarriesProposal, proposalTrailer } from "./branch";
 import type { GitHubForgeConfig } from "./config.server";
@@ -73,7 +72,6 @@ interface Repo {
   repo: string;
 }
 
-const SILENT_LOG = { debug() {}, info() {}, warn() {}, error() {} };
 
 function isoSeconds(iso: string): string {
   const d = new Date(iso);
@@ -119,47 +117,15 @@ function commitMessage(p: DeliverableProposal): string {
 
 export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Forge {
   const upstream: Repo = { owner: config.owner, repo: config.repo };
-  const timeoutMs = deps.requestTimeoutMs ?? 20_000;
-  const shortWait = deps.shortWaitSeconds ?? 10;
-  const baseFetch = deps.fetch ?? globalThis.fetch;
   const noreply = deps.noreplyEmail ?? "contributors@noreply.django-questions.invalid";
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
   const log = deps.log ?? { warn: (m: string) => console.warn(`[github] ${m}`), info: () => {} };
 
-  const timedFetch: typeof globalThis.fetch = (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return baseFetch(input, { ...init, signal });
-  };
-
-  let clients = 0;
+  /** One Octokit per credential, built like every other GitHub client of the app (timeouts, retries, throttling). */
   function client(auth: { token: string } | "app"): Client {
-    const limit = (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-      retryCount === 0 && retryAfter <= shortWait;
-    const options = {
-      baseUrl: config.apiUrl,
-      userAgent: "django-questions",
-      log: SILENT_LOG,
-      request: { fetch: timedFetch },
-      retry: { retries: deps.retries ?? 2, ...(deps.retryAfterBaseValue ? { retryAfterBaseValue: deps.retryAfterBaseValue } : {}) },
-      throttle: {
-        id: `django-questions-${process.pid}-${++clients}-${Math.random().toString(36).slice(2)}`,
-        onRateLimit: limit,
-        onSecondaryRateLimit: limit,
-        // Secondary limits without retry-after: GitHub asks for at least a minute.
-        fallbackSecondaryRateRetryAfter: 60,
-        ...(deps.retryAfterBaseValue ? { retryAfterBaseValue: deps.retryAfterBaseValue } : {}),
-        ...(deps.throttleGroups as object | undefined),
-      },
-    };
-    if (auth !== "app") return new Octokit({ ...options, auth: auth.token });
-    if (config.auth.type === "token") return new Octokit({ ...options, auth: config.auth.token });
-    return new Octokit({
-      ...options,
-      authStrategy: createAppAuth,
-      auth: { appId: config.auth.appId, privateKey: config.auth.privateKey, installationId: config.auth.installationId },
-    });
+    return octokitClient(config, auth, deps);
   }
+
 
   const app = client("app");
   /** Commit SHA → its tree SHA (immutable, so safe to remember): saves a call while the base branch has not moved. */
