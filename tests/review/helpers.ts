@@ -59,25 +59,5 @@ export async function proposeLocally(db: Database, store: ContentStore, form: Re
   return getProposalRecord(db, id)!;
 }
 
-export const questionForm = {
-  kind: "question",
-  title: "How do F expressions avoid race conditions?",
-  body: "Explain how `F()` expressions avoid race conditions when two requests update the same counter.",
-  tags: ["orm", "models"],
-  name: "Ann Example",
-  github: "ann-example",
-  email: "",
-  licence: "on",
-  website: "",
-};
-
-export const answerForm = {
-  kind: "answer",
-  questionSlug: "querysets-are-lazy",
-  body: "A QuerySet does not hit the database until it is evaluated: iterated, sliced with a step, or listed.",
-  name: "Bob Builder",
-  github: "",
-  email: "bob@example.org",
-  licence: "on",
-  website: "",
-};
+/** The same example proposals as the contribution tests. */
+export { answerForm, questionForm } from "../contributions/helpers";
