@@ -1,20 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RequestError } from "octokit";
 import { Faults, startFakeGitHub, type FakeGitHub } from "./server.js";
-import { octokitFor, SEED_FILES } from "./helpers.js";
+import { octokitFor, requestFailure, SEED_FILES } from "./helpers.js";
 
 const owner = "django-questions";
 const repo = "content";
-
-async function failure(promise: Promise<unknown>): Promise<RequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RequestError) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("fake GitHub fault injection", () => {
   let fake: FakeGitHub;
@@ -35,8 +24,8 @@ describe("fake GitHub fault injection", () => {
     // Without retries the caller sees the 500; `times` limits how often the fault fires.
     fake.inject({ method: "GET", path: /\/git\/ref\//, status: 503, times: 2 });
     const plain = octokitFor(fake.url, "alice-token");
-    expect((await failure(plain.rest.git.getRef({ owner, repo, ref: "heads/main" }))).status).toBe(503);
-    expect((await failure(plain.rest.git.getRef({ owner, repo, ref: "heads/main" }))).status).toBe(503);
+    expect((await requestFailure(plain.rest.git.getRef({ owner, repo, ref: "heads/main" }))).status).toBe(503);
+    expect((await requestFailure(plain.rest.git.getRef({ owner, repo, ref: "heads/main" }))).status).toBe(503);
     expect((await plain.rest.git.getRef({ owner, repo, ref: "heads/main" })).status).toBe(200);
     fake.assertNoViolations();
   });
@@ -54,7 +43,7 @@ describe("fake GitHub fault injection", () => {
         onRateLimit: () => false,
       },
     });
-    const error = await failure(throttled.rest.repos.get({ owner, repo }));
+    const error = await requestFailure(throttled.rest.repos.get({ owner, repo }));
     expect(error.status).toBe(403);
     expect(seen).toEqual([1]);
     expect(error.response?.headers["x-ratelimit-limit"]).toBe("5000");
@@ -66,7 +55,7 @@ describe("fake GitHub fault injection", () => {
     const throttled = octokitFor(fake.url, "alice-token", {
       throttle: { enabled: true, onRateLimit: (after: number) => (waits.push(after), false), onSecondaryRateLimit: () => false },
     });
-    const error = await failure(throttled.rest.repos.get({ owner, repo }));
+    const error = await requestFailure(throttled.rest.repos.get({ owner, repo }));
     expect(error.status).toBe(403);
     expect(waits).toHaveLength(1);
     expect(waits[0]).toBeGreaterThan(20);
@@ -78,7 +67,7 @@ describe("fake GitHub fault injection", () => {
       expect(first.headers["x-ratelimit-remaining"]).toBe("1");
       expect(first.headers["x-ratelimit-used"]).toBe("1");
       await carol.rest.repos.get({ owner, repo });
-      const limited = await failure(carol.rest.repos.get({ owner, repo }));
+      const limited = await requestFailure(carol.rest.repos.get({ owner, repo }));
       expect(limited.status).toBe(403);
       expect((limited.response?.data as { message: string }).message).toMatch(/^API rate limit exceeded for user ID \d+\.$/);
       expect(limited.response?.headers["x-ratelimit-remaining"]).toBe("0");
@@ -104,10 +93,10 @@ describe("fake GitHub fault injection", () => {
     const octokit = octokitFor(fake.url, "alice-token");
     const sha = fake.branch("main")!.sha;
     fake.injectAfter({ method: "POST", path: "git/create-ref", status: 502 });
-    const lost = await failure(octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/contrib/x", sha }));
+    const lost = await requestFailure(octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/contrib/x", sha }));
     expect(lost.status).toBe(502);
     expect(fake.branch("contrib/x")?.sha).toBe(sha);
-    const retry = await failure(octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/contrib/x", sha }));
+    const retry = await requestFailure(octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/contrib/x", sha }));
     expect(retry.status).toBe(422);
     expect((retry.response?.data as { message: string }).message).toBe("Reference already exists");
     expect(fake.requests.filter((r) => r.operationId === "git/create-ref").map((r) => [r.status, r.injected])).toEqual([
@@ -121,7 +110,7 @@ describe("fake GitHub fault injection", () => {
     const dropped = await octokit.rest.pulls.create({ owner, repo, title: "Q", head: "contrib/x", base: "main" }).catch((e: unknown) => e);
     expect(dropped).toBeInstanceOf(Error);
     expect(fake.pulls()).toHaveLength(1);
-    const dup = await failure(octokit.rest.pulls.create({ owner, repo, title: "Q", head: "contrib/x", base: "main" }));
+    const dup = await requestFailure(octokit.rest.pulls.create({ owner, repo, title: "Q", head: "contrib/x", base: "main" }));
     expect(dup.status).toBe(422);
     const { data: found } = await octokit.rest.pulls.list({ owner, repo, head: `${owner}:contrib/x` });
     expect(found.map((p) => p.number)).toEqual([1]);

@@ -1,5 +1,5 @@
 /** Small helpers shared by the fake GitHub's own tests (and usable by forge tests). */
-import { Octokit } from "octokit";
+import { Octokit, RequestError } from "octokit";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -20,3 +20,14 @@ export const SEED_FILES: Record<string, string> = {
   "content/questions/what-is-wsgi/question.md": "---\nnumber: 1\ntitle: What is WSGI?\ntags: [deployment]\nadded: 2024-01-01\n---\n\nExplain WSGI.\n",
   "README.md": "# Django Questions content\n",
 };
+
+/** The RequestError a call fails with; throws when it succeeds or fails otherwise. */
+export async function requestFailure(promise: Promise<unknown>): Promise<RequestError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RequestError) return error;
+    throw error;
+  }
+  throw new Error("expected the request to fail");
+}

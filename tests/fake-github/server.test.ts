@@ -1,20 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RequestError } from "octokit";
 import { startFakeGitHub, type FakeGitHub } from "./server.js";
-import { octokitFor, SEED_FILES } from "./helpers.js";
+import { octokitFor, requestFailure, SEED_FILES } from "./helpers.js";
 
 const owner = "django-questions";
 const repo = "content";
-
-async function rejection(promise: Promise<unknown>): Promise<RequestError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof RequestError) return error;
-    throw error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("fake GitHub: contribution happy path through a real Octokit", () => {
   let fake: FakeGitHub;
@@ -78,7 +67,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(status).toBe(201);
     expect(newRef.ref).toBe(`refs/heads/${branch}`);
 
-    const again = await rejection(alice.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit.sha }));
+    const again = await requestFailure(alice.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit.sha }));
     expect(again.status).toBe(422);
     expect((again.response?.data as { message: string }).message).toBe("Reference already exists");
 
@@ -94,7 +83,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(pr.mergeable).toBe(true);
     expect(pr.changed_files).toBe(2);
 
-    const duplicate = await rejection(alice.rest.pulls.create({ owner, repo, title: "again", head: branch, base: "main" }));
+    const duplicate = await requestFailure(alice.rest.pulls.create({ owner, repo, title: "again", head: branch, base: "main" }));
     expect(duplicate.status).toBe(422);
     expect(JSON.stringify(duplicate.response?.data)).toContain("A pull request already exists for django-questions:contrib/what-is-asgi.");
 
@@ -120,7 +109,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const { data: comment } = await alice.rest.issues.createComment({ owner, repo, issue_number: pr.number, body: "Thanks!" });
     expect(comment.html_url).toContain("/pull/1#issuecomment-");
 
-    const stale = await rejection(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number, merge_method: "squash", sha: ref.object.sha }));
+    const stale = await requestFailure(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number, merge_method: "squash", sha: ref.object.sha }));
     expect(stale.status).toBe(409);
 
     const mainBefore = fake.branch("main")!.sha;
@@ -138,7 +127,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(merged.state).toBe("closed");
     expect(merged.merge_commit_sha).toBe(merge.sha);
 
-    const notAgain = await rejection(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number }));
+    const notAgain = await requestFailure(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number }));
     expect(notAgain.status).toBe(405);
 
     expect(fake.count("pulls/create")).toBe(2);
@@ -151,9 +140,9 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const anonymous = octokitFor(fake.url);
     const stranger = octokitFor(fake.url, "who-is-this");
 
-    expect((await rejection(bob.rest.repos.get({ owner, repo: "nope" }))).status).toBe(404);
-    expect((await rejection(bob.rest.git.getRef({ owner, repo, ref: "heads/nope" }))).status).toBe(404);
-    const bad = await rejection(stranger.rest.repos.get({ owner, repo }));
+    expect((await requestFailure(bob.rest.repos.get({ owner, repo: "nope" }))).status).toBe(404);
+    expect((await requestFailure(bob.rest.git.getRef({ owner, repo, ref: "heads/nope" }))).status).toBe(404);
+    const bad = await requestFailure(stranger.rest.repos.get({ owner, repo }));
     expect(bad.status).toBe(401);
     expect((bad.response?.data as { message: string }).message).toBe("Bad credentials");
     expect(bad.response?.headers["x-ratelimit-limit"]).toBe("60");
@@ -162,8 +151,8 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const { data: pub } = await anonymous.rest.repos.get({ owner, repo });
     expect(pub.permissions).toBeUndefined();
     const main = fake.branch("main")!.sha;
-    expect((await rejection(bob.rest.git.createRef({ owner, repo, ref: "refs/heads/x", sha: main }))).status).toBe(404);
-    expect((await rejection(anonymous.rest.git.createRef({ owner, repo, ref: "refs/heads/x", sha: main }))).status).toBe(401);
+    expect((await requestFailure(bob.rest.git.createRef({ owner, repo, ref: "refs/heads/x", sha: main }))).status).toBe(404);
+    expect((await requestFailure(anonymous.rest.git.createRef({ owner, repo, ref: "refs/heads/x", sha: main }))).status).toBe(401);
     expect(fake.branch("x")).toBeUndefined();
 
     const { data: perm } = await bob.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: "alice" });
@@ -182,7 +171,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const alicek = octokitFor(fake.url, "alice-token");
     const { status } = await alicek.rest.issues.createLabel({ owner, repo, name: "new-question", color: "0e8a16" });
     expect(status).toBe(201);
-    const exists = await rejection(alicek.rest.issues.createLabel({ owner, repo, name: "New-Question", color: "0e8a16" }));
+    const exists = await requestFailure(alicek.rest.issues.createLabel({ owner, repo, name: "New-Question", color: "0e8a16" }));
     expect(exists.status).toBe(422);
     expect(exists.response?.data).toMatchObject({ message: "Validation Failed", errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
 
@@ -227,7 +216,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     // Contents API write: create then update needs the blob sha.
     const put = await alice.rest.repos.createOrUpdateFileContents({ owner, repo, path: "docs/a.md", message: "Add a", content: Buffer.from("A\n").toString("base64"), branch: "feature" });
     expect(put.status).toBe(201);
-    const missingSha = await rejection(alice.rest.repos.createOrUpdateFileContents({ owner, repo, path: "docs/a.md", message: "Edit a", content: Buffer.from("B\n").toString("base64"), branch: "feature" }));
+    const missingSha = await requestFailure(alice.rest.repos.createOrUpdateFileContents({ owner, repo, path: "docs/a.md", message: "Edit a", content: Buffer.from("B\n").toString("base64"), branch: "feature" }));
     expect(missingSha.status).toBe(422);
     const upd = await alice.rest.repos.createOrUpdateFileContents({ owner, repo, path: "docs/a.md", message: "Edit a", content: Buffer.from("B\n").toString("base64"), branch: "feature", sha: put.data.content!.sha! });
     expect(upd.status).toBe(200);
@@ -242,7 +231,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const { data: pr } = await alice.rest.pulls.create({ owner, repo, title: "Topic", head: "topic", base: "main" });
     expect(pr.head.sha).toBe(second);
 
-    const notFf = await rejection(alice.rest.git.updateRef({ owner, repo, ref: "heads/topic", sha: fake.branch("main")!.sha }));
+    const notFf = await requestFailure(alice.rest.git.updateRef({ owner, repo, ref: "heads/topic", sha: fake.branch("main")!.sha }));
     expect(notFf.status).toBe(422);
     expect((notFf.response?.data as { message: string }).message).toBe("Update is not a fast forward");
     await alice.rest.git.updateRef({ owner, repo, ref: "heads/topic", sha: first, force: true });
@@ -251,7 +240,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     await alice.rest.git.deleteRef({ owner, repo, ref: "heads/topic" });
     expect(fake.branch("topic")).toBeUndefined();
     expect(fake.pulls()[0]).toMatchObject({ state: "closed", merged: false });
-    const gone = await rejection(alice.rest.git.deleteRef({ owner, repo, ref: "heads/topic" }));
+    const gone = await requestFailure(alice.rest.git.deleteRef({ owner, repo, ref: "heads/topic" }));
     expect(gone.status).toBe(422);
     fake.assertNoViolations();
   });
@@ -263,7 +252,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const { data: pr } = await alice.rest.pulls.create({ owner, repo, title: "Edit tags", head: "edit-tags", base: "main" });
     expect(pr.mergeable).toBe(false);
     expect(pr.mergeable_state).toBe("dirty");
-    const refused = await rejection(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number, merge_method: "squash" }));
+    const refused = await requestFailure(alice.rest.pulls.merge({ owner, repo, pull_number: pr.number, merge_method: "squash" }));
     expect(refused.status).toBe(405);
     expect(fake.readFile("main", "content/tags.yml")).toBe("theirs\n");
 
@@ -291,7 +280,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const bob = octokitFor(fake.url, "bob-token");
     fake.pushCommit("bob-answer", { "x.md": "x\n" }, "x", { author: "bob" });
     const { data: pr } = await bob.rest.pulls.create({ owner, repo, title: "Bob's answer", head: "bob-answer", base: "main" });
-    const own = await rejection(bob.rest.pulls.createReview({ owner, repo, pull_number: pr.number, event: "APPROVE" }));
+    const own = await requestFailure(bob.rest.pulls.createReview({ owner, repo, pull_number: pr.number, event: "APPROVE" }));
     expect(own.status).toBe(422);
     const { data: review } = await alice.rest.pulls.createReview({ owner, repo, pull_number: pr.number, event: "REQUEST_CHANGES", body: "Please cite the docs." });
     expect(review.state).toBe("CHANGES_REQUESTED");
@@ -299,7 +288,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(reviews.map((r) => [r.user?.login, r.state])).toEqual([["alice", "CHANGES_REQUESTED"]]);
 
     // Bob cannot merge (no push access) — GitHub hides the endpoint as 404.
-    expect((await rejection(bob.rest.pulls.merge({ owner, repo, pull_number: pr.number }))).status).toBe(404);
+    expect((await requestFailure(bob.rest.pulls.merge({ owner, repo, pull_number: pr.number }))).status).toBe(404);
     // …but can close his own PR.
     const { data: closed } = await bob.rest.pulls.update({ owner, repo, pull_number: pr.number, state: "closed" });
     expect(closed.state).toBe("closed");
@@ -335,7 +324,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     const { data: tree } = await bob.rest.git.createTree({ owner: "bob", repo, base_tree: base.tree.sha, tree: [{ path: "content/answers/bob.md", mode: "100644", type: "blob", content: "Bob's answer\n" }] });
     const { data: commit } = await bob.rest.git.createCommit({ owner: "bob", repo, message: "Answer", tree: tree.sha, parents: [main] });
     await bob.rest.git.createRef({ owner: "bob", repo, ref: "refs/heads/answer", sha: commit.sha });
-    expect((await rejection(bob.rest.git.createRef({ owner, repo, ref: "refs/heads/answer", sha: commit.sha }))).status).toBe(404);
+    expect((await requestFailure(bob.rest.git.createRef({ owner, repo, ref: "refs/heads/answer", sha: commit.sha }))).status).toBe(404);
 
     const { data: pr } = await bob.rest.pulls.create({ owner, repo, title: "Bob's answer", head: "bob:answer", base: "main" });
     expect(pr.head).toMatchObject({ label: "bob:answer", ref: "answer", sha: commit.sha, repo: { full_name: "bob/content" } });

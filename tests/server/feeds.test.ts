@@ -4,9 +4,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseXml } from "../support/xml";
 import { startAppServer, type AppServer } from "../support/app-server";
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
@@ -20,17 +20,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function parseXml(xml: string): any {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@_",
-    parseTagValue: false,
-    processEntities: { maxTotalExpansions: 1e6, maxExpandedLength: 1e8 },
-    isArray: (name) => ["entry", "link", "category", "url"].includes(name),
-  }).parse(xml);
-}
 
 async function getFeed(base: string) {
   const res = await fetch(base + "/feed.xml");

@@ -8,11 +8,10 @@ export type { LoadedContent } from "./store.server";
 
 /** The current content snapshot (loads the folder on first use). */
 export async function loadContent(): Promise<LoadedContent> {
-  const env = getEnv();
-  const store = await getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
-  return store.content;
+  return (await getStore()).content;
 }
 
+/** The process-wide content store, configured from the environment. */
 export async function getStore() {
   const env = getEnv();
   return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });

@@ -1,24 +1,12 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { atomFeed, sitemap, type FeedEntry } from "./atom";
 import { xmlEscape } from "./xml";
+import { parseXml } from "../../../tests/support/xml";
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 const ORIGIN = "https://example.org";
 
-/** Parse XML the way a feed reader would; repeated elements always as arrays. */
-function parseXml(xml: string): any {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@_",
-    parseTagValue: false,
-    trimValues: false,
-    processEntities: { maxTotalExpansions: 1e6, maxExpandedLength: 1e8 },
-    isArray: (name) => ["entry", "link", "category", "url"].includes(name),
-  }).parse(xml);
-}
 
 /** An entry for the question page `/q/<key>`; its id is that page's URL, as the site's entries are. */
 function entry(overrides: Partial<FeedEntry> & { id: string; date: string }): FeedEntry {
@@ -41,7 +29,7 @@ describe("atomFeed", () => {
   it("produces a well-formed Atom 1.0 document with the required elements", () => {
     const xml = feed([entry({ id: "a", date: "2026-11-20", category: ["orm", "models"] }), entry({ id: "b", date: "2026-11-01" })]);
     expect(xml.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
-    const doc = parseXml(xml);
+    const doc = parseXml(xml, { trimValues: false });
     const f = doc.feed;
     expect(f["@_xmlns"]).toBe(ATOM_NS);
     expect(f.id).toBe(`${ORIGIN}/`);
@@ -72,7 +60,7 @@ describe("atomFeed", () => {
       entry({ id: "middle", date: "2026-03-10" }),
       entry({ id: "middle-second", date: "2026-03-10" }),
     ]);
-    const f = parseXml(xml).feed;
+    const f = parseXml(xml, { trimValues: false }).feed;
     expect(f.entry.map((e: any) => e.id)).toEqual([
       `${ORIGIN}/q/newest`,
       `${ORIGIN}/q/middle`,
@@ -90,7 +78,7 @@ describe("atomFeed", () => {
     const xml = feed([entry({ id: "x", date: "2026-01-01", title, author: "O'Brien & <Co>", html })]);
     expect(xml).not.toContain("<script>");
     expect(xml).not.toContain("<p>Use");
-    const e = parseXml(xml).feed.entry[0];
+    const e = parseXml(xml, { trimValues: false }).feed.entry[0];
     expect(e.title).toBe(title);
     expect(e.author.name).toBe("O'Brien & <Co>");
     // a feed reader gets back exactly the HTML the site renders
@@ -101,13 +89,13 @@ describe("atomFeed", () => {
     const xml = feed([entry({ id: "c", date: "2026-01-01", title: "bell\u0007 null\u0000 esc\u001b end", html: "<p>a\tb\nc\u0008</p>" })]);
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
-    const e = parseXml(xml).feed.entry[0];
+    const e = parseXml(xml, { trimValues: false }).feed.entry[0];
     expect(e.title).toBe("bell null esc end");
     expect(e.content["#text"]).toBe("<p>a\tb\nc</p>");
   });
 
   it("still makes a valid feed with no entries", () => {
-    const f = parseXml(feed([])).feed;
+    const f = parseXml(feed([]), { trimValues: false }).feed;
     expect(f.entry).toBeUndefined();
     expect(f.updated).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(f.id).toBe(`${ORIGIN}/`);
@@ -115,7 +103,7 @@ describe("atomFeed", () => {
 
   it("escapes URLs in attributes", () => {
     const xml = feed([entry({ id: "u", date: "2026-01-01", url: `${ORIGIN}/search?q=a&tag="b"` })]);
-    expect(parseXml(xml).feed.entry[0].link[0]["@_href"]).toBe(`${ORIGIN}/search?q=a&tag="b"`);
+    expect(parseXml(xml, { trimValues: false }).feed.entry[0].link[0]["@_href"]).toBe(`${ORIGIN}/search?q=a&tag="b"`);
   });
 });
 
@@ -132,7 +120,7 @@ describe("sitemap", () => {
       { loc: `${ORIGIN}/q/what-is-wsgi`, lastmod: "2026-11-25" },
       { loc: `${ORIGIN}/search?q=a&b` },
     ]);
-    const doc = parseXml(xml);
+    const doc = parseXml(xml, { trimValues: false });
     expect(doc.urlset["@_xmlns"]).toBe("http://www.sitemaps.org/schemas/sitemap/0.9");
     expect(doc.urlset.url.map((u: any) => u.loc)).toEqual([`${ORIGIN}/`, `${ORIGIN}/q/what-is-wsgi`, `${ORIGIN}/search?q=a&b`]);
     expect(doc.urlset.url[1].lastmod).toBe("2026-11-25");

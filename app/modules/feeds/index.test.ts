@@ -1,22 +1,11 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { LoadedContent } from "~/modules/content/index.server";
 import type { Answer, Question, Tag } from "~/modules/content/types";
 import { contentFeed, contentSitemap, robotsTxt } from "./index.server";
+import { parseXml } from "../../../tests/support/xml";
 
 const ORIGIN = "https://example.org";
 
-function parseXml(xml: string): any {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid.err)}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@_",
-    parseTagValue: false,
-    processEntities: { maxTotalExpansions: 1e6, maxExpandedLength: 1e8 },
-    isArray: (name) => ["entry", "link", "category", "url"].includes(name),
-  }).parse(xml);
-}
 
 function question(number: number, slug: string, added: string, answers: Omit<Answer, "questionSlug" | "path">[] = []): Question {
   return {
