@@ -87,7 +87,9 @@ function evaluate(value: string): string {
 function runCheck(contentDir: string | undefined, name: string, workspace = root): RunResult {
   const { run, env } = findCheckStep();
   const summaryFile = path.join(tmp, `${name}-summary.md`);
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("GITHUB_")));
+  // The runner's own GITHUB_* variables (when the tests run in CI) are replaced by RUNNER below.
+  const inherited = { ...process.env };
+  for (const k of Object.keys(inherited)) if (k.startsWith("GITHUB_")) delete inherited[k];
   const result = spawnSync("bash", ["-e", "-c", run], {
     cwd: root,
     encoding: "utf8",
