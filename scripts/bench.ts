@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: throughput and latency of the question page under
  * concurrent load, side by side with a plain node:http server sending the
- * same bytes from memory, in one run. Prints the ratio (goal: ≥ 0.5).
+ * same bytes from memory, in one run. Prints two ratios to the plain server:
+ * cached (the headline, goal ≥ 0.5: the production server as configured) and
+ * uncached (PAGE_CACHE=0, for information: what rendering through Remix costs).
  *
- *   npm run bench -- [--duration 10] [--connections 50] [--path /q/<slug>]
+ *   npm run bench -- [--duration 10] [--connections 50] [--rounds 2] [--path /q/<slug>]
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
@@ -46,16 +48,47 @@ function load(url: string, seconds: number): Promise<Result> {
   });
 }
 
+/** How long the baseline server may take to say it is ready. */
+const BASELINE_READY_MS = 15_000;
+
+/**
+ * Starts scripts/bench-baseline.mjs and resolves with its URL once it prints
+ * its ready line. Rejects (and kills the child) when it fails to start, exits
+ * first, or stays silent for BASELINE_READY_MS.
+ */
 async function startBaseline(body: Buffer, contentType: string) {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/bench-baseline.mjs")], {
     env: { ...process.env, BENCH_BODY_B64: body.toString("base64"), BENCH_CONTENT_TYPE: contentType },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const url = await new Promise<string>((resolve) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      const m = /ready on (http:\/\/localhost:\d+)/.exec(d.toString());
-      if (m) resolve(m[1]!.replace("localhost", "127.0.0.1"));
-    });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    const fail = (reason: string) => {
+      cleanup();
+      child.kill("SIGKILL");
+      reject(new Error(`the baseline server (scripts/bench-baseline.mjs) ${reason}`));
+    };
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /ready on (http:\/\/localhost:\d+)/.exec(output);
+      if (m) {
+        cleanup();
+        resolve(m[1]!.replace("localhost", "127.0.0.1"));
+      }
+    };
+    const onError = (e: Error) => fail(`could not start: ${e.message}`);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited before it was ready (${signal ? `signal ${signal}` : `exit code ${code}`})`);
+    const timer = setTimeout(() => fail(`printed no ready line within ${BASELINE_READY_MS / 1000} s`), BASELINE_READY_MS);
+    function cleanup() {
+      clearTimeout(timer);
+      child.stdout!.off("data", onData);
+      child.off("error", onError);
+      child.off("exit", onExit);
+    }
+    child.stdout!.on("data", onData);
+    child.on("error", onError);
+    child.on("exit", onExit);
   });
   return { url, stop: () => child.kill("SIGTERM") };
 }
@@ -105,8 +138,14 @@ async function main() {
       const ours = row("Django Questions", a);
       const cold = row("  … with PAGE_CACHE=0", c);
       const health = (await (await fetch(app.url + "/healthz")).json()) as { pageCache: unknown };
-      console.log(`\nratio (ours / plain): ${(ours / base).toFixed(2)}   (goal ≥ 0.50)`);
-      console.log(`ratio without the page cache: ${(cold / base).toFixed(2)}`);
+      const cachedRatio = ours / base;
+      const uncachedRatio = cold / base;
+      console.log("\nThroughput ratios (median req/s of the app ÷ median req/s of the plain server):");
+      console.log(
+        `  HEADLINE  cached   (as served, PAGE_CACHE=1): ${cachedRatio.toFixed(2)}   goal ≥ 0.50 → ${cachedRatio >= 0.5 ? "met" : "NOT met"}`,
+      );
+      console.log(`            uncached (PAGE_CACHE=0, every request rendered by Remix): ${uncachedRatio.toFixed(2)}   (for information)`);
+      console.log("  The headline is the cached ratio: it is how the production server answers the question page.");
       const rss = (await (await fetch(app.url + "/healthz")).json()) as { memory?: { rss: number } };
       if (rss.memory) console.log(`server memory after the run: ${(rss.memory.rss / 1048576).toFixed(0)} MB RSS`);
       console.log(`page cache: ${JSON.stringify(health.pageCache)}`);

@@ -6,7 +6,8 @@
  *
  * Writes questions/<slug>/question.md, tags.yml and LICENSE into DIR (refuses
  * a non-empty DIR unless --force), prints a summary and the warnings, then
- * runs the content check on DIR and prints its findings. Exit status: 0 when
+ * runs the content check on DIR and prints its findings exactly as
+ * `npm run validate:content -- DIR` does. Exit status: 0 when
  * the check finds no errors, 1 when it does (or the import failed), 2 on a
  * usage error.
  */
@@ -16,9 +17,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 
+import { readContentFolder } from "../app/modules/content/read-folder.server";
 import { importReadme } from "../app/modules/import/readme";
-import { checkContent } from "../app/modules/validation";
-import type { ContentFile, Finding } from "../app/modules/validation/types";
+import { checkContent, formatFindings } from "../app/modules/validation";
 
 const USAGE = `Usage: npm run import:readme -- FILE --out DIR [options]
 
@@ -52,26 +53,6 @@ function validDate(value: string): boolean {
 }
 
 const LICENSE_NAMES = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING"];
-
-/** Every file under `dir` as a ContentFile (paths relative, forward slashes). */
-async function readFolder(dir: string, prefix = ""): Promise<ContentFile[]> {
-  const out: ContentFile[] = [];
-  const entries = await readdir(path.join(dir, prefix), { withFileTypes: true });
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (entry.name === ".git" || entry.name === "node_modules") continue;
-      out.push(...(await readFolder(dir, rel)));
-    } else if (entry.isFile()) {
-      out.push({ path: rel, bytes: new Uint8Array(await readFile(path.join(dir, rel))) });
-    }
-  }
-  return out;
-}
-
-function formatFinding(dir: string, f: Finding): string {
-  return `${path.join(dir, f.path)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]`;
-}
 
 async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -172,14 +153,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(license ? `LICENSE: copied from ${licensePath}` : "LICENSE: a notice; the source's licence must still be added");
   if (result.warnings.length) console.log(`${result.warnings.length} warning(s), see above`);
 
-  // The content check on what is now in the folder.
-  const findings = checkContent(await readFolder(outDir));
-  const errors = findings.filter((f) => f.severity === "error");
-  for (const f of findings) console.log(formatFinding(path.relative(process.cwd(), outDir) || ".", f));
-  console.log(
-    `Content check: ${errors.length} error(s), ${findings.length - errors.length} warning(s)${errors.length ? "" : " — OK"}`,
-  );
-  return errors.length > 0 ? 1 : 0;
+  // The content check on what is now in the folder, printed as `npm run validate:content -- DIR` prints it
+  // (paths relative to the folder's parent).
+  const files = await readContentFolder(outDir);
+  const findings = checkContent(files);
+  process.stdout.write(`\nContent check of ${outDir}:\n`);
+  process.stdout.write(formatFindings(findings, "text", { prefix: path.basename(outDir), files: files.length }));
+  return findings.some((f) => f.severity === "error") ? 1 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -3,10 +3,14 @@
  *
  *   npm run validate:content -- [DIR] [--format text|github|json] [--summary FILE]
  *
- * DIR defaults to content/ (relative to the working directory). Paths in the
- * output are printed relative to the working directory (e.g.
- * content/questions/x/question.md), so GitHub annotations land on the right
- * file when run from the repository root.
+ * DIR defaults to content/ (relative to the working directory). Paths:
+ *  - text and json: relative to DIR's parent, e.g. content/questions/x/question.md,
+ *    wherever the command runs from;
+ *  - github annotations and the --summary: relative to the repository root
+ *    ($GITHUB_WORKSPACE, else the working directory), because GitHub resolves
+ *    annotation paths from there; an absolute path when DIR lies outside it.
+ * The summary links files under --link-base (default, when all three are set:
+ * $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$GITHUB_SHA).
  *
  * Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error.
  */
@@ -15,12 +19,18 @@ import path from "node:path";
 import { readContentFolder } from "../app/modules/content/read-folder.server";
 import { checkContent, formatFindings, formatMarkdownSummary, OUTPUT_FORMATS, type OutputFormat } from "../app/modules/validation";
 
-const USAGE = `Usage: validate-content [DIR] [--format text|github|json] [--summary FILE]
+const USAGE = `Usage: validate-content [DIR] [--format text|github|json] [--summary FILE] [--link-base URL]
 
 Checks a content folder (default: content/) against the content contract.
+text and json print paths relative to DIR's parent (content/questions/...);
+github and the summary print them relative to the repository root
+($GITHUB_WORKSPACE, else the working directory).
 
   --format FORMAT   text (default), github (workflow annotations) or json
   --summary FILE    append a Markdown summary to FILE (e.g. "$GITHUB_STEP_SUMMARY")
+  --link-base URL   in the summary, link files as URL/<path from the repository root>,
+                    e.g. https://github.com/OWNER/REPO/blob/SHA (default from
+                    $GITHUB_SERVER_URL, $GITHUB_REPOSITORY and $GITHUB_SHA when set)
   --max-file-bytes N  size limit per file (default 20000)
   -h, --help        show this help
 
@@ -32,6 +42,7 @@ interface Args {
   dir: string;
   format: OutputFormat;
   summary?: string;
+  linkBase?: string;
   maxFileBytes?: number;
   help: boolean;
 }
@@ -67,6 +78,11 @@ function parseArgs(argv: string[]): Args {
         const [v, j] = value(name, inline, i);
         i = j;
         args.summary = v;
+      } else if (name === "--link-base") {
+        const [v, j] = value(name, inline, i);
+        i = j;
+        if (!/^https?:\/\/[^\s]+$/.test(v)) throw new UsageError(`--link-base must be an http(s) URL; got "${v}"`);
+        args.linkBase = v;
       } else if (name === "--max-file-bytes") {
         const [v, j] = value(name, inline, i);
         i = j;
@@ -85,12 +101,30 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** The folder as printed before each path: relative to the cwd when inside it. */
-function displayPrefix(dir: string): string {
+const slashes = (p: string) => p.split(path.sep).join("/");
+
+/** Prefix of text and json paths: the folder's own name, so paths read from its parent. */
+function folderPrefix(dir: string): string {
+  return path.basename(path.resolve(dir));
+}
+
+/**
+ * Prefix of annotation and summary paths: the folder relative to the
+ * repository root (GITHUB_WORKSPACE, else the working directory), absolute
+ * when it lies outside.
+ */
+function repositoryPrefix(dir: string, env: NodeJS.ProcessEnv = process.env): string {
   const abs = path.resolve(dir);
-  const rel = path.relative(process.cwd(), abs);
-  const shown = rel === "" ? "." : rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel;
-  return shown.split(path.sep).join("/");
+  const rel = path.relative(path.resolve(env.GITHUB_WORKSPACE || process.cwd()), abs);
+  if (rel === "") return ".";
+  return slashes(rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel);
+}
+
+/** --link-base, else the pull request's commit on GitHub when the runner's variables are set. */
+function linkBase(args: Args, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (args.linkBase) return args.linkBase;
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  return server && repo && sha ? `${server.replace(/\/+$/, "")}/${repo}/blob/${sha}` : undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -120,12 +154,13 @@ async function main(argv: string[]): Promise<number> {
 
   const files = await readContentFolder(args.dir);
   const findings = checkContent(files, args.maxFileBytes ? { maxFileBytes: args.maxFileBytes } : {});
-  const options = { prefix: displayPrefix(args.dir), files: files.length };
+  const inRepository = { prefix: repositoryPrefix(args.dir), files: files.length };
+  const options = args.format === "github" ? inRepository : { prefix: folderPrefix(args.dir), files: files.length };
   process.stdout.write(formatFindings(findings, args.format, options));
 
   if (args.summary) {
     try {
-      await appendFile(args.summary, formatMarkdownSummary(findings, options));
+      await appendFile(args.summary, formatMarkdownSummary(findings, { ...inRepository, linkBase: linkBase(args) }));
     } catch (e) {
       process.stderr.write(`validate-content: cannot write the summary to ${args.summary}: ${(e as Error).message}\n`);
       return 2;

@@ -5,7 +5,7 @@
  * and against broken copies of it.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,20 +63,45 @@ interface RunResult {
 
 let tmp: string;
 
+/** The runner's variables and expression values of a pull request run (GITHUB_SHA is the merge commit). */
+const RUNNER = {
+  GITHUB_SERVER_URL: "https://github.com",
+  GITHUB_REPOSITORY: "octo/django-questions",
+  GITHUB_SHA: "1111111111111111111111111111111111111111",
+};
+const PR_HEAD_SHA = "2222222222222222222222222222222222222222";
+const EXPRESSIONS: Record<string, string> = {
+  "github.event.pull_request.head.sha || github.sha": PR_HEAD_SHA,
+};
+
+/** Evaluates the `${{ … }}` expressions the step's env uses; an unknown one fails the test. */
+function evaluate(value: string): string {
+  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expr: string) => {
+    const v = EXPRESSIONS[expr];
+    if (v === undefined) throw new Error(`content-workflow.test.ts does not know the expression \${{ ${expr} }}`);
+    return v;
+  });
+}
+
 /** Runs the workflow's check command in bash (as `bash -e {0}` on the runner) from the repository root. */
-function runCheck(contentDir: string | undefined, name: string): RunResult {
+function runCheck(contentDir: string | undefined, name: string, workspace = root): RunResult {
   const { run, env } = findCheckStep();
   const summaryFile = path.join(tmp, `${name}-summary.md`);
+  // The runner's own GITHUB_* variables (when the tests run in CI) are replaced by RUNNER below.
+  const inherited = { ...process.env };
+  for (const k of Object.keys(inherited)) if (k.startsWith("GITHUB_")) delete inherited[k];
   const result = spawnSync("bash", ["-e", "-c", run], {
     cwd: root,
     encoding: "utf8",
     timeout: 60_000,
     env: {
-      ...process.env,
-      ...env,
+      ...inherited,
+      ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, evaluate(v)])),
       ...(contentDir === undefined ? {} : { CONTENT_DIR: contentDir }),
+      ...RUNNER,
       CI: "true",
       GITHUB_ACTIONS: "true",
+      GITHUB_WORKSPACE: workspace,
       GITHUB_STEP_SUMMARY: summaryFile,
       FORCE_COLOR: "0",
     },
@@ -152,6 +177,9 @@ describe("content.yml: triggers and permissions", () => {
     expect(step["continue-on-error"]).toBeUndefined();
     expect(run).toContain("--format github");
     expect(run).toContain('--summary "$GITHUB_STEP_SUMMARY"');
+    // The summary links files in the pull request's head commit, not the merge commit.
+    expect(run).toContain('--link-base "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY/blob/$HEAD_SHA"');
+    expect(env.HEAD_SHA).toBe("${{ github.event.pull_request.head.sha || github.sha }}");
     expect(run).toContain('"$CONTENT_DIR"');
     expect(env.CONTENT_DIR).toBe("content");
   });
@@ -201,6 +229,29 @@ describe("content.yml: the check step, run as the workflow runs it", { timeout: 
     expect(r.stdout).toContain(`::warning file=${dir}/questions/${q.slug}/question.md,line=2,`);
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.summary).toContain("passed with warnings");
+  });
+
+  it("links both questions of a possible duplicate in the summary to the pull request's head", () => {
+    // A checkout of the repository with one more question whose title repeats the first one's.
+    const workspace = path.join(tmp, "duplicate-workspace");
+    const dir = path.join(workspace, "content");
+    cpSync(path.join(root, "content"), dir, { recursive: true });
+    const q = firstQuestion(dir);
+    const numbers = readdirSync(path.join(dir, "questions")).map((slug) => {
+      const m = /^number: (\d+)$/m.exec(readFileSync(path.join(dir, "questions", slug, "question.md"), "utf8"));
+      return Number(m?.[1] ?? 0);
+    });
+    const copy = q.lines.join("\n").replace(/^number: \d+$/m, `number: ${Math.max(...numbers) + 1}`);
+    mkdirSync(path.join(dir, "questions/asked-again"));
+    writeFileSync(path.join(dir, "questions/asked-again/question.md"), copy);
+
+    const r = runCheck(dir, "duplicate", workspace);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain("::warning file=content/questions/asked-again/question.md,line=3,col=1,title=possible-duplicate::");
+    const blob = `https://github.com/octo/django-questions/blob/${PR_HEAD_SHA}`;
+    const item = r.summary!.split("\n").find((l) => l.startsWith("- "));
+    expect(item).toContain(`[\`content/questions/asked-again/question.md\`](${blob}/content/questions/asked-again/question.md)`);
+    expect(item).toContain(`[\`content/questions/${q.slug}/question.md\`](${blob}/content/questions/${q.slug}/question.md)`);
   });
 
   it("fails when the content folder is missing instead of passing silently", () => {

@@ -2,8 +2,11 @@ import path from "node:path";
 import { z } from "zod";
 
 /**
- * Every environment variable the app reads, validated once at start.
- * The README's configuration table lists the same variables.
+ * The site's own settings, validated once at start. The forge's GitHub
+ * variables are validated in app/modules/forge/config.server.ts, and a few
+ * tools read their own (see README). README's configuration table lists every
+ * variable the code reads, these included; tests/docs/readme-env.test.ts
+ * keeps it complete.
  */
 const boolish = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])

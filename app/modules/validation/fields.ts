@@ -163,6 +163,23 @@ export const QUESTION_FIELDS = {
       return { ok: true, value: s };
     },
   } satisfies FieldSpec<string>,
+  /**
+   * Optional and redundant: the folder name is the slug. Allowed because
+   * contributors used to static-site generators write it; the
+   * `slug-mismatch` rule compares it with the folder name.
+   */
+  slug: {
+    name: "slug",
+    rule: "slug-mismatch",
+    required: false,
+    missing: "",
+    check(value: unknown): FieldCheck<string> {
+      if (typeof value !== "string") {
+        return fail(`"slug" must be the question's folder name as text; found ${describeValue(value)} — or remove the line, the folder name is the slug`);
+      }
+      return { ok: true, value: value.trim() };
+    },
+  } satisfies FieldSpec<string>,
 } as const;
 
 const GITHUB_USERNAME = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;

@@ -26,6 +26,7 @@ const findings: Finding[] = [
     severity: "warning",
     message: 'title is very similar (0.90) to question #4 "What is X?" (questions/x/question.md)',
     rule: "possible-duplicate",
+    related: "questions/x/question.md",
   },
 ];
 
@@ -84,7 +85,27 @@ describe("formatMarkdownSummary", () => {
     const rows = md.split("\n").filter((l) => l.startsWith("| `content/"));
     expect(rows).toHaveLength(3);
     expect(rows[1]).toContain("second line \\| with pipe");
-    expect(md).toMatch(/### Possible duplicate questions\n\n- `content\/questions\/y\/question\.md`: title is very similar/);
+    // Without a base URL there is nothing to link to: both files as code.
+    expect(md).toContain(
+      "### Possible duplicate questions\n\n- `content/questions/y/question.md` is very close to `content/questions/x/question.md`: title is very similar",
+    );
+  });
+
+  it("links both questions of a possible duplicate to their files under the base URL", () => {
+    const md = formatMarkdownSummary(findings, { prefix: "content", files: 71, linkBase: "https://github.com/o/r/blob/abc123/" });
+    const item = md.split("\n").find((l) => l.startsWith("- "));
+    expect(item).toBe(
+      "- [`content/questions/y/question.md`](https://github.com/o/r/blob/abc123/content/questions/y/question.md)" +
+        " is very close to [`content/questions/x/question.md`](https://github.com/o/r/blob/abc123/content/questions/x/question.md)" +
+        ': title is very similar (0.90) to question #4 "What is X?" (questions/x/question.md)',
+    );
+  });
+
+  it("encodes link targets so a path cannot break out of the link", () => {
+    const odd: Finding = { ...findings[2]!, path: "questions/a b(1)/question.md", related: "questions/c#d/question.md" };
+    const md = formatMarkdownSummary([odd], { prefix: "", files: 2, linkBase: "https://github.com/o/r/blob/abc" });
+    expect(md).toContain("(https://github.com/o/r/blob/abc/questions/a%20b%281%29/question.md)");
+    expect(md).toContain("(https://github.com/o/r/blob/abc/questions/c%23d/question.md)");
   });
 
   it("says the check passed when there is nothing to report", () => {

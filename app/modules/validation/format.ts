@@ -13,6 +13,13 @@ export interface FormatOptions {
   prefix: string;
   /** How many files were checked (for the summary). */
   files: number;
+  /**
+   * Summary only: base URL that a repository path is appended to, to link a
+   * file, e.g. "https://github.com/owner/repo/blob/<sha>" (the pull request's
+   * head). With it, `prefix` must make paths relative to the repository root.
+   * Without it, paths are shown as code, unlinked.
+   */
+  linkBase?: string;
 }
 
 export function joinPath(prefix: string, path: string): string {
@@ -45,6 +52,18 @@ export function escapeData(s: string): string {
 /** Escaping of workflow command property values (file, title, …). */
 export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/** `base` + the path, each path segment URL-encoded. */
+export function fileUrl(base: string, repoPath: string): string {
+  return `${base.replace(/\/+$/, "")}/${repoPath.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+/** A repository path as Markdown: a link to the file when there is a base URL, else code. */
+function fileRef(repoPath: string, linkBase: string | undefined): string {
+  const code = `\`${cell(repoPath).replace(/`/g, "'")}\``;
+  if (!linkBase) return code;
+  return `[${code}](${fileUrl(linkBase, repoPath).replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`)})`;
 }
 
 export function formatFindings(findings: Finding[], format: OutputFormat, options: FormatOptions): string {
@@ -100,7 +119,8 @@ function cell(s: string): string {
 
 /**
  * Markdown for a job summary ($GITHUB_STEP_SUMMARY): counts, a table of the
- * findings and a list of possible duplicate questions.
+ * findings and a list of possible duplicate questions, each naming both
+ * questions' files (links when `options.linkBase` is given).
  */
 export function formatMarkdownSummary(findings: Finding[], options: FormatOptions & { title?: string }): string {
   const { errors, warnings } = countFindings(findings);
@@ -121,7 +141,11 @@ export function formatMarkdownSummary(findings: Finding[], options: FormatOption
   const duplicates = findings.filter((f) => f.rule === "possible-duplicate");
   if (duplicates.length > 0) {
     out.push("### Possible duplicate questions", "");
-    for (const f of duplicates) out.push(`- \`${cell(joinPath(options.prefix, f.path))}\`: ${cell(f.message)}`);
+    for (const f of duplicates) {
+      const newer = fileRef(joinPath(options.prefix, f.path), options.linkBase);
+      const older = f.related ? ` is very close to ${fileRef(joinPath(options.prefix, f.related), options.linkBase)}` : "";
+      out.push(`- ${newer}${older}: ${cell(f.message)}`);
+    }
     out.push("");
   }
   return out.join("\n") + "\n";

@@ -22,4 +22,6 @@ export interface Finding {
   message: string;
   /** Stable rule id, kebab-case, e.g. `front-matter-yaml`. */
   rule: string;
+  /** Another file the finding is about (same form as `path`), e.g. the older question of a possible duplicate. */
+  related?: string;
 }

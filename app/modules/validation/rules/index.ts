@@ -24,6 +24,7 @@ import { questionTitle } from "./question-title";
 import { rawHtml } from "./raw-html";
 import type { Rule } from "./rule";
 import { slugFormat } from "./slug-format";
+import { slugMismatch } from "./slug-mismatch";
 import { strayFile } from "./stray-file";
 import { tagsFile } from "./tags-file";
 import { unknownField } from "./unknown-field";
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   questionTags,
   questionAdded,
   questionCredit,
+  slugMismatch,
   answerAuthor,
   answerGithub,
   answerDate,

@@ -32,6 +32,7 @@ export const possibleDuplicate: Rule = {
         hits.push({
           path: newer.path,
           ...newer.position,
+          related: older.path,
           message:
             `title is very similar (${score.toFixed(2)}) to question ${older.number !== null ? `#${older.number} ` : ""}` +
             `"${truncate(older.title, TITLE_MAX)}" (${older.path}); if it asks the same thing, add an answer there instead`,

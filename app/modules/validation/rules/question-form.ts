@@ -38,8 +38,9 @@ export const questionForm: Rule = {
       const tree = q.markdown();
       if (!tree) continue;
       let asks = false;
+      // Only prose asks: a "?" in code (blocks, inline spans) is part of the code.
       walk(tree, (node) => {
-        if ((node.type === "text" || node.type === "inlineCode") && node.value?.includes("?")) asks = true;
+        if (node.type === "text" && node.value?.includes("?")) asks = true;
       });
       if (asks) continue;
       const first = firstWord(tree);

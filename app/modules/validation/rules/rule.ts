@@ -7,6 +7,8 @@ export interface Hit {
   line: number;
   column: number;
   message: string;
+  /** Another file the finding is about, e.g. the older question of a possible duplicate. */
+  related?: string;
 }
 
 export interface Rule {
