@@ -146,7 +146,10 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
       <div className="practice-static">
         <QuestionCard page={fallback} revealed={null} />
         <p>
-          <a className="button" href={`/practice?${new URLSearchParams(selectedTags.map((t) => ["tag", t])).toString()}`}>
+          <a
+            className="button"
+            href={`/practice?${new URLSearchParams([...selectedTags.map((t) => ["tag", t]), ["skip", fallback.question.slug]]).toString()}`}
+          >
             Another random question
           </a>
         </p>
