@@ -3,6 +3,7 @@
  * sitemap, robots.txt, and the social-card meta of question pages.
  */
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,19 @@ async function getFeed(base: string) {
   expect(res.status).toBe(200);
   const contentType = res.headers.get("content-type") ?? "";
   return { contentType, feed: parseXml(await res.text()).feed };
+}
+
+/** GET a path with a chosen Host header (fetch would not send a forged one). */
+function getWithHost(base: string, target: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(base + target, { headers: { Host: host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${target}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+  });
 }
 
 /** Slugs of the question folders of a content folder. */
@@ -118,10 +132,25 @@ describe("/feed.xml", () => {
 
   it("uses absolute links to the server's own origin only", async () => {
     const { feed } = await getFeed(server.url);
-    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"]), feed.id];
-    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"])];
+    for (const e of feed.entry) hrefs.push(...e.link.map((l: any) => l["@_href"]));
     for (const href of hrefs) expect(href.startsWith(server.url + "/"), href).toBe(true);
     expect(feed.link.find((l: any) => l["@_rel"] === "self")["@_href"]).toBe(`${server.url}/feed.xml`);
+  });
+
+  it("keeps the same, unique ids whichever host it is fetched from, while the links follow the host", async () => {
+    const port = new URL(server.url).port;
+    const a = parseXml(await getWithHost(server.url, "/feed.xml", `127.0.0.1:${port}`)).feed;
+    const b = parseXml(await getWithHost(server.url, "/feed.xml", `questions.example:${port}`)).feed;
+    const ids = (f: any): string[] => [f.id, ...f.entry.map((e: any) => e.id)];
+    expect(ids(b)).toEqual(ids(a));
+    expect(new Set(ids(a)).size).toBe(ids(a).length);
+    for (const id of ids(a)) {
+      expect(id).toMatch(/^urn:uuid:/);
+      expect(id).not.toContain("127.0.0.1");
+    }
+    expect(a.entry[0].link[0]["@_href"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/q\//);
+    expect(b.entry[0].link[0]["@_href"]).toMatch(/^http:\/\/questions\.example:\d+\/q\//);
   });
 
   it("shows a newly merged answer at the top without a restart", async () => {
@@ -133,7 +162,7 @@ describe("/feed.xml", () => {
     );
     try {
       await expect
-        .poll(async () => (await getFeed(server.url)).feed.entry[0].id as string, { timeout: 15_000, interval: 200 })
+        .poll(async () => (await getFeed(server.url)).feed.entry[0].link[0]["@_href"] as string, { timeout: 15_000, interval: 200 })
         .toBe(`${server.url}/q/${slug}#answer-feed-test-newest`);
       const { feed } = await getFeed(server.url);
       expect(feed.updated).toBe("2099-01-01T00:00:00Z");
@@ -223,8 +252,8 @@ describe("with PUBLIC_URL set", () => {
 
   it("builds feed, sitemap and robots.txt links on the public URL, not the request's origin", async () => {
     const { feed } = await getFeed(proxied.url);
-    const hrefs: string[] = [feed.id, ...feed.link.map((l: any) => l["@_href"])];
-    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"])];
+    for (const e of feed.entry) hrefs.push(...e.link.map((l: any) => l["@_href"]));
     for (const href of hrefs) expect(href.startsWith("https://example.org/"), href).toBe(true);
 
     const sitemap = parseXml(await (await fetch(proxied.url + "/sitemap.xml")).text()).urlset;

@@ -1,16 +1,17 @@
 import type { LoadedContent } from "~/modules/content/index.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { atomFeed, sitemap, type FeedEntry } from "./atom";
+import { answerEntryId, feedId, questionEntryId } from "./ids";
 
 const FEED_SIZE = 50;
 
-/** The newest questions and answers as an Atom feed. */
+/** The newest questions and answers as an Atom feed: ids are permanent, links point at `origin`. */
 export function contentFeed(content: LoadedContent, origin: string): string {
   const entries: (FeedEntry & { order: number })[] = [];
   for (const q of content.questions) {
     const url = `${origin}/q/${q.slug}`;
     entries.push({
-      id: url,
+      id: questionEntryId(q.slug),
       title: `Question ${q.number}: ${q.title}`,
       url,
       date: q.added,
@@ -21,7 +22,7 @@ export function contentFeed(content: LoadedContent, origin: string): string {
     });
     q.answers.forEach((a, i) => {
       entries.push({
-        id: `${url}#answer-${a.id}`,
+        id: answerEntryId(q.slug, a.id),
         title: `Answer to question ${q.number}: ${q.title}`,
         url: `${url}#answer-${a.id}`,
         date: a.date,
@@ -34,6 +35,7 @@ export function contentFeed(content: LoadedContent, origin: string): string {
   // Newest first; on the same day, the later-numbered (newer) item first.
   entries.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1));
   return atomFeed({
+    id: feedId(),
     origin,
     title: "Django Questions",
     subtitle: "New self-check questions about Django, and the community's answers.",
