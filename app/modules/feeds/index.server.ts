@@ -1,7 +1,7 @@
 import type { LoadedContent } from "~/modules/content/index.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { atomFeed, sitemap, type FeedEntry } from "./atom";
-import { answerEntryId, feedId, questionEntryId } from "./ids";
+import { answerEntryId, questionEntryId } from "./ids";
 
 const FEED_SIZE = 50;
 
@@ -35,7 +35,6 @@ export function contentFeed(content: LoadedContent, origin: string): string {
   // Newest first; on the same day, the later-numbered (newer) item first.
   entries.sort((a, b) => (a.date === b.date ? b.order - a.order : a.date < b.date ? 1 : -1));
   return atomFeed({
-    id: feedId(),
     origin,
     title: "Django Questions",
     subtitle: "New self-check questions about Django, and the community's answers.",
