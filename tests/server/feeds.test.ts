@@ -235,9 +235,39 @@ describe("question pages", () => {
       expect(metaContent(tags, "og:description"), slug).toBe(description);
       expect(metaContent(tags, "og:type"), slug).toBe("article");
       expect(metaContent(tags, "og:url"), slug).toBe(`${server.url}/q/${slug}`);
-      expect(metaContent(tags, "twitter:card"), slug).toMatch(/^summary/);
+      expect(metaContent(tags, "twitter:card"), slug).toBe("summary_large_image");
       expect(metaContent(tags, "twitter:title"), slug).toContain(h1);
+      expect(metaContent(tags, "og:image"), slug).toBe(`${server.url}/social-card.png`);
     }
+  });
+});
+
+/** Width and height of a PNG, from its IHDR chunk. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+  expect(bytes.subarray(12, 16).toString("latin1")).toBe("IHDR");
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe("social card", () => {
+  it("every kind of page names the site and shows a large 1200×630 image with alt text, by absolute URL", async () => {
+    const slug = questionSlugs(server.contentDir)[0]!;
+    for (const target of ["/", `/q/${slug}`, "/tags/orm", "/practice", "/search", "/about"]) {
+      const tags = metaTags(await (await fetch(server.url + target)).text());
+      expect(metaContent(tags, "og:site_name"), target).toBe("Django Questions");
+      expect(metaContent(tags, "twitter:card"), target).toBe("summary_large_image");
+      expect(metaContent(tags, "og:image:alt")?.length ?? 0, target).toBeGreaterThan(20);
+      expect(metaContent(tags, "og:image"), target).toBe(`${server.url}/social-card.png`);
+      expect(tags.filter((t) => t.property === "og:image"), target).toHaveLength(1);
+    }
+    const res = await fetch(`${server.url}/social-card.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    const size = pngSize(Buffer.from(await res.arrayBuffer()));
+    expect(size).toEqual({ width: 1200, height: 630 });
+    const tags = metaTags(await (await fetch(server.url + "/")).text());
+    expect(metaContent(tags, "og:image:width")).toBe(String(size.width));
+    expect(metaContent(tags, "og:image:height")).toBe(String(size.height));
   });
 });
 
@@ -261,5 +291,10 @@ describe("with PUBLIC_URL set", () => {
 
     const robots = await (await fetch(proxied.url + "/robots.txt")).text();
     expect(robots.split("\n")).toContain("Sitemap: https://example.org/sitemap.xml");
+  });
+
+  it("points the social card image at the public URL", async () => {
+    const tags = metaTags(await (await fetch(proxied.url + "/about")).text());
+    expect(metaContent(tags, "og:image")).toBe("https://example.org/social-card.png");
   });
 });
