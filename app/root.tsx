@@ -1,4 +1,4 @@
-import type { LinksFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Link,
   Links,
@@ -9,10 +9,13 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useRouteError,
+  useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 import { ThemeToggle, themeScript } from "~/components/theme";
+import { SOCIAL_CARD, SITE_DESCRIPTION, pageMeta } from "~/modules/seo/meta";
+import { publicOrigin } from "~/modules/seo/origin.server";
 import appCss from "~/styles/app.css?url";
 import highlightCss from "~/styles/highlight.css?url";
 import markdownCss from "~/modules/markdown/markdown.css?url";
@@ -25,6 +28,36 @@ export const links: LinksFunction = () => [
   { rel: "alternate", type: "application/atom+xml", title: "Django Questions", href: "/feed.xml" },
 ];
 
+/** The site's public origin, for the absolute URLs social cards need. */
+export function loader({ request }: LoaderFunctionArgs) {
+  return { origin: publicOrigin(request) };
+}
+
+// The origin never changes while the page is open.
+export const shouldRevalidate = () => false;
+
+/**
+ * Routes give their own meta; this one serves the error pages (Remix renders
+ * the root ErrorBoundary with the root's meta) and any route without meta.
+ */
+export const meta: MetaFunction<typeof loader> = ({ error }) => {
+  if (!error) return pageMeta({ description: SITE_DESCRIPTION });
+  if (isRouteErrorResponse(error) && error.status === 404) {
+    return [
+      ...pageMeta({
+        title: "Page not found",
+        description: "There is no page at this address. Browse all questions or search them instead.",
+      }),
+      { name: "robots", content: "noindex" },
+    ];
+  }
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return [
+    ...pageMeta({ title: `Error ${status}`, description: "The page could not be shown. Please try again in a moment." }),
+    { name: "robots", content: "noindex" },
+  ];
+};
+
 const nav = [
   { to: "/", label: "Questions", end: true },
   { to: "/search", label: "Search" },
@@ -34,6 +67,7 @@ const nav = [
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const origin = useRouteLoaderData<typeof loader>("root")?.origin;
   return (
     <html lang="en">
       <head>
@@ -42,6 +76,18 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="color-scheme" content="light dark" />
         <script nonce={CSP_NONCE_PLACEHOLDER} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: themeScript }} />
         <Meta />
+        {origin ? (
+          // The same social card for every page (Open Graph needs an absolute URL).
+          <>
+            <meta property="og:image" content={origin + SOCIAL_CARD.path} />
+            <meta property="og:image:type" content="image/png" />
+            <meta property="og:image:width" content={String(SOCIAL_CARD.width)} />
+            <meta property="og:image:height" content={String(SOCIAL_CARD.height)} />
+            <meta property="og:image:alt" content={SOCIAL_CARD.alt} />
+            <meta name="twitter:image" content={origin + SOCIAL_CARD.path} />
+            <meta name="twitter:image:alt" content={SOCIAL_CARD.alt} />
+          </>
+        ) : null}
         <Links />
       </head>
       <body>
@@ -97,7 +143,6 @@ export function ErrorBoundary() {
   if (isRouteErrorResponse(error) && error.status === 404) {
     return (
       <section className="error-page">
-        <title>Page not found · Django Questions</title>
         <h1>Page not found</h1>
         <p>There is no page at this address. It may have moved, or the link may be mistyped.</p>
         <p>
@@ -110,7 +155,6 @@ export function ErrorBoundary() {
   const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : undefined;
   return (
     <section className="error-page">
-      <title>{`Error ${status} · Django Questions`}</title>
       <h1>{status === 500 ? "Something went wrong" : `Error ${status}`}</h1>
       <p>{message ?? "The page could not be shown. Please try again in a moment."}</p>
       <p>

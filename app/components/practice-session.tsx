@@ -1,15 +1,17 @@
 import { Link, useFetcher } from "@remix-run/react";
-import { useCallback, useEffect, useState } from "react";
+import { forwardRef, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { QuestionPage } from "~/modules/content/index.server";
 import {
   GRADES,
   grade as applyGrade,
+  lastGradedText,
   orderRound,
   parseProgress,
   requeue,
   summariseByTag,
   type Grade,
   type Progress,
+  type ProgressRecord,
 } from "~/modules/practice/schedule";
 
 const STORAGE_KEY = "dq-practice-v1";
@@ -22,9 +24,21 @@ interface Props {
   selectedTags: string[];
 }
 
-function QuestionCard({ page, revealed, children }: { page: QuestionPage; revealed: boolean | null; children?: React.ReactNode }) {
+interface CardProps {
+  page: QuestionPage;
+  revealed: boolean | null;
+  /** What the reader's progress says about this question (with JavaScript only). */
+  last?: { record: ProgressRecord | undefined; now: number };
+  children?: React.ReactNode;
+}
+
+const QuestionCard = forwardRef<HTMLDivElement, CardProps>(function QuestionCard({ page, revealed, last, children }, answersRef) {
   const answers = (
-    <div className="practice-answers">
+    <div
+      className="practice-answers"
+      ref={answersRef}
+      {...(revealed ? { tabIndex: -1, role: "region", "aria-label": "Answers" } : {})}
+    >
       {page.answers.length === 0 ? <p>No answer yet.</p> : null}
       {page.answers.map((a) => (
         <article key={a.id} className="answer" aria-label={`Answer by ${a.author}`}>
@@ -39,9 +53,21 @@ function QuestionCard({ page, revealed, children }: { page: QuestionPage; reveal
   return (
     <article className="practice-card" aria-labelledby="practice-title">
       <p className="q-kicker">Question {page.question.number}</p>
-      <h2 id="practice-title">
+      {/* Focused when the reader moves to this card, so screen readers announce it. */}
+      <h2 id="practice-title" tabIndex={-1}>
         <Link to={`/q/${page.question.slug}`}>{page.question.title}</Link>
       </h2>
+      {last ? (
+        <p className="last-grade">
+          {last.record ? (
+            <time dateTime={new Date(last.record.at).toISOString()} title={new Date(last.record.at).toLocaleString()}>
+              {lastGradedText(last.record, last.now)}
+            </time>
+          ) : (
+            lastGradedText(undefined, last.now)
+          )}
+        </p>
+      ) : null}
       <div className="prose question-body" dangerouslySetInnerHTML={{ __html: page.question.html }} />
       {children}
       {revealed === null ? (
@@ -55,6 +81,12 @@ function QuestionCard({ page, revealed, children }: { page: QuestionPage; reveal
       ) : null}
     </article>
   );
+});
+
+/** Focus on these keeps Space for "reveal": the card and the practice buttons (not the rest of the page). */
+function spaceReveals(target: HTMLElement | null): boolean {
+  if (!target || target === document.body || target === document.documentElement || target.id === "main") return true;
+  return target.closest(".practice-card, .practice-actions") !== null;
 }
 
 function loadProgress(): Progress {
@@ -80,7 +112,12 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(false);
   const [graded, setGraded] = useState<Grade | null>(null);
+  /** Bumped when a new round starts on the same cards (after a reset). */
+  const [round, setRound] = useState(0);
   const fetcher = useFetcher<QuestionPage>();
+  const answersRef = useRef<HTMLDivElement>(null);
+  /** Where focus goes once the next render is on screen. */
+  const focusNext = useRef<"heading" | "answers" | null>(null);
 
   useEffect(() => {
     const p = loadProgress();
@@ -102,32 +139,50 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
     setGraded(null);
   }, [slug, index]);
 
+  // The record as it was when this card came up: shown as "Last time: …", and the
+  // base of its grade, so changing one's mind on a card replaces the grade instead
+  // of counting twice. (Deliberately not recomputed when grading changes `progress`.)
+  const before = useMemo(() => (slug ? progress[slug] : undefined), [slug, index, round, ready]);
+
   const move = useCallback(
-    (delta: number) => setIndex((i) => Math.min(Math.max(i + delta, 0), Math.max(order.length - 1, 0))),
+    (delta: number) => {
+      focusNext.current = "heading";
+      setIndex((i) => Math.min(Math.max(i + delta, 0), Math.max(order.length - 1, 0)));
+    },
     [order.length],
   );
+
+  const reveal = useCallback(() => {
+    focusNext.current = "answers";
+    setRevealed(true);
+  }, []);
 
   const onGrade = useCallback(
     (g: Grade) => {
       if (!slug) return;
-      const next = applyGrade(progress, slug, g, Date.now());
+      const { [slug]: _replaced, ...others } = progress;
+      const next = applyGrade(before ? { ...others, [slug]: before } : others, slug, g, Date.now());
       setProgress(next);
       saveProgress(next);
       setGraded(g);
       setOrder((o) => requeue(o, index, g));
     },
-    [progress, slug, index],
+    [progress, slug, index, before],
   );
 
   useEffect(() => {
     if (!ready) return;
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.isContentEditable)) return;
+      if (target && (["TEXTAREA", "INPUT", "SELECT"].includes(target.tagName) || target.isContentEditable)) return;
       if (event.altKey || event.ctrlKey || event.metaKey) return;
-      if (event.key === " " && !(target?.tagName === "BUTTON" || target?.tagName === "A")) {
+      if (event.key === " ") {
+        // Space reveals whatever practice button has focus (Next, a grade…): without
+        // preventDefault it would press that button again. Once revealed, Space is
+        // the browser's again (it presses a focused grade button, or scrolls).
+        if (revealed || !spaceReveals(target)) return;
         event.preventDefault();
-        setRevealed(true);
+        reveal();
       } else if (event.key === "ArrowRight") move(1);
       else if (event.key === "ArrowLeft") move(-1);
       else if (revealed) {
@@ -137,7 +192,18 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [ready, revealed, move, onGrade]);
+  }, [ready, revealed, move, reveal, onGrade]);
+
+  const shown = fetcher.data && fetcher.data.question.slug === slug ? fetcher.data.question.slug : null;
+  useEffect(() => {
+    if (focusNext.current === "answers" && revealed && answersRef.current) {
+      focusNext.current = null;
+      answersRef.current.focus();
+    } else if (focusNext.current === "heading" && shown && !revealed) {
+      focusNext.current = null;
+      document.getElementById("practice-title")?.focus();
+    }
+  }, [shown, index, revealed]);
 
   if (!ready) {
     // Server render and no-JavaScript mode: one random question.
@@ -146,7 +212,10 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
       <div className="practice-static">
         <QuestionCard page={fallback} revealed={null} />
         <p>
-          <a className="button" href={`/practice?${new URLSearchParams(selectedTags.map((t) => ["tag", t])).toString()}`}>
+          <a
+            className="button"
+            href={`/practice?${new URLSearchParams([...selectedTags.map((t) => ["tag", t]), ["skip", fallback.question.slug]]).toString()}`}
+          >
             Another random question
           </a>
         </p>
@@ -168,7 +237,7 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
             Card {index + 1} of {order.length} in this round
           </p>
           {current ? (
-            <QuestionCard page={current} revealed={revealed}>
+            <QuestionCard page={current} revealed={revealed} last={{ record: before, now }} ref={answersRef}>
               <label htmlFor="scratch" className="scratch-label">
                 Your thoughts (optional; never leaves this browser)
               </label>
@@ -179,7 +248,7 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
           )}
           <div className="practice-actions">
             {!revealed ? (
-              <button type="button" onClick={() => setRevealed(true)} disabled={!current}>
+              <button type="button" onClick={reveal} disabled={!current}>
                 Reveal the answers <kbd>Space</kbd>
               </button>
             ) : (
@@ -249,6 +318,7 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
             setProgress({});
             setOrder(orderRound(pool, {}, Date.now()));
             setIndex(0);
+            setRound((r) => r + 1);
           }}
         >
           Reset progress

@@ -8,7 +8,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const content = await loadContent();
   const slug = url.searchParams.get("q") ?? undefined;
-  const data = practiceData(content, { tags: url.searchParams.getAll("tag"), slug, random: Math.random });
+  const data = practiceData(content, {
+    tags: url.searchParams.getAll("tag"),
+    slug,
+    skip: url.searchParams.get("skip") ?? undefined,
+    random: Math.random,
+  });
   // A random card must not be cached; a card chosen by URL may be.
   const cacheControl = slug ? HTML_CACHE_CONTROL : "no-store";
   return json(data, { headers: { "Cache-Control": cacheControl } });

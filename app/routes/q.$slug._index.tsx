@@ -22,11 +22,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
     ? pageMeta({
         title: `${data.question.number}. ${data.question.title}`,
-        description: data.question.description,
+        description: data.question.description || `Question ${data.question.number} of Django Questions: ${data.question.title}`,
         url: `${data.origin}/q/${data.question.slug}`,
         type: "article",
       })
-    : pageMeta({ title: "Question not found", description: "" });
+    : pageMeta({ title: "Question not found", description: "There is no question at this address." });
 
 export default function QuestionRoute() {
   const { question, tags, answers, prev, next } = useLoaderData<typeof loader>();

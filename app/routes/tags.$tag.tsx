@@ -17,7 +17,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `Questions tagged ${data.tag.label}` : "Tag", description: data?.tag.description ?? "" });
+  pageMeta({
+    title: data ? `Questions tagged ${data.tag.label}` : "Tag",
+    description:
+      data?.tag.description ||
+      (data ? `${data.questions.length} Django self-check questions about ${data.tag.label}.` : "Django self-check questions by topic."),
+  });
 
 export default function TagPage() {
   const { tag, questions } = useLoaderData<typeof loader>();

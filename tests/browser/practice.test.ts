@@ -203,6 +203,68 @@ describe("practice mode with JavaScript", () => {
     expect(await cardAt(page, 1)).toBe(first);
   });
 
+  it("reveals with Space after clicking Next or a grade button, and moves focus to the new card's heading", async () => {
+    const page = await (await context()).newPage();
+    await openPractice(page);
+    await page.getByRole("button", { name: /Next/ }).click();
+    const second = await cardAt(page, 2);
+    // focus is on the new question's heading, where screen readers announce it
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("practice-title");
+    await reveal(page);
+    expect(await cardAt(page, 2)).toBe(second); // Space did not press Next again
+
+    await page.getByRole("button", { name: /Knew it/ }).click();
+    await page.getByRole("button", { name: /Next/ }).focus();
+    await page.keyboard.press("ArrowLeft");
+    expect(await cardAt(page, 1)).toBeTruthy();
+    // a practice button with focus: Space still reveals, and does not press it
+    await page.getByRole("button", { name: /Next/ }).focus();
+    await reveal(page);
+    expect(await cardAt(page, 1)).toBeTruthy();
+  });
+
+  it("leaves Space to the rest of the page: it opens the schedule explanation instead of revealing", async () => {
+    const page = await (await context()).newPage();
+    await openPractice(page);
+    const details = page.locator(".practice-progress details");
+    await details.locator("summary").focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => details.getAttribute("open")).not.toBeNull();
+    expect(await answers(page).count()).toBe(0);
+  });
+
+  it("shows on the card when the question was last graded, and how", async () => {
+    const page = await (await context()).newPage();
+    await openPractice(page);
+    const slug = await cardAt(page, 1);
+    expect(await page.locator(".practice-card .last-grade").textContent()).toBe("Not practised yet");
+    // Graded "partly" three days (and a bit) ago: due again, so it heads the next round.
+    await page.evaluate((s) => {
+      const at = Date.now() - 3 * 24 * 3600_000 - 3600_000;
+      localStorage.setItem("dq-practice-v1", JSON.stringify({ [s]: { grade: "partly", at, streak: 0 } }));
+    }, slug);
+    await page.reload();
+    await session(page).waitFor();
+    expect(await cardAt(page, 1)).toBe(slug);
+    await expect.poll(() => page.locator(".practice-card .last-grade").textContent()).toBe("Last time: partly, 3 days ago");
+    // another question has no record
+    await page.keyboard.press("ArrowRight");
+    await cardAt(page, 2);
+    await expect.poll(() => page.locator(".practice-card .last-grade").textContent()).toBe("Not practised yet");
+    // grading now is what the card shows the next time it comes up
+    await page.keyboard.press("ArrowLeft");
+    await cardAt(page, 1);
+    await reveal(page);
+    await grade(page, "3");
+    // while on the card it still says what was known before this grade
+    expect(await page.locator(".practice-card .last-grade").textContent()).toBe("Last time: partly, 3 days ago");
+    await page.keyboard.press("ArrowRight");
+    await cardAt(page, 2);
+    await page.keyboard.press("ArrowLeft");
+    expect(await cardAt(page, 1)).toBe(slug);
+    await expect.poll(() => page.locator(".practice-card .last-grade").textContent()).toBe("Last time: knew it, just now");
+  });
+
   it("never sends the scratch box's text anywhere, and typing in it does not trigger shortcuts", async () => {
     const page = await (await context()).newPage();
     const secret = "quokka-scratch-7391";
@@ -309,15 +371,16 @@ describe("practice mode without JavaScript", () => {
     await details.locator("summary").click();
     expect(await details.locator(".practice-answers").isVisible()).toBe(true);
 
-    // The link leads to another random card; a few tries give more than one question.
-    const seen = new Set([(await title.getAttribute("href"))!]);
-    for (let i = 0; i < 6 && seen.size < 2; i++) {
+    // The link leads to another random card: never the one just shown.
+    let previous = (await title.getAttribute("href"))!;
+    for (let i = 0; i < 6; i++) {
       const [response] = await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Another random question" }).click()]);
       expect(response?.status()).toBe(200);
       expect(await page.locator(".practice-card details.reveal").count()).toBe(1);
-      seen.add((await title.getAttribute("href"))!);
+      const href = (await title.getAttribute("href"))!;
+      expect(href).not.toBe(previous);
+      previous = href;
     }
-    expect(seen.size).toBeGreaterThan(1);
   });
 
   it("filters by topic with the form, and keeps the topic for the next random question", async () => {

@@ -105,15 +105,36 @@ describe("search", () => {
     expect(page.url()).toContain("q=celery");
   });
 
-  it("never fails on lunr syntax or huge input", async () => {
+  it("never fails on lunr syntax or huge input: the reader sees results or a clear message", async () => {
+    const ctx = await newContext(browser, { javaScript: false });
+    const page = await ctx.newPage();
     for (const q of ["title:", "*", "+", "~", "title:wsgi", "orm*", "foo:bar", "x".repeat(5000), "<script>alert(1)</script>"]) {
-      const res = await fetch(`${server.url}/search?q=${encodeURIComponent(q)}`);
-      expect(res.status, q.slice(0, 20)).toBe(200);
-      const html = await res.text();
-      expect(html).not.toContain("<script>alert(1)</script>");
+      const label = q.slice(0, 20);
+      const res = await page.goto(`${server.url}/search?q=${encodeURIComponent(q)}`);
+      expect(res?.status(), label).toBe(200);
+      expect(await res?.text()).not.toContain("<script>alert(1)</script>");
+      const results = page.locator(".search-results .result-list > li.result");
+      const message = page.locator(".search-results .search-message");
+      const resultShown = (await results.count()) > 0 && (await results.first().isVisible());
+      const messageShown = (await message.count()) > 0 && (await message.isVisible());
+      expect(resultShown || messageShown, `${label}: results or a message`).toBe(true);
+      if (messageShown) {
+        const text = (await message.textContent())!;
+        expect(text.length, label).toBeGreaterThan(15);
+        expect(text, label).not.toMatch(/Search failed|Error|undefined/);
+      }
+      if (!resultShown) expect(await page.locator(".search-results .result-count").textContent(), label).toMatch(/^0 results/);
+      if (q === "title:wsgi" || q === "orm*") expect(resultShown, label).toBe(true);
+      if (q.length === 5000) expect(await message.textContent(), label).toMatch(/No questions match/);
     }
+    await ctx.close();
   });
 });
+
+async function axeViolations(page: import("playwright-core").Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
 
 describe("accessibility", () => {
   for (const path of ["/", "/q/1", "/tags/orm", "/search?q=csrf", "/about"]) {
@@ -121,10 +142,41 @@ describe("accessibility", () => {
       const ctx = await newContext(browser);
       const page = await ctx.newPage();
       await page.goto(server.url + path);
-      const results = await new AxeBuilder({ page }).analyze();
-      const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      expect(summary).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await ctx.close();
     });
   }
+
+  const variants = [
+    { name: "in the dark theme", colorScheme: "dark", viewport: { width: 1200, height: 900 } },
+    { name: "on a phone", colorScheme: "light", viewport: { width: 390, height: 844 } },
+    { name: "on a phone in the dark theme", colorScheme: "dark", viewport: { width: 390, height: 844 } },
+  ] as const;
+  for (const variant of variants) {
+    for (const path of ["/", "/q/4"]) {
+      it(`has no axe violations on ${path} ${variant.name}`, async () => {
+        const ctx = await browser.newContext({ colorScheme: variant.colorScheme, viewport: variant.viewport, isMobile: variant.viewport.width < 500 });
+        const page = await ctx.newPage();
+        await page.goto(server.url + path);
+        // the theme and the width really apply
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        expect(background).toBe(variant.colorScheme === "dark" ? "rgb(13, 17, 23)" : "rgb(255, 255, 255)");
+        expect(await page.evaluate(() => document.documentElement.clientWidth)).toBe(variant.viewport.width);
+        // nothing makes the whole page scroll sideways
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(variant.viewport.width);
+        expect(await axeViolations(page)).toEqual([]);
+        await ctx.close();
+      });
+    }
+  }
+
+  it("has no axe violations after switching to the dark theme with the toggle", async () => {
+    const ctx = await browser.newContext({ colorScheme: "light", viewport: { width: 1200, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(server.url + "/q/4");
+    await page.getByRole("button", { name: "Switch to dark theme" }).click();
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(13, 17, 23)");
+    expect(await axeViolations(page)).toEqual([]);
+    await ctx.close();
+  });
 });

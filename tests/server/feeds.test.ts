@@ -3,6 +3,7 @@
  * sitemap, robots.txt, and the social-card meta of question pages.
  */
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,19 @@ async function getFeed(base: string) {
   expect(res.status).toBe(200);
   const contentType = res.headers.get("content-type") ?? "";
   return { contentType, feed: parseXml(await res.text()).feed };
+}
+
+/** GET a path with a chosen Host header (fetch would not send a forged one). */
+function getWithHost(base: string, target: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(base + target, { headers: { Host: host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${target}: ${res.statusCode}`))));
+    });
+    req.on("error", reject);
+  });
 }
 
 /** Slugs of the question folders of a content folder. */
@@ -118,10 +132,25 @@ describe("/feed.xml", () => {
 
   it("uses absolute links to the server's own origin only", async () => {
     const { feed } = await getFeed(server.url);
-    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"]), feed.id];
-    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"])];
+    for (const e of feed.entry) hrefs.push(...e.link.map((l: any) => l["@_href"]));
     for (const href of hrefs) expect(href.startsWith(server.url + "/"), href).toBe(true);
     expect(feed.link.find((l: any) => l["@_rel"] === "self")["@_href"]).toBe(`${server.url}/feed.xml`);
+  });
+
+  it("keeps the same, unique ids whichever host it is fetched from, while the links follow the host", async () => {
+    const port = new URL(server.url).port;
+    const a = parseXml(await getWithHost(server.url, "/feed.xml", `127.0.0.1:${port}`)).feed;
+    const b = parseXml(await getWithHost(server.url, "/feed.xml", `questions.example:${port}`)).feed;
+    const ids = (f: any): string[] => [f.id, ...f.entry.map((e: any) => e.id)];
+    expect(ids(b)).toEqual(ids(a));
+    expect(new Set(ids(a)).size).toBe(ids(a).length);
+    for (const id of ids(a)) {
+      expect(id).toMatch(/^urn:uuid:/);
+      expect(id).not.toContain("127.0.0.1");
+    }
+    expect(a.entry[0].link[0]["@_href"]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/q\//);
+    expect(b.entry[0].link[0]["@_href"]).toMatch(/^http:\/\/questions\.example:\d+\/q\//);
   });
 
   it("shows a newly merged answer at the top without a restart", async () => {
@@ -133,7 +162,7 @@ describe("/feed.xml", () => {
     );
     try {
       await expect
-        .poll(async () => (await getFeed(server.url)).feed.entry[0].id as string, { timeout: 15_000, interval: 200 })
+        .poll(async () => (await getFeed(server.url)).feed.entry[0].link[0]["@_href"] as string, { timeout: 15_000, interval: 200 })
         .toBe(`${server.url}/q/${slug}#answer-feed-test-newest`);
       const { feed } = await getFeed(server.url);
       expect(feed.updated).toBe("2099-01-01T00:00:00Z");
@@ -206,9 +235,39 @@ describe("question pages", () => {
       expect(metaContent(tags, "og:description"), slug).toBe(description);
       expect(metaContent(tags, "og:type"), slug).toBe("article");
       expect(metaContent(tags, "og:url"), slug).toBe(`${server.url}/q/${slug}`);
-      expect(metaContent(tags, "twitter:card"), slug).toMatch(/^summary/);
+      expect(metaContent(tags, "twitter:card"), slug).toBe("summary_large_image");
       expect(metaContent(tags, "twitter:title"), slug).toContain(h1);
+      expect(metaContent(tags, "og:image"), slug).toBe(`${server.url}/social-card.png`);
     }
+  });
+});
+
+/** Width and height of a PNG, from its IHDR chunk. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+  expect(bytes.subarray(12, 16).toString("latin1")).toBe("IHDR");
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+describe("social card", () => {
+  it("every kind of page names the site and shows a large 1200×630 image with alt text, by absolute URL", async () => {
+    const slug = questionSlugs(server.contentDir)[0]!;
+    for (const target of ["/", `/q/${slug}`, "/tags/orm", "/practice", "/search", "/about"]) {
+      const tags = metaTags(await (await fetch(server.url + target)).text());
+      expect(metaContent(tags, "og:site_name"), target).toBe("Django Questions");
+      expect(metaContent(tags, "twitter:card"), target).toBe("summary_large_image");
+      expect(metaContent(tags, "og:image:alt")?.length ?? 0, target).toBeGreaterThan(20);
+      expect(metaContent(tags, "og:image"), target).toBe(`${server.url}/social-card.png`);
+      expect(tags.filter((t) => t.property === "og:image"), target).toHaveLength(1);
+    }
+    const res = await fetch(`${server.url}/social-card.png`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/png");
+    const size = pngSize(Buffer.from(await res.arrayBuffer()));
+    expect(size).toEqual({ width: 1200, height: 630 });
+    const tags = metaTags(await (await fetch(server.url + "/")).text());
+    expect(metaContent(tags, "og:image:width")).toBe(String(size.width));
+    expect(metaContent(tags, "og:image:height")).toBe(String(size.height));
   });
 });
 
@@ -223,8 +282,8 @@ describe("with PUBLIC_URL set", () => {
 
   it("builds feed, sitemap and robots.txt links on the public URL, not the request's origin", async () => {
     const { feed } = await getFeed(proxied.url);
-    const hrefs: string[] = [feed.id, ...feed.link.map((l: any) => l["@_href"])];
-    for (const e of feed.entry) hrefs.push(e.id, ...e.link.map((l: any) => l["@_href"]));
+    const hrefs: string[] = [...feed.link.map((l: any) => l["@_href"])];
+    for (const e of feed.entry) hrefs.push(...e.link.map((l: any) => l["@_href"]));
     for (const href of hrefs) expect(href.startsWith("https://example.org/"), href).toBe(true);
 
     const sitemap = parseXml(await (await fetch(proxied.url + "/sitemap.xml")).text()).urlset;
@@ -232,5 +291,10 @@ describe("with PUBLIC_URL set", () => {
 
     const robots = await (await fetch(proxied.url + "/robots.txt")).text();
     expect(robots.split("\n")).toContain("Sitemap: https://example.org/sitemap.xml");
+  });
+
+  it("points the social card image at the public URL", async () => {
+    const tags = metaTags(await (await fetch(proxied.url + "/about")).text());
+    expect(metaContent(tags, "og:image")).toBe("https://example.org/social-card.png");
   });
 });

@@ -22,6 +22,32 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000):
   }
 }
 
+/** The `<head>` and `<body>` of an HTML page. */
+function headAndBody(html: string): { head: string; body: string } {
+  const head = /<head>([\s\S]*?)<\/head>/.exec(html)?.[1];
+  const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(html)?.[1];
+  expect(head, "a <head>").toBeTruthy();
+  expect(body, "a <body>").toBeTruthy();
+  return { head: head!, body: body! };
+}
+
+describe("error pages", () => {
+  for (const target of ["/no/such/page", "/q/no-such-question", "/tags/no-such-tag"]) {
+    it(`${target}: a 404 whose only <title> is in <head>, with a description`, async () => {
+      const res = await fetch(server.url + target);
+      expect(res.status).toBe(404);
+      const html = await res.text();
+      expect(html.match(/<title>/g)).toHaveLength(1);
+      const { head, body } = headAndBody(html);
+      expect(/<title>([^<]*)<\/title>/.exec(head)?.[1]).toMatch(/not found/i);
+      expect(body).not.toContain("<title");
+      const description = /<meta name="description" content="([^"]*)"/.exec(head)?.[1];
+      expect(description?.length ?? 0).toBeGreaterThan(20);
+      expect(body).toContain("<h1>Page not found</h1>");
+    });
+  }
+});
+
 describe("the production server", () => {
   it("reports health with the content it serves", async () => {
     const res = await fetch(server.url + "/healthz");

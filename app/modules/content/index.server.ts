@@ -111,13 +111,23 @@ export function questionPage(content: LoadedContent, q: Question): QuestionPage 
   };
 }
 
-/** Practice mode: the catalogue for building rounds, and one question card. */
-export function practiceData(content: LoadedContent, options: { tags: string[]; slug?: string; random: () => number }) {
+/**
+ * Practice mode: the catalogue for building rounds, and one question card.
+ * `slug` picks the card; otherwise it is a random one from the pool, never
+ * `skip` (the card the reader just saw) unless it is the pool's only question.
+ */
+export function practiceData(
+  content: LoadedContent,
+  options: { tags: string[]; slug?: string; skip?: string; random: () => number },
+) {
   const known = new Set(content.tags.map((t) => t.id));
   const tags = options.tags.filter((t) => known.has(t));
   const pool = content.questions.filter((q) => tags.length === 0 || q.tags.some((t) => tags.includes(t)));
+  const others = pool.filter((q) => q.slug !== options.skip);
+  const candidates = others.length > 0 ? others : pool;
   const chosen =
-    (options.slug ? content.bySlug.get(options.slug) : undefined) ?? pool[Math.floor(options.random() * pool.length)];
+    (options.slug ? content.bySlug.get(options.slug) : undefined) ??
+    candidates[Math.min(Math.floor(options.random() * candidates.length), candidates.length - 1)];
   return {
     selectedTags: tags,
     tags: tagCounts(content),

@@ -6,23 +6,23 @@ import { parseXml } from "../../../tests/support/xml";
 
 const ATOM_NS = "http://www.w3.org/2005/Atom";
 const ORIGIN = "https://example.org";
+const FEED_ID = "urn:uuid:00000000-0000-5000-8000-000000000000";
 
 
-/** An entry for the question page `/q/<key>`; its id is that page's URL, as the site's entries are. */
+/** An entry for the question page `/q/<key>`, with id `urn:key:<key>`. */
 function entry(overrides: Partial<FeedEntry> & { id: string; date: string }): FeedEntry {
-  const url = `${ORIGIN}/q/${overrides.id}`;
   return {
     title: `Entry ${overrides.id}`,
-    url,
+    url: `${ORIGIN}/q/${overrides.id}`,
     author: "Ada",
     html: "<p>Body</p>",
     ...overrides,
-    id: url,
+    id: `urn:key:${overrides.id}`,
   };
 }
 
 function feed(entries: FeedEntry[]): string {
-  return atomFeed({ origin: ORIGIN, title: "Django Questions", subtitle: "New questions & answers", entries });
+  return atomFeed({ id: FEED_ID, origin: ORIGIN, title: "Django Questions", subtitle: "New questions & answers", entries });
 }
 
 describe("atomFeed", () => {
@@ -32,7 +32,7 @@ describe("atomFeed", () => {
     const doc = parseXml(xml, { trimValues: false });
     const f = doc.feed;
     expect(f["@_xmlns"]).toBe(ATOM_NS);
-    expect(f.id).toBe(`${ORIGIN}/`);
+    expect(f.id).toBe(FEED_ID);
     expect(f.title).toBe("Django Questions");
     expect(f.subtitle).toBe("New questions & answers");
     expect(f.updated).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -42,10 +42,10 @@ describe("atomFeed", () => {
     expect(self["@_type"]).toBe("application/atom+xml");
     expect(f.entry).toHaveLength(2);
     for (const e of f.entry) {
-      expect(e.id).toMatch(/^https:\/\/example\.org\/q\//);
+      expect(e.id).toMatch(/^urn:key:[ab]$/);
       expect(e.title).toMatch(/^Entry /);
       expect(e.updated).toMatch(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/);
-      expect(e.link[0]["@_href"]).toBe(e.id);
+      expect(e.link[0]["@_href"]).toBe(`${ORIGIN}/q/${e.id.slice("urn:key:".length)}`);
       expect(e.author.name).toBe("Ada");
       expect(e.content["@_type"]).toBe("html");
       expect(e.content["#text"]).toBe("<p>Body</p>");
@@ -62,11 +62,11 @@ describe("atomFeed", () => {
     ]);
     const f = parseXml(xml, { trimValues: false }).feed;
     expect(f.entry.map((e: any) => e.id)).toEqual([
-      `${ORIGIN}/q/newest`,
-      `${ORIGIN}/q/middle`,
+      "urn:key:newest",
+      "urn:key:middle",
       // same day: the order the caller chose is kept
-      `${ORIGIN}/q/middle-second`,
-      `${ORIGIN}/q/old`,
+      "urn:key:middle-second",
+      "urn:key:old",
     ]);
     expect(f.updated).toBe("2026-11-25T00:00:00Z");
     expect(f.entry[0].updated).toBe("2026-11-25T00:00:00Z");
@@ -98,7 +98,7 @@ describe("atomFeed", () => {
     const f = parseXml(feed([]), { trimValues: false }).feed;
     expect(f.entry).toBeUndefined();
     expect(f.updated).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(f.id).toBe(`${ORIGIN}/`);
+    expect(f.id).toBe(FEED_ID);
   });
 
   it("escapes URLs in attributes", () => {

@@ -1,6 +1,8 @@
+import { feedId } from "./ids";
 import { dayToTimestamp, xmlEscape } from "./xml";
 
 export interface FeedEntry {
+  /** A permanent id that does not depend on the host (see ids.ts). */
   id: string;
   title: string;
   url: string;
@@ -17,7 +19,7 @@ export interface FeedEntry {
  * keep the order they were given in); `updated` of the feed is the newest
  * entry's date.
  */
-export function atomFeed(options: { origin: string; title: string; subtitle: string; entries: FeedEntry[] }): string {
+export function atomFeed(options: { id?: string; origin: string; title: string; subtitle: string; entries: FeedEntry[] }): string {
   const { origin } = options;
   // Array.prototype.sort is stable: same-day entries keep the caller's order.
   const entries = [...options.entries].sort((a, b) => (a.date === b.date ? 0 : a.date < b.date ? 1 : -1));
@@ -27,7 +29,7 @@ export function atomFeed(options: { origin: string; title: string; subtitle: str
     `<feed xmlns="http://www.w3.org/2005/Atom">`,
     `  <title>${xmlEscape(options.title)}</title>`,
     `  <subtitle>${xmlEscape(options.subtitle)}</subtitle>`,
-    `  <id>${xmlEscape(origin + "/")}</id>`,
+    `  <id>${xmlEscape(options.id ?? feedId())}</id>`,
     `  <link rel="self" type="application/atom+xml" href="${xmlEscape(origin + "/feed.xml")}"/>`,
     `  <link rel="alternate" type="text/html" href="${xmlEscape(origin + "/")}"/>`,
     `  <updated>${updated}</updated>`,

@@ -1,16 +1,17 @@
 import type { LoadedContent } from "~/modules/content/index.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { atomFeed, sitemap, type FeedEntry } from "./atom";
+import { answerEntryId, questionEntryId } from "./ids";
 
 const FEED_SIZE = 50;
 
-/** The newest questions and answers as an Atom feed. */
+/** The newest questions and answers as an Atom feed: ids are permanent, links point at `origin`. */
 export function contentFeed(content: LoadedContent, origin: string): string {
   const entries: (FeedEntry & { order: number })[] = [];
   for (const q of content.questions) {
     const url = `${origin}/q/${q.slug}`;
     entries.push({
-      id: url,
+      id: questionEntryId(q.slug),
       title: `Question ${q.number}: ${q.title}`,
       url,
       date: q.added,
@@ -21,7 +22,7 @@ export function contentFeed(content: LoadedContent, origin: string): string {
     });
     q.answers.forEach((a, i) => {
       entries.push({
-        id: `${url}#answer-${a.id}`,
+        id: answerEntryId(q.slug, a.id),
         title: `Answer to question ${q.number}: ${q.title}`,
         url: `${url}#answer-${a.id}`,
         date: a.date,

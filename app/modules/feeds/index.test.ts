@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { LoadedContent } from "~/modules/content/index.server";
 import type { Answer, Question, Tag } from "~/modules/content/types";
+import { nameUuid } from "./ids";
 import { contentFeed, contentSitemap, robotsTxt } from "./index.server";
 import { parseXml } from "../../../tests/support/xml";
 
 const ORIGIN = "https://example.org";
+
+const href = (e: any): string => e.link[0]["@_href"];
 
 
 function question(number: number, slug: string, added: string, answers: Omit<Answer, "questionSlug" | "path">[] = []): Question {
@@ -45,7 +48,7 @@ describe("contentFeed", () => {
 
   it("lists questions and answers newest first, same-day items by number and answer order, newer first", () => {
     const f = parseXml(contentFeed(site, ORIGIN)).feed;
-    expect(f.entry.map((e: any) => e.id)).toEqual([
+    expect(f.entry.map(href)).toEqual([
       `${ORIGIN}/q/first#answer-late-answer`,
       `${ORIGIN}/q/second#answer-a2`,
       `${ORIGIN}/q/second#answer-a1`,
@@ -58,17 +61,35 @@ describe("contentFeed", () => {
 
   it("renders the Markdown to HTML content and links entries to the site's pages", () => {
     const f = parseXml(contentFeed(site, ORIGIN)).feed;
-    const q = f.entry.find((e: any) => e.id === `${ORIGIN}/q/second`);
+    const q = f.entry.find((e: any) => href(e) === `${ORIGIN}/q/second`);
     expect(q.title).toBe("Question 2: Title 2");
     expect(q.content["@_type"]).toBe("html");
     expect(q.content["#text"]).toContain("<strong>second</strong>");
-    expect(q.link[0]["@_href"]).toBe(`${ORIGIN}/q/second`);
     expect(q.category.map((c: any) => c["@_term"])).toEqual(["orm"]);
-    const a = f.entry.find((e: any) => e.id === `${ORIGIN}/q/first#answer-late-answer`);
+    const a = f.entry.find((e: any) => href(e) === `${ORIGIN}/q/first#answer-late-answer`);
     expect(a.title).toBe("Answer to question 1: Title 1");
     expect(a.author.name).toBe("Bea");
     expect(a.content["#text"]).toContain("<code>select_related</code>");
-    expect(a.link[0]["@_href"]).toBe(`${ORIGIN}/q/first#answer-late-answer`);
+  });
+
+  it("gives the feed and every entry a permanent urn:uuid id that does not depend on the host", () => {
+    const a = parseXml(contentFeed(site, ORIGIN)).feed;
+    const b = parseXml(contentFeed(site, "http://127.0.0.1:3000")).feed;
+    expect(a.id).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(b.id).toBe(a.id);
+    const ids = a.entry.map((e: any) => e.id as string);
+    for (const id of ids) expect(id).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
+    expect(new Set([a.id, ...ids]).size).toBe(ids.length + 1);
+    expect(b.entry.map((e: any) => e.id)).toEqual(ids);
+    // only the links follow the host
+    expect(b.entry.map(href)).toEqual(a.entry.map((e: any) => href(e).replace(ORIGIN, "http://127.0.0.1:3000")));
+  });
+
+  it("keeps an entry's id when the content around it changes", () => {
+    const before = parseXml(contentFeed(site, ORIGIN)).feed.entry as any[];
+    const grown = content([...site.questions, question(4, "fourth", "2026-07-01", [{ id: "x", author: "Ed", date: "2026-07-02", body: "b" }])]);
+    const after = parseXml(contentFeed(grown, ORIGIN)).feed.entry as any[];
+    for (const e of before) expect(after.find((x) => href(x) === href(e))?.id, href(e)).toBe(e.id);
   });
 
   it("keeps only the newest 50 entries", () => {
@@ -79,6 +100,12 @@ describe("contentFeed", () => {
     expect([...dates].sort().reverse()).toEqual(dates);
     // the oldest days are the ones left out
     expect(dates.at(-1)! >= "2026-01-03").toBe(true);
+  });
+});
+
+describe("nameUuid", () => {
+  it("computes RFC 9562 version-5 UUIDs (the RFC's example for www.example.com)", () => {
+    expect(nameUuid("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
   });
 });
 

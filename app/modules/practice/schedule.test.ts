@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { grade, orderRound, parseProgress, requeue, summariseByTag, type Progress } from "./schedule";
+import { grade, lastGradedText, orderRound, parseProgress, requeue, summariseByTag, timeAgo, type Progress } from "./schedule";
 
 const NOW = Date.UTC(2026, 10, 25, 12);
 const HOUR = 3_600_000;
@@ -60,5 +60,25 @@ describe("practice schedule", () => {
     expect(parseProgress('{"a":{"grade":"wrong","at":1},"b":{"grade":"knew","at":5,"streak":2}}')).toEqual({
       b: { grade: "knew", at: 5, streak: 2 },
     });
+  });
+});
+
+describe("last grade on the card", () => {
+  it("says the grade and how long ago, in the largest whole unit", () => {
+    expect(lastGradedText(grade({}, "q", "partly", NOW - 3 * 24 * HOUR).q, NOW)).toBe("Last time: partly, 3 days ago");
+    expect(lastGradedText(grade({}, "q", "notyet", NOW - 90_000).q, NOW)).toBe("Last time: not yet, 1 minute ago");
+    expect(lastGradedText(grade({}, "q", "knew", NOW - 5 * HOUR - 59_000).q, NOW)).toBe("Last time: knew it, 5 hours ago");
+    expect(lastGradedText(grade({}, "q", "knew", NOW - 10_000).q, NOW)).toBe("Last time: knew it, just now");
+  });
+
+  it("says so when a question was never practised", () => {
+    expect(lastGradedText(undefined, NOW)).toBe("Not practised yet");
+  });
+
+  it("counts weeks, months and years, and treats a clock set back as just now", () => {
+    expect(timeAgo(NOW - 15 * 24 * HOUR, NOW)).toBe("2 weeks ago");
+    expect(timeAgo(NOW - 61 * 24 * HOUR, NOW)).toBe("2 months ago");
+    expect(timeAgo(NOW - 400 * 24 * HOUR, NOW)).toBe("1 year ago");
+    expect(timeAgo(NOW + HOUR, NOW)).toBe("just now");
   });
 });

@@ -135,3 +135,29 @@ export function parseProgress(raw: string | null): Progress {
     return {};
   }
 }
+
+/** "3 days ago", "1 hour ago", "just now" (English, rounded down to the largest whole unit). */
+export function timeAgo(at: number, now: number): string {
+  const seconds = Math.max(0, Math.floor((now - at) / 1000));
+  if (seconds < 60) return "just now";
+  const units: [string, number][] = [
+    ["year", 365 * 86_400],
+    ["month", 30 * 86_400],
+    ["week", 7 * 86_400],
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? "" : "s"} ago`;
+  }
+  return "just now";
+}
+
+/** What the practice card says about a question's last grade: "Last time: partly, 3 days ago". */
+export function lastGradedText(record: ProgressRecord | undefined, now: number): string {
+  if (!record) return "Not practised yet";
+  const label = GRADES.find((g) => g.id === record.grade)!.label.toLowerCase();
+  return `Last time: ${label}, ${timeAgo(record.at, now)}`;
+}

@@ -1,8 +1,21 @@
 import type { MetaDescriptor } from "@remix-run/node";
 
 export const SITE_NAME = "Django Questions";
+export const SITE_DESCRIPTION =
+  "Self-check questions for Django developers, with the community's answers: read, search and practise them.";
 
-/** `<title>`, description, and Open Graph / Twitter card tags for a page. */
+/** The social card image (public/social-card.png, made by scripts/render-social-card.mjs). */
+export const SOCIAL_CARD = {
+  path: "/social-card.png",
+  width: 1200,
+  height: 630,
+  alt: "Django Questions: self-check questions for Django developers, with community answers.",
+};
+
+/**
+ * `<title>`, description, and Open Graph / Twitter card tags for a page. The
+ * social card image (og:image, which needs the origin) is added by the root Layout.
+ */
 export function pageMeta(options: {
   title?: string;
   description: string;
@@ -18,7 +31,7 @@ export function pageMeta(options: {
     { property: "og:title", content: options.title ?? SITE_NAME },
     { property: "og:description", content: options.description },
     { property: "og:type", content: options.type ?? "website" },
-    { name: "twitter:card", content: "summary" },
+    { name: "twitter:card", content: "summary_large_image" },
     { name: "twitter:title", content: options.title ?? SITE_NAME },
     { name: "twitter:description", content: options.description },
   ];
