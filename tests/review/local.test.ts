@@ -156,6 +156,34 @@ describe("the local review queue", () => {
     expect(store.content.bySlug.has(p.slug)).toBe(false);
   });
 
+  it("a renumbering is recorded only when the merge succeeds: a failed write leaves the proposal as it was", async () => {
+    const { contentDir, store, review } = await setup(true);
+    const p = await proposeLocally(db, store, questionForm);
+    const other = "---\nnumber: 3\ntitle: What does select_related do?\ntags: [orm]\nadded: 2026-12-01\n---\nWhat does select_related do?\n";
+    fs.mkdirSync(path.join(contentDir, "questions", "what-does-select-related-do"));
+    fs.writeFileSync(path.join(contentDir, "questions", "what-does-select-related-do", "question.md"), other);
+    await store.reload(["questions/what-does-select-related-do/question.md"]);
+    expect((await review.detail(p.id, maintainer)).renumbering).toEqual([{ path: p.files[0]!.path, from: 3, to: 4 }]);
+    const before = { record: getProposalRecord(db, p.id)!, events: getEvents(db, p.id) };
+
+    // A plain file where the question's folder must go: writing the question fails.
+    fs.writeFileSync(path.join(contentDir, "questions", p.slug), "in the way\n");
+    await expect(review.merge(p.id, maintainer)).rejects.toThrow(/could not be merged/);
+    const after = getProposalRecord(db, p.id)!;
+    expect(after.status).toBe("opened");
+    expect(after.files).toEqual(before.record.files);
+    expect(questionNumberOf(after.files[0]!.content)).toBe(3);
+    expect(after.fields).toEqual(before.record.fields);
+    expect(getEvents(db, p.id)).toEqual(before.events);
+    expect(getEvents(db, p.id).map((e) => e.type)).not.toContain("renumbered");
+
+    // Out of the way, the merge renumbers and records it once.
+    fs.rmSync(path.join(contentDir, "questions", p.slug));
+    await review.merge(p.id, maintainer);
+    expect(getEvents(db, p.id).filter((e) => e.type === "renumbered")).toHaveLength(1);
+    expect(getProposalRecord(db, p.id)!.fields.number).toBe(4);
+  });
+
   it("requests changes with a comment, then closes with a comment: both reach the contributor's timeline", async () => {
     const { store, review } = await setup(false);
     const p = await proposeLocally(db, store, questionForm);
@@ -167,13 +195,16 @@ describe("the local review queue", () => {
     // Still in the queue, marked.
     expect((await review.queue(maintainer))[0]).toMatchObject({ id: p.id, status: "changes_requested" });
 
+    // Closing needs a comment too.
+    expect(await refusal(review.close(p.id, maintainer, ""))).toMatchObject({ status: 422, field: "comment" });
+    expect(getProposalRecord(db, p.id)!.status).toBe("changes_requested");
     await review.close(p.id, maintainer, "Duplicate of question 2.");
     expect(getProposalRecord(db, p.id)!.status).toBe("closed");
     expect(getEvents(db, p.id).at(-1)).toMatchObject({ type: "closed", detail: "Closed by a maintainer without merging: Duplicate of question 2." });
     expect(await review.queue(maintainer)).toEqual([]);
     // Nothing left to do on a closed proposal.
     await refusal(review.merge(p.id, maintainer));
-    await refusal(review.close(p.id, maintainer, ""));
+    expect((await refusal(review.close(p.id, maintainer, "Again."))).message).toMatch(/closed/);
   });
 
   it("refuses to merge an answer whose file name was taken meanwhile", async () => {

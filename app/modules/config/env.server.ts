@@ -49,6 +49,11 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** The maintainers' sign-in token (/auth/token). Unset: a one-time link is printed at each start (when GitHub sign-in is off). */
   MAINTAINER_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "MAINTAINER_TOKEN must be at least 16 characters").optional()),
+  /**
+   * With GitHub sign-in configured, maintainers sign in only with GitHub (their actions carry their own
+   * name). `1` also accepts MAINTAINER_TOKEN; such a maintainer acts as the site's GitHub identity.
+   */
+  MAINTAINER_TOKEN_WITH_GITHUB: boolish.default("0"),
   /** Base URL of GitHub's web sign-in (OAuth authorize and access_token); tests point it at the fake GitHub. */
   GITHUB_OAUTH_URL: z.preprocess(unsetIfEmpty, z.string().url().default("https://github.com")),
   /** OAuth scope asked of maintainers signing in with GitHub (`repo` for a private content repository). */

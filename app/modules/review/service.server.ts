@@ -259,7 +259,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
         duplicates: /^Question:/.test(change.title) ? duplicates(title, "", "question") : [],
       };
     });
-    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // Newest first, by time (GitHub's seconds and the proposals' milliseconds do not compare as text); ties: higher number first.
+    return items.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (b.number ?? 0) - (a.number ?? 0));
   }
 
   async function detail(id: string, actor: Actor): Promise<ReviewDetail> {
