@@ -40,8 +40,11 @@ const EnvSchema = z.object({
   CONTENT_POLL_INTERVAL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(300)),
   /** Branch the content checkout follows; default: the checkout's current branch. */
   CONTENT_BRANCH: z.preprocess(unsetIfEmpty, z.string().optional()),
-  /** Git remote the content checkout is fast-forwarded from. */
-  CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().default("origin")),
+  /**
+   * Git remote the content checkout is fast-forwarded from. GitHub mode: default `origin`. Local mode:
+   * unset means no content sync at all; set, the checkout follows it and local merges are pushed to it.
+   */
+  CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().optional()),
   /**
    * Signs the session cookie (maintainers' sign-in). Unset: a development default in development/test;
    * in production a random secret generated once into DATA_DIR/session-secret (0600) and reused.

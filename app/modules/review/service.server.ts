@@ -64,8 +64,12 @@ export interface ReviewServiceDeps {
   db: Database;
   store: ContentSource;
   backend: ReviewBackend;
-  /** After a GitHub merge: fast-forward the content checkout (the webhook would too). */
-  sync?: { sync(reason?: string): Promise<unknown> };
+  /**
+   * The content checkout's git sync. After a GitHub merge: fast-forward (the webhook would too).
+   * Local queue, when the checkout follows a remote (`enabled`): fast-forward before a merge, push the
+   * merge commit after it, so the checkout and the remote never diverge.
+   */
+  sync?: { sync(reason?: string): Promise<unknown>; enabled?: boolean; push?(reason?: string): Promise<{ pushed: boolean; error?: string }> };
   now?: () => number;
   log?: { warn(message: string): void };
 }
@@ -434,6 +438,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   async function mergeLocal(p: Proposal, number: number, actor: Actor): Promise<ActionOutcome> {
     if (backend.kind !== "local") throw new Error("unreachable");
+    const publish = deps.sync?.enabled === true && deps.sync.push ? deps.sync : undefined;
+    // Merge on top of what the remote has, so the merge commit can be pushed as a fast-forward.
+    if (publish) await publish.sync("before a merge in the review queue");
     const conflict = mergeConflict(p);
     if (conflict) throw new ReviewRefused(conflict);
     const plan = planRenumbering(p.files, localNumbers());
@@ -455,7 +462,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const renumbered = plan.length ? ` It was renumbered from ${plan[0]!.from} to ${plan[0]!.to}.` : "";
     const commit = result.commit ? ` Commit ${result.commit.slice(0, 7)}.` : "";
     record(p, "merged", `Merged by ${who(actor)} (#${number}): it is on the site now.${renumbered}${commit}`);
-    return { action: "merge", message: `Merged #${number}.${renumbered}${commit}` };
+    let pushed = "";
+    if (publish && result.commit) {
+      const push = await publish.push!(`merged #${number} in the review queue`);
+      pushed = push.pushed ? " Pushed to the content remote." : ` Not pushed to the content remote (${push.error}): push it by hand.`;
+    }
+    return { action: "merge", message: `Merged #${number}.${renumbered}${commit}${pushed}` };
   }
 
   async function mergeGitHub(p: Proposal | undefined, number: number, actor: Actor): Promise<ActionOutcome> {
