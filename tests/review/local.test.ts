@@ -12,7 +12,8 @@ import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { contentTarget, createLocalReviewForge, runGitCommand, type GitRunner } from "~/modules/forge/local.server";
 import { createReviewService, ReviewRefused, type Actor } from "~/modules/review/service.server";
 import { questionNumberOf } from "~/modules/review/renumber";
-import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm } from "./helpers";
+import { createGitSync } from "~/modules/sync/git.server";
+import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm, tempDir } from "./helpers";
 
 const maintainer: Actor = { login: "maintainer", kind: "token" };
 /** git as on a machine without any git configuration (the committer falls back to the site's identity). */
@@ -223,6 +224,41 @@ describe("the local review queue", () => {
     const { review } = await setup(false);
     expect((await refusal(review.detail("nope", maintainer))).status).toBe(404);
     expect((await refusal(review.detail("pr-3", maintainer))).status).toBe(404);
+  });
+});
+
+describe("a local queue whose checkout follows a remote (CONTENT_REMOTE set)", () => {
+  it("fast-forwards before the merge and pushes the merge commit, so the checkout never diverges", async () => {
+    db = openMemoryDatabase();
+    const { root } = contentRepo(true);
+    const origin = `${tempDir()}/origin.git`;
+    git(root, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+    git(root, "push", "--quiet", origin, "HEAD:refs/heads/main");
+    const checkout = `${tempDir()}/checkout`;
+    git(root, "clone", "--quiet", origin, checkout);
+    const other = `${tempDir()}/other`;
+    git(root, "clone", "--quiet", origin, other);
+    const contentDir = path.join(checkout, "content");
+    const store = await loadStore(contentDir);
+    const quiet = { info() {}, warn() {}, error() {} };
+    const sync = createGitSync({ store, remote: "origin", log: quiet });
+    const forge = createLocalReviewForge({ db, contentDir, runGit: bareGit, reload: (paths) => store.reload(paths) });
+    const review = createReviewService({ db, store, backend: { kind: "local", forge }, sync, log: { warn() {} } });
+    const p = await proposeLocally(db, store, questionForm);
+
+    // Someone pushes an edit before the maintainer merges.
+    fs.appendFileSync(path.join(other, "README.md"), "More.\n");
+    git(other, "commit", "--quiet", "-am", "Edit the README");
+    git(other, "push", "--quiet", "origin", "HEAD:main");
+
+    const outcome = await review.merge(p.id, maintainer);
+    expect(outcome.message).toMatch(/Pushed to the content remote\.$/);
+    expect(git(checkout, "rev-parse", "HEAD")).toBe(git(origin, "rev-parse", "refs/heads/main"));
+    expect(git(checkout, "log", "-1", "--format=%s")).toBe(`Question: ${questionForm.title} (#1)`);
+    expect(git(checkout, "log", "-2", "--format=%s").split("\n")[1]).toBe("Edit the README");
+    // The next poll has nothing to complain about.
+    expect((await sync.sync("poll")).error).toBeUndefined();
+    await store.close();
   });
 });
 
