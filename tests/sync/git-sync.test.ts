@@ -196,6 +196,48 @@ describe("git sync of the content checkout", () => {
     expect(await createGitSync({ store, branch: "main", log: captureLog().log }).followedBranch()).toBe("main");
   });
 
+  it("serves the previous content while a sync is under way, even once the files on disk have changed", async () => {
+    const edited = repo.seeded[0]!;
+    const oldTitle = store.content.bySlug.get(edited)!.title;
+    const oldVersion = store.version;
+    repo.pushFiles(
+      {
+        [`content/questions/${edited}/question.md`]: questionMarkdown({ slug: edited, number: store.content.bySlug.get(edited)!.number, title: "A retitled question?" }),
+        "content/questions/arrives-with-the-sync/question.md": questionMarkdown({ slug: "arrives-with-the-sync", number: 960, title: "What arrives with the sync?" }),
+      },
+      "Edit and add",
+    );
+    // Hold the sync right after the fast-forward: the checkout has the new files, the site has not re-read them.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const sync = createGitSync({
+      store,
+      log: captureLog().log,
+      runGit: async (args, timeoutMs) => {
+        if (args.includes("diff")) {
+          held();
+          await gate;
+        }
+        return runGit(args, timeoutMs);
+      },
+    });
+    const running = sync.sync("webhook");
+    await holding;
+    expect(fs.readFileSync(path.join(repo.contentDir, "questions", edited, "question.md"), "utf8")).toContain("A retitled question?");
+    expect(sync.busy).toBe(true);
+    expect(store.version).toBe(oldVersion);
+    expect(store.content.bySlug.get(edited)!.title).toBe(oldTitle);
+    expect(store.content.bySlug.has("arrives-with-the-sync")).toBe(false);
+
+    release();
+    const result = await running;
+    expect(result.error).toBeUndefined();
+    expect(store.content.bySlug.get(edited)!.title).toBe("A retitled question?");
+    expect(store.content.bySlug.get("arrives-with-the-sync")?.number).toBe(960);
+  });
+
   it("reports an unreachable remote and keeps the content; logs a repeated failure once", async () => {
     git(repo.checkout, "remote", "set-url", "origin", path.join(repo.root, "gone.git"));
     const { log, errors } = captureLog();
