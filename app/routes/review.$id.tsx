@@ -27,7 +27,6 @@ export default function ReviewChange() {
   const result = useActionData<typeof action>();
   const { item } = detail;
   const error = result && "error" in result ? result.error : undefined;
-  const comment = result && "comment" in result && result.intent === "request-changes" ? result.comment : undefined;
   return (
     <article className="review-change">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -91,7 +90,13 @@ export default function ReviewChange() {
       ))}
 
       {detail.open ? (
-        <ReviewActions csrf={maintainer.csrf} mergeBlocked={detail.mergeBlocked} comment={comment} github={detail.forge === "github"} />
+        <ReviewActions
+          csrf={maintainer.csrf}
+          mergeBlocked={detail.mergeBlocked}
+          github={detail.forge === "github"}
+          actingAs={detail.actingAs}
+          result={result && "error" in result ? (result as { intent: string | null; comment?: string; error: string; field?: string | null }) : undefined}
+        />
       ) : null}
 
       <section aria-labelledby="check-heading">

@@ -24,7 +24,6 @@ export async function action({ request }: ActionFunctionArgs) {
       secret: env.GITHUB_WEBHOOK_SECRET,
       db: services.db,
       sync: services.sync,
-      branch: env.CONTENT_BRANCH,
       repository: forgeConfig.kind === "github" ? `${forgeConfig.owner}/${forgeConfig.repo}` : undefined,
     },
   );

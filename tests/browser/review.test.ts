@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
 import { ROOT, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser, newContext } from "../support/browser";
@@ -111,6 +112,7 @@ describe("(a) the local review queue, end to end", () => {
     expect(await page.locator("pre.diff .add").count()).toBeGreaterThan(3);
     expect(await page.locator(".findings-none").count()).toBe(1);
 
+    const highest = highestQuestionNumber(app.contentDir);
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     expect(await page.locator("[role=status]").textContent()).toBe("Merged.");
@@ -123,7 +125,7 @@ describe("(a) the local review queue, end to end", () => {
     const reader = await (await newContext(browser)).newPage();
     await reader.goto(app.url + href);
     expect(await reader.locator("h1.question-title").textContent()).toBe(title);
-    expect(await reader.locator(".q-kicker").first().textContent()).toBe("Question 70");
+    expect(await reader.locator(".q-kicker").first().textContent()).toBe(`Question ${highest + 1}`);
     expect(fs.existsSync(path.join(app.contentDir, "questions", href.slice(3), "question.md"))).toBe(true);
 
     // The contributor's status page says merged.
@@ -187,6 +189,18 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
     expect(fs.statSync(path.join(app.dataDir, "session-secret")).mode & 0o777).toBe(0o600);
   });
 });
+
+/** The highest question number in a content folder (what a new question follows). */
+function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).flatMap((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? [Number(m[1])] : [];
+  });
+  expect(numbers.length).toBeGreaterThan(0);
+  return Math.max(...numbers);
+}
 
 /** Every file of the bundled content, as repository paths, for the fake GitHub's first commit. */
 function contentFiles(): Record<string, string> {
@@ -269,6 +283,15 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     expect(await status.locator("[data-status]").first().getAttribute("data-status")).toBe("changes_requested");
     expect(await status.locator(".timeline").textContent()).toContain("@mia asked for changes: Please say which Django version you mean.");
 
+    // The page says whose identity acts.
+    expect(await page.locator("form[aria-label=Merge] .field-hint").textContent()).toBe("Squash-merges the pull request as you.");
+    // Closing needs a comment: without one (past the browser's own `required` check) the server refuses, next to the field.
+    await page.locator("#comment-close").evaluate((el) => el.removeAttribute("required"));
+    await page.locator("form[aria-label=Close] button").click();
+    await expect.poll(() => page.locator("#comment-close-error").count()).toBe(1);
+    expect(await page.locator("#comment-close-error").textContent()).toMatch(/^Write a comment: tell the contributor why/);
+    expect(fake.pulls().find((p) => p.number === pull.number)).toMatchObject({ state: "open", merged: false });
+
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     const merged = fake.pulls().find((p) => p.number === pull.number)!;
@@ -296,10 +319,18 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     await page.goto(app.url + "/auth/logout");
     const csrf = await page.locator("input[name=csrf]").inputValue();
     expect(csrf.length).toBeGreaterThan(20);
-    const open = fake.pulls().find((p) => p.state === "open");
-    const forged = await forgedPost(app, `/review/pr-${open?.number ?? 1}`, { intent: "merge", csrf }, await cookieHeader(ctx));
-    expect(forged.status).toBe(403);
-    expect(fake.requests.filter((r) => r.operationId === "pulls/merge" && r.login === "rex")).toEqual([]);
+    // A real open pull request touching content/, ready to merge (its check passed).
+    const target = Object.keys(contentFiles()).find((f) => f.endsWith("/question.md"))!;
+    fake.pushCommit("rex-edit", { [target]: `${contentFiles()[target]}\nOne more sentence.\n` }, "Edit", { author: "mia" });
+    const { data: opened } = await octokitFor(fake.url, "bot-token").rest.pulls.create({ owner: "django-questions", repo: "content", head: "rex-edit", base: "main", title: "An edit" });
+    fake.setCheckRun(opened.head.sha, { name: "content-check", conclusion: "success" });
+    const mergesBefore = fake.requests.filter((r) => r.operationId === "pulls/merge").length;
+    for (const intent of ["merge", "close"]) {
+      const forged = await forgedPost(app, `/review/pr-${opened.number}`, { intent, csrf, comment: "closing" }, await cookieHeader(ctx));
+      expect(forged.status).toBe(403);
+    }
+    expect(fake.pulls().find((p) => p.number === opened.number)).toMatchObject({ state: "open", merged: false, comments: [] });
+    expect(fake.requests.filter((r) => r.operationId === "pulls/merge")).toHaveLength(mergesBefore);
     fake.assertNoViolations();
   });
 });

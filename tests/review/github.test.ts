@@ -107,8 +107,8 @@ async function actorFor(w: World, login: string): Promise<Actor> {
 }
 
 /** A proposal sent through the form and delivered to GitHub by the forge (as the outbox does). */
-async function proposeOnGitHub(w: World, form: Record<string, unknown> = questionForm) {
-  const result = await createProposal(form, { db: w.db, content: w.store.content, contentFiles: w.store.contentFiles, template: TEMPLATE });
+async function proposeOnGitHub(w: World, form: Record<string, unknown> = questionForm, at?: Date) {
+  const result = await createProposal(form, { db: w.db, content: w.store.content, contentFiles: w.store.contentFiles, template: TEMPLATE, ...(at ? { now: () => at } : {}) });
   if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
   const id = result.proposal.id;
   const now = Date.now();
@@ -186,6 +186,28 @@ describe("the review queue on GitHub", () => {
     expect(manual).toMatchObject({ kind: "pull-request", contributor: "@ann", title: "Clarify the middleware question", check: { state: "failure", text: "1 of 2 checks failed (content-check)" } });
     // Listing ran as the maintainer.
     expect(w.fake.requests.filter((r) => r.operationId === "pulls/list").map((r) => r.login)).toEqual(["mia"]);
+    w.fake.assertNoViolations();
+  });
+
+  it("lists newest first by when the change was sent, not in GitHub's order", async () => {
+    const w = await world();
+    const mia = await actorFor(w, "mia");
+    // Sent in this order, so GitHub numbers them #1 (newer proposal) and #2 (older proposal), then #3.
+    const newer = await proposeOnGitHub(w, questionForm, new Date("2025-06-01T10:00:00Z"));
+    const older = await proposeOnGitHub(
+      w,
+      { ...questionForm, title: "What does select_related do in the ORM?", body: "When does `select_related()` save queries?" },
+      new Date("2025-01-01T10:00:00Z"),
+    );
+    const hand = await handMadePull(
+      w,
+      "fix-middleware",
+      { "content/questions/what-is-middleware/question.md": REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware") },
+      "Clarify the middleware question",
+    );
+    expect([newer.prNumber, older.prNumber, hand]).toEqual([1, 2, 3]);
+    const items = await w.review.queue(mia);
+    expect(items.map((i) => i.id)).toEqual([`pr-${hand}`, newer.id, older.id]);
     w.fake.assertNoViolations();
   });
 
@@ -289,6 +311,135 @@ describe("the review queue on GitHub", () => {
     await w.review.merge(`pr-${hand}`, mia);
     expect(w.fake.readFile("main", "content/questions/what-is-middleware/question.md")).toBe(changed);
     expect(w.fake.commits("main")[0]!.message).toMatch(new RegExp(`^Clarify the middleware question \\(#${hand}\\)`));
+    w.fake.assertNoViolations();
+  });
+});
+
+describe("what the site will not merge on GitHub", () => {
+  async function refused(p: Promise<unknown>): Promise<ReviewRefused> {
+    const error = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ReviewRefused);
+    return error as ReviewRefused;
+  }
+
+  function stillOpen(w: World, number: number): void {
+    expect(w.fake.pulls().find((x) => x.number === number)).toMatchObject({ state: "open", merged: false });
+    expect(w.fake.requests.filter((r) => r.operationId === "pulls/merge")).toEqual([]);
+  }
+
+  it("a pull request whose check run failed: the page says why, and the merge is refused", async () => {
+    const w = await world();
+    const mia = await actorFor(w, "mia");
+    const p = await proposeOnGitHub(w);
+    const head = w.fake.pulls().find((x) => x.number === p.prNumber)!.head.sha;
+    w.fake.setCheckRun(head, { name: "content-check", conclusion: "failure" });
+
+    const detail = await w.review.detail(p.id, mia);
+    expect(detail.findings).toEqual([]);
+    expect(detail.mergeBlocked).toBe("A check on GitHub failed — 1 of 1 check failed (content-check): it must pass before a merge.");
+    expect((await refused(w.review.merge(p.id, mia))).message).toMatch(/content-check/);
+    stillOpen(w, p.prNumber!);
+    expect(getProposalRecord(w.db, p.id)!.status).toBe("opened");
+
+    // Once CI passes on a new run, it merges.
+    w.fake.setCheckRun(head, { name: "content-check", conclusion: "success" });
+    expect((await w.review.detail(p.id, mia)).mergeBlocked).toBeUndefined();
+    await w.review.merge(p.id, mia);
+    expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ merged: true });
+    w.fake.assertNoViolations();
+  });
+
+  it("a pull request the content check finds errors in (no CI has reported): blocked on the page and at merge", async () => {
+    const w = await world();
+    const mia = await actorFor(w, "mia");
+    const broken = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace(/^number: \d+$/m, "number: first");
+    const hand = await handMadePull(w, "break-middleware", { "content/questions/what-is-middleware/question.md": broken }, "Break the number");
+
+    const detail = await w.review.detail(`pr-${hand}`, mia);
+    expect(detail.findings.some((f) => f.severity === "error")).toBe(true);
+    expect(detail.mergeBlocked).toMatch(/^The content check found \d+ errors?: they must be fixed before a merge\.$/);
+    const error = await refused(w.review.merge(`pr-${hand}`, mia));
+    expect(error.status).toBe(422);
+    stillOpen(w, hand);
+    expect(w.fake.readFile("main", "content/questions/what-is-middleware/question.md")).toBe(REPO_FILES["content/questions/what-is-middleware/question.md"]);
+    w.fake.assertNoViolations();
+  });
+
+  it("a pull request that changes files outside content/: merge it on GitHub", async () => {
+    const w = await world();
+    const mia = await actorFor(w, "mia");
+    const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware");
+    const hand = await handMadePull(
+      w,
+      "middleware-and-ci",
+      { "content/questions/what-is-middleware/question.md": changed, ".github/workflows/content.yml": "on: push\n" },
+      "Clarify middleware, tweak CI",
+    );
+    w.fake.setCheckRun(w.fake.pulls().find((x) => x.number === hand)!.head.sha, { name: "content-check", conclusion: "success" });
+    // It is in the queue (it touches content/), but the site does not merge it.
+    expect((await w.review.queue(mia)).map((i) => i.id)).toContain(`pr-${hand}`);
+    const detail = await w.review.detail(`pr-${hand}`, mia);
+    expect(detail.mergeBlocked).toBe(
+      "This pull request changes files outside content/ (.github/workflows/content.yml): the site only merges content. Review and merge it on GitHub.",
+    );
+    expect((await refused(w.review.merge(`pr-${hand}`, mia))).message).toMatch(/merge it on GitHub/);
+    stillOpen(w, hand);
+    // Not as the site's identity either.
+    await refused(w.review.merge(`pr-${hand}`, { login: "maintainer", kind: "token" }));
+    stillOpen(w, hand);
+    w.fake.assertNoViolations();
+  });
+});
+
+describe("who acts on GitHub", () => {
+  it("a maintainer signed in with the token acts as the site's GitHub identity, and the page says so", async () => {
+    const w = await world();
+    const p = await proposeOnGitHub(w);
+    const tokenMaintainer: Actor = { login: "maintainer", kind: "token" };
+    const detail = await w.review.detail(p.id, tokenMaintainer);
+    expect(detail.actingAs).toBe("site");
+    expect((await w.review.detail(p.id, await actorFor(w, "mia"))).actingAs).toBe("maintainer");
+
+    await w.review.merge(p.id, tokenMaintainer);
+    expect(w.fake.requests.find((r) => r.operationId === "pulls/merge")).toMatchObject({ login: "dq-bot", status: 200 });
+    expect(getEvents(w.db, p.id).at(-1)!.detail).toMatch(new RegExp(`^Merged by a maintainer as #${p.prNumber}`));
+    w.fake.assertNoViolations();
+  });
+
+  it("a GitHub sign-in without a token is refused rather than acting as the site", async () => {
+    const w = await world();
+    const p = await proposeOnGitHub(w);
+    const error = await w.review.merge(p.id, { login: "mia", kind: "github" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReviewRefused);
+    expect((error as ReviewRefused).status).toBe(403);
+    expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "open", merged: false });
+  });
+
+  it("closing needs a comment: the refusal names the comment field, and nothing happens on GitHub", async () => {
+    const w = await world();
+    const mia = await actorFor(w, "mia");
+    const p = await proposeOnGitHub(w);
+    const error = await w.review.close(p.id, mia, "  \n ").catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 422, field: "comment", message: expect.stringMatching(/^Write a comment/) });
+    expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "open", comments: [] });
+    expect(getProposalRecord(w.db, p.id)!.status).toBe("opened");
+  });
+
+  it("the queue asks GitHub for a hand-made pull request's files once per head commit, across requests", async () => {
+    const w = await world();
+    const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware");
+    const hand = await handMadePull(w, "fix-middleware", { "content/questions/what-is-middleware/question.md": changed }, "Clarify the middleware question");
+    // Each page load makes a new forge for the maintainer's token; two loads, two sign-ins.
+    await w.review.queue(await actorFor(w, "mia"));
+    await w.review.queue(await actorFor(w, "mia"));
+    expect(w.fake.requests.filter((r) => r.operationId === "pulls/list-files")).toHaveLength(1);
+    // A new head commit is a new question.
+    w.fake.pushCommit("fix-middleware", { "content/questions/what-is-middleware/question.md": changed.replace("three", "four") }, "four", { author: "ann" });
+    expect((await w.review.queue(await actorFor(w, "mia"))).map((i) => i.id)).toEqual([`pr-${hand}`]);
+    expect(w.fake.requests.filter((r) => r.operationId === "pulls/list-files")).toHaveLength(2);
     w.fake.assertNoViolations();
   });
 });

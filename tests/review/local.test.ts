@@ -12,7 +12,8 @@ import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { contentTarget, createLocalReviewForge, runGitCommand, type GitRunner } from "~/modules/forge/local.server";
 import { createReviewService, ReviewRefused, type Actor } from "~/modules/review/service.server";
 import { questionNumberOf } from "~/modules/review/renumber";
-import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm } from "./helpers";
+import { createGitSync } from "~/modules/sync/git.server";
+import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm, tempDir } from "./helpers";
 
 const maintainer: Actor = { login: "maintainer", kind: "token" };
 /** git as on a machine without any git configuration (the committer falls back to the site's identity). */
@@ -156,6 +157,34 @@ describe("the local review queue", () => {
     expect(store.content.bySlug.has(p.slug)).toBe(false);
   });
 
+  it("a renumbering is recorded only when the merge succeeds: a failed write leaves the proposal as it was", async () => {
+    const { contentDir, store, review } = await setup(true);
+    const p = await proposeLocally(db, store, questionForm);
+    const other = "---\nnumber: 3\ntitle: What does select_related do?\ntags: [orm]\nadded: 2026-12-01\n---\nWhat does select_related do?\n";
+    fs.mkdirSync(path.join(contentDir, "questions", "what-does-select-related-do"));
+    fs.writeFileSync(path.join(contentDir, "questions", "what-does-select-related-do", "question.md"), other);
+    await store.reload(["questions/what-does-select-related-do/question.md"]);
+    expect((await review.detail(p.id, maintainer)).renumbering).toEqual([{ path: p.files[0]!.path, from: 3, to: 4 }]);
+    const before = { record: getProposalRecord(db, p.id)!, events: getEvents(db, p.id) };
+
+    // A plain file where the question's folder must go: writing the question fails.
+    fs.writeFileSync(path.join(contentDir, "questions", p.slug), "in the way\n");
+    await expect(review.merge(p.id, maintainer)).rejects.toThrow(/could not be merged/);
+    const after = getProposalRecord(db, p.id)!;
+    expect(after.status).toBe("opened");
+    expect(after.files).toEqual(before.record.files);
+    expect(questionNumberOf(after.files[0]!.content)).toBe(3);
+    expect(after.fields).toEqual(before.record.fields);
+    expect(getEvents(db, p.id)).toEqual(before.events);
+    expect(getEvents(db, p.id).map((e) => e.type)).not.toContain("renumbered");
+
+    // Out of the way, the merge renumbers and records it once.
+    fs.rmSync(path.join(contentDir, "questions", p.slug));
+    await review.merge(p.id, maintainer);
+    expect(getEvents(db, p.id).filter((e) => e.type === "renumbered")).toHaveLength(1);
+    expect(getProposalRecord(db, p.id)!.fields.number).toBe(4);
+  });
+
   it("requests changes with a comment, then closes with a comment: both reach the contributor's timeline", async () => {
     const { store, review } = await setup(false);
     const p = await proposeLocally(db, store, questionForm);
@@ -167,13 +196,16 @@ describe("the local review queue", () => {
     // Still in the queue, marked.
     expect((await review.queue(maintainer))[0]).toMatchObject({ id: p.id, status: "changes_requested" });
 
+    // Closing needs a comment too.
+    expect(await refusal(review.close(p.id, maintainer, ""))).toMatchObject({ status: 422, field: "comment" });
+    expect(getProposalRecord(db, p.id)!.status).toBe("changes_requested");
     await review.close(p.id, maintainer, "Duplicate of question 2.");
     expect(getProposalRecord(db, p.id)!.status).toBe("closed");
     expect(getEvents(db, p.id).at(-1)).toMatchObject({ type: "closed", detail: "Closed by a maintainer without merging: Duplicate of question 2." });
     expect(await review.queue(maintainer)).toEqual([]);
     // Nothing left to do on a closed proposal.
     await refusal(review.merge(p.id, maintainer));
-    await refusal(review.close(p.id, maintainer, ""));
+    expect((await refusal(review.close(p.id, maintainer, "Again."))).message).toMatch(/closed/);
   });
 
   it("refuses to merge an answer whose file name was taken meanwhile", async () => {
@@ -192,6 +224,41 @@ describe("the local review queue", () => {
     const { review } = await setup(false);
     expect((await refusal(review.detail("nope", maintainer))).status).toBe(404);
     expect((await refusal(review.detail("pr-3", maintainer))).status).toBe(404);
+  });
+});
+
+describe("a local queue whose checkout follows a remote (CONTENT_REMOTE set)", () => {
+  it("fast-forwards before the merge and pushes the merge commit, so the checkout never diverges", async () => {
+    db = openMemoryDatabase();
+    const { root } = contentRepo(true);
+    const origin = `${tempDir()}/origin.git`;
+    git(root, "init", "--quiet", "--bare", "--initial-branch=main", origin);
+    git(root, "push", "--quiet", origin, "HEAD:refs/heads/main");
+    const checkout = `${tempDir()}/checkout`;
+    git(root, "clone", "--quiet", origin, checkout);
+    const other = `${tempDir()}/other`;
+    git(root, "clone", "--quiet", origin, other);
+    const contentDir = path.join(checkout, "content");
+    const store = await loadStore(contentDir);
+    const quiet = { info() {}, warn() {}, error() {} };
+    const sync = createGitSync({ store, remote: "origin", log: quiet });
+    const forge = createLocalReviewForge({ db, contentDir, runGit: bareGit, reload: (paths) => store.reload(paths) });
+    const review = createReviewService({ db, store, backend: { kind: "local", forge }, sync, log: { warn() {} } });
+    const p = await proposeLocally(db, store, questionForm);
+
+    // Someone pushes an edit before the maintainer merges.
+    fs.appendFileSync(path.join(other, "README.md"), "More.\n");
+    git(other, "commit", "--quiet", "-am", "Edit the README");
+    git(other, "push", "--quiet", "origin", "HEAD:main");
+
+    const outcome = await review.merge(p.id, maintainer);
+    expect(outcome.message).toMatch(/Pushed to the content remote\.$/);
+    expect(git(checkout, "rev-parse", "HEAD")).toBe(git(origin, "rev-parse", "refs/heads/main"));
+    expect(git(checkout, "log", "-1", "--format=%s")).toBe(`Question: ${questionForm.title} (#1)`);
+    expect(git(checkout, "log", "-2", "--format=%s").split("\n")[1]).toBe("Edit the README");
+    // The next poll has nothing to complain about.
+    expect((await sync.sync("poll")).error).toBeUndefined();
+    await store.close();
   });
 });
 

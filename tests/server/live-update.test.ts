@@ -22,6 +22,8 @@ beforeAll(async () => {
     CONTENT_WATCH: "0",
     CONTENT_POLL_INTERVAL: "0",
     FORGE: "local",
+    // Local mode follows a remote only when it is named (docs/decisions/009-live-updates.md).
+    CONTENT_REMOTE: "origin",
   });
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ContentStore } from "~/modules/content/store.server";
-import { createGitSync, runGit, GitCommandError } from "~/modules/sync/git.server";
+import { contentSyncSetting, createGitSync, runGit, GitCommandError } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { copyContentRepo, createContentRepo, git, questionMarkdown, type ContentRepo } from "./git-fixture";
 
@@ -143,6 +143,101 @@ describe("git sync of the content checkout", () => {
     expect(store.content.questions).toHaveLength(repo.seeded.length);
   });
 
+  it("a checkout ahead of the remote (a local merge not pushed yet) is said once, not at every poll; push() publishes it", async () => {
+    const slug = "merged-in-the-local-queue";
+    fs.mkdirSync(path.join(repo.contentDir, "questions", slug), { recursive: true });
+    fs.writeFileSync(path.join(repo.contentDir, "questions", slug, "question.md"), questionMarkdown({ slug, number: 950, title: "What did the local queue merge?" }));
+    git(repo.checkout, "add", "-A");
+    git(repo.checkout, "commit", "--quiet", "-m", "Merged locally");
+    const { log, lines } = captureLog();
+    const sync = createGitSync({ store, log });
+    for (let i = 0; i < 3; i++) expect((await sync.sync("poll")).error).toBeUndefined();
+    const ahead = lines.filter((l) => l.message.includes("has commits that origin/main does not have"));
+    expect(ahead).toHaveLength(1);
+    expect(ahead[0]!.message).toContain("git push origin HEAD:main");
+
+    expect(await sync.push("test")).toEqual({ pushed: true });
+    expect(git(repo.origin, "rev-parse", "refs/heads/main")).toBe(repo.head());
+    // Work pushed by others afterwards fast-forwards as usual: the checkout did not diverge.
+    repo.pushQuestion({ slug: "pushed-after-the-merge", number: 951, title: "What came after the local merge?" });
+    const after = await sync.sync("poll");
+    expect(after.error).toBeUndefined();
+    expect(after.changed).toEqual(["questions/pushed-after-the-merge/question.md"]);
+    expect(store.content.bySlug.get("pushed-after-the-merge")?.number).toBe(951);
+  });
+
+  it("never forces a push: when the remote moved meanwhile the push is refused and said", async () => {
+    repo.pushQuestion({ slug: "landed-upstream", number: 952, title: "What landed upstream meanwhile?" });
+    fs.writeFileSync(path.join(repo.contentDir, "questions", repo.seeded[0]!, "question.md"), questionMarkdown({ slug: repo.seeded[0]!, number: 1, title: "Edited locally?" }));
+    git(repo.checkout, "commit", "--quiet", "-am", "Local edit");
+    const remoteHead = git(repo.origin, "rev-parse", "refs/heads/main");
+    const { log, errors } = captureLog();
+    const result = await createGitSync({ store, log }).push("test");
+    expect(result.pushed).toBe(false);
+    expect(result.error).toMatch(/^pushing to origin\/main failed/);
+    expect(errors().join("\n")).toMatch(/push it by hand/);
+    expect(git(repo.origin, "rev-parse", "refs/heads/main")).toBe(remoteHead);
+  });
+
+  it("turned off: no git command runs, and the result says why", async () => {
+    const calls: string[][] = [];
+    const sync = createGitSync({ store, enabled: false, log: captureLog().log, runGit: async (args) => (calls.push([...args]), "") });
+    repo.pushQuestion({ slug: "not-followed", number: 953, title: "Is this followed?" });
+    const result = await sync.sync("poll");
+    expect(result.error).toMatch(/content sync is off/);
+    expect(await sync.followedBranch()).toBeUndefined();
+    expect(calls).toEqual([]);
+    expect(store.content.bySlug.has("not-followed")).toBe(false);
+  });
+
+  it("knows the branch it follows before the first sync: CONTENT_BRANCH, or the checkout's current branch", async () => {
+    git(repo.checkout, "checkout", "--quiet", "-b", "published");
+    expect(await createGitSync({ store, log: captureLog().log }).followedBranch()).toBe("published");
+    expect(await createGitSync({ store, branch: "main", log: captureLog().log }).followedBranch()).toBe("main");
+  });
+
+  it("serves the previous content while a sync is under way, even once the files on disk have changed", async () => {
+    const edited = repo.seeded[0]!;
+    const oldTitle = store.content.bySlug.get(edited)!.title;
+    const oldVersion = store.version;
+    repo.pushFiles(
+      {
+        [`content/questions/${edited}/question.md`]: questionMarkdown({ slug: edited, number: store.content.bySlug.get(edited)!.number, title: "A retitled question?" }),
+        "content/questions/arrives-with-the-sync/question.md": questionMarkdown({ slug: "arrives-with-the-sync", number: 960, title: "What arrives with the sync?" }),
+      },
+      "Edit and add",
+    );
+    // Hold the sync right after the fast-forward: the checkout has the new files, the site has not re-read them.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const sync = createGitSync({
+      store,
+      log: captureLog().log,
+      runGit: async (args, timeoutMs) => {
+        if (args.includes("diff")) {
+          held();
+          await gate;
+        }
+        return runGit(args, timeoutMs);
+      },
+    });
+    const running = sync.sync("webhook");
+    await holding;
+    expect(fs.readFileSync(path.join(repo.contentDir, "questions", edited, "question.md"), "utf8")).toContain("A retitled question?");
+    expect(sync.busy).toBe(true);
+    expect(store.version).toBe(oldVersion);
+    expect(store.content.bySlug.get(edited)!.title).toBe(oldTitle);
+    expect(store.content.bySlug.has("arrives-with-the-sync")).toBe(false);
+
+    release();
+    const result = await running;
+    expect(result.error).toBeUndefined();
+    expect(store.content.bySlug.get(edited)!.title).toBe("A retitled question?");
+    expect(store.content.bySlug.get("arrives-with-the-sync")?.number).toBe(960);
+  });
+
   it("reports an unreachable remote and keeps the content; logs a repeated failure once", async () => {
     git(repo.checkout, "remote", "set-url", "origin", path.join(repo.root, "gone.git"));
     const { log, errors } = captureLog();
@@ -237,5 +332,17 @@ describe("runGit", () => {
     expect((error as GitCommandError).timedOut).toBe(true);
     expect((error as Error).message).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe("whether the checkout follows a remote", () => {
+  it("GitHub mode: always (origin unless CONTENT_REMOTE says otherwise); merges happen on GitHub", () => {
+    expect(contentSyncSetting({ forge: "github", remote: undefined })).toEqual({ enabled: true, remote: "origin", pushMerges: false });
+    expect(contentSyncSetting({ forge: "github", remote: "upstream" })).toEqual({ enabled: true, remote: "upstream", pushMerges: false });
+  });
+
+  it("local mode: only with CONTENT_REMOTE set, and then local merges are pushed to it", () => {
+    expect(contentSyncSetting({ forge: "local", remote: undefined })).toMatchObject({ enabled: false, pushMerges: false });
+    expect(contentSyncSetting({ forge: "local", remote: "origin" })).toEqual({ enabled: true, remote: "origin", pushMerges: true });
   });
 });

@@ -7,7 +7,7 @@ import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { createGitSync, type GitSyncResult } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { handleGitHubWebhook, isDeliveryRecorded, type WebhookContext } from "~/modules/sync/webhook.server";
-import { createContentRepo } from "./git-fixture";
+import { createContentRepo, git } from "./git-fixture";
 
 const SECRET = "it's a secret to everybody";
 const NOW = Date.parse("2026-12-01T10:00:00Z");
@@ -194,11 +194,46 @@ describe("push events", () => {
     expect(ctx.sync.sync).not.toHaveBeenCalled();
   });
 
-  it("follows CONTENT_BRANCH instead of the default branch when it is configured", async () => {
-    const ctx = context({ branch: "published" });
+  it("acts on pushes to the branch the sync follows, not the repository's default branch", async () => {
+    const sync = { ...fakeSync(), followedBranch: async () => "published" };
+    const ctx = context({ sync });
     expect((await deliver(ctx, { event: "push", payload: push("refs/heads/main") })).status).toBe(202);
     expect((await deliver(ctx, { event: "push", payload: push("refs/heads/published") })).status).toBe(200);
-    expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+    expect(sync.sync).toHaveBeenCalledTimes(1);
+  });
+
+  it("with a real checkout on another branch than the default one (no CONTENT_BRANCH), follows the checkout's branch", async () => {
+    const repo = createContentRepo({ seed: 2 });
+    git(repo.author, "push", "--quiet", "origin", "HEAD:refs/heads/published");
+    git(repo.checkout, "fetch", "--quiet", "origin");
+    git(repo.checkout, "checkout", "--quiet", "-b", "published", "origin/published");
+    const store = new ContentStore(repo.contentDir);
+    try {
+      await store.load();
+      const sync = createGitSync({ store, log: quiet });
+      // A question lands on main (the default branch): not what this site serves.
+      repo.pushQuestion({ slug: "only-on-main", number: 911, title: "Is main what the site serves?" });
+      const onMain = await deliver(context({ sync }), { event: "push", payload: push("refs/heads/main") });
+      expect(onMain.status).toBe(202);
+      expect(onMain.json.ignored).toMatch(/not to refs\/heads\/published/);
+      // The same question pushed to published is.
+      git(repo.author, "push", "--quiet", "origin", "HEAD:refs/heads/published");
+      const onPublished = await deliver(context({ sync }), { event: "push", payload: push("refs/heads/published") });
+      expect(onPublished).toMatchObject({ status: 200, json: { branch: "published" } });
+      await sync.whenIdle();
+      expect(store.content.bySlug.get("only-on-main")?.number).toBe(911);
+    } finally {
+      await store.close();
+      repo.cleanup();
+    }
+  });
+
+  it("acknowledges and ignores pushes when the content sync is off (local review queue without CONTENT_REMOTE)", async () => {
+    const sync = { ...fakeSync(), enabled: false };
+    const r = await deliver(context({ sync }), { event: "push", payload: push() });
+    expect(r.status).toBe(202);
+    expect(r.json.ignored).toMatch(/content sync is off/);
+    expect(sync.sync).not.toHaveBeenCalled();
   });
 
   it("does no second sync for a redelivery of the same delivery id, even after a restart", async () => {

@@ -85,43 +85,103 @@ export function DiffList({ files }: { files: ReviewFile[] }) {
 }
 
 /** The three actions; plain POST forms that work without JavaScript. */
-export function ReviewActions({ csrf, mergeBlocked, comment, github }: { csrf: string; mergeBlocked?: string; comment?: string; github: boolean }) {
+export function ReviewActions({
+  csrf,
+  mergeBlocked,
+  github,
+  actingAs,
+  result,
+}: {
+  csrf: string;
+  mergeBlocked?: string;
+  github: boolean;
+  /** GitHub: whose identity the actions use. */
+  actingAs?: "maintainer" | "site";
+  /** The last refused action: its comment is kept and its message shown next to the field. */
+  result?: { intent: string | null; comment?: string; error?: string; field?: string | null };
+}) {
+  const commentOf = (intent: string) => (result?.intent === intent ? result.comment : undefined);
+  const errorOf = (intent: string) => (result?.intent === intent && result.field === "comment" ? result.error : undefined);
+  const asWhom = actingAs === "site" ? "as the site's GitHub identity (you signed in with the maintainer token)" : "as you, with your GitHub account";
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">Decide</h2>
+      {github ? (
+        <p className="field-hint" data-acting-as={actingAs}>
+          On GitHub these actions are taken {asWhom}.
+        </p>
+      ) : null}
       <div className="review-actions">
         <Form method="post" aria-label="Merge">
           <h3>Merge</h3>
           <input type="hidden" name="csrf" value={csrf} />
           <input type="hidden" name="intent" value="merge" />
           <p className="field-hint">
-            {github ? "Squash-merges the pull request as you." : "Writes the files into the content folder (and commits them when it is a git checkout)."}
+            {github
+              ? `Squash-merges the pull request ${actingAs === "site" ? "as the site's GitHub identity" : "as you"}.`
+              : "Writes the files into the content folder (and commits them when it is a git checkout)."}
           </p>
-          {mergeBlocked ? <p className="field-error">{mergeBlocked}</p> : null}
-          <button type="submit" disabled={Boolean(mergeBlocked)}>
+          {mergeBlocked ? (
+            <p className="field-error" id="merge-blocked">
+              {mergeBlocked}
+            </p>
+          ) : null}
+          <button type="submit" disabled={Boolean(mergeBlocked)} aria-describedby={mergeBlocked ? "merge-blocked" : undefined}>
             Merge
           </button>
         </Form>
-        <Form method="post" aria-label="Request changes">
-          <h3>Request changes</h3>
-          <input type="hidden" name="csrf" value={csrf} />
-          <input type="hidden" name="intent" value="request-changes" />
-          <label htmlFor="comment-changes">What should the contributor change?</label>
-          <textarea id="comment-changes" name="comment" required maxLength={5000} defaultValue={comment} />
-          <button type="submit">Request changes</button>
-        </Form>
-        <Form method="post" aria-label="Close">
-          <h3>Close without merging</h3>
-          <input type="hidden" name="csrf" value={csrf} />
-          <input type="hidden" name="intent" value="close" />
-          <label htmlFor="comment-close">Why (optional, shown to the contributor)</label>
-          <textarea id="comment-close" name="comment" maxLength={5000} />
-          <button type="submit" className="danger">
-            Close
-          </button>
-        </Form>
+        <CommentForm
+          csrf={csrf}
+          intent="request-changes"
+          name="Request changes"
+          title="Request changes"
+          label="What should the contributor change?"
+          button="Request changes"
+          comment={commentOf("request-changes")}
+          error={errorOf("request-changes")}
+        />
+        <CommentForm
+          csrf={csrf}
+          intent="close"
+          name="Close"
+          title="Close without merging"
+          label="Why? (shown to the contributor)"
+          button="Close"
+          danger
+          comment={commentOf("close")}
+          error={errorOf("close")}
+        />
       </div>
     </section>
+  );
+}
+
+function CommentForm(props: { csrf: string; intent: string; name: string; title: string; label: string; button: string; danger?: boolean; comment?: string; error?: string }) {
+  const id = `comment-${props.intent === "close" ? "close" : "changes"}`;
+  return (
+    <Form method="post" aria-label={props.name}>
+      <h3>{props.title}</h3>
+      <input type="hidden" name="csrf" value={props.csrf} />
+      <input type="hidden" name="intent" value={props.intent} />
+      <label htmlFor={id}>{props.label}</label>
+      <textarea
+        id={id}
+        name="comment"
+        required
+        maxLength={5000}
+        defaultValue={props.comment}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? `${id}-error` : undefined}
+      />
+      {props.error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+      <button type="submit" className={props.danger ? "danger" : undefined}>
+        {props.button}
+      </button>
+    </Form>
   );
 }
 

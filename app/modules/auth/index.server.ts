@@ -4,9 +4,12 @@
  * `setupAuth` resolves the session secret, decides which sign-in methods are
  * on, and prints the one-time sign-in link when there is one:
  *
- *   GitHub sign-in configured (GITHUB_CLIENT_ID/SECRET with the GitHub forge) → "Sign in with GitHub";
- *     token sign-in too only when MAINTAINER_TOKEN is set.
- *   otherwise → token sign-in: MAINTAINER_TOKEN, or a one-time link printed at start.
+ *   GitHub sign-in configured (GITHUB_CLIENT_ID/SECRET with the GitHub forge) → "Sign in with GitHub" only,
+ *     so every action on GitHub carries the maintainer's own name. Token sign-in too only when
+ *     MAINTAINER_TOKEN_WITH_GITHUB=1 and MAINTAINER_TOKEN is set (such maintainers act as the site's
+ *     GitHub identity, and the review page says so).
+ *   otherwise → token sign-in: MAINTAINER_TOKEN, or a one-time link printed at start (in GitHub mode
+ *     without GitHub sign-in, actions are taken as the site's GitHub identity).
  */
 import type { Env } from "~/modules/config/env.server";
 import type { Database } from "~/modules/db/index.server";
@@ -46,7 +49,14 @@ export function setupAuth(setup: AuthSetup): Auth {
           repository: `${forgeConfig.owner}/${forgeConfig.repo}`,
         }
       : undefined;
-  const { signIn, oneTimeToken } = createTokenSignIn({ configured: env.MAINTAINER_TOKEN, enabled: !github || env.MAINTAINER_TOKEN !== undefined });
+  const tokenWithGitHub = env.MAINTAINER_TOKEN_WITH_GITHUB && env.MAINTAINER_TOKEN !== undefined;
+  if (github && env.MAINTAINER_TOKEN !== undefined && !tokenWithGitHub) {
+    log.warn("MAINTAINER_TOKEN is ignored: with GitHub sign-in configured maintainers sign in with GitHub (set MAINTAINER_TOKEN_WITH_GITHUB=1 to accept the token too).");
+  }
+  if (github && env.MAINTAINER_TOKEN_WITH_GITHUB && env.MAINTAINER_TOKEN === undefined) {
+    log.warn("MAINTAINER_TOKEN_WITH_GITHUB=1 has no effect without MAINTAINER_TOKEN.");
+  }
+  const { signIn, oneTimeToken } = createTokenSignIn({ configured: env.MAINTAINER_TOKEN, enabled: !github || tokenWithGitHub });
   if (oneTimeToken) {
     const base = env.PUBLIC_URL?.replace(/\/+$/, "") ?? (env.PORT === 0 ? "" : `http://localhost:${env.PORT}`);
     log.info(
@@ -56,6 +66,9 @@ export function setupAuth(setup: AuthSetup): Auth {
     );
   }
   if (github) log.info(`Maintainers sign in with GitHub (write access to ${github.repository}).`);
+  else if (forgeConfig.kind === "github") {
+    log.info("Maintainers sign in with the maintainer token and act on GitHub as the site's GitHub identity (set GITHUB_CLIENT_ID/SECRET so they act as themselves).");
+  }
   return createAuth({
     db: setup.db,
     secret,

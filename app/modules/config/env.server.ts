@@ -43,8 +43,11 @@ const EnvSchema = z.object({
   CONTENT_POLL_INTERVAL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(300)),
   /** Branch the content checkout follows; default: the checkout's current branch. */
   CONTENT_BRANCH: z.preprocess(unsetIfEmpty, z.string().optional()),
-  /** Git remote the content checkout is fast-forwarded from. */
-  CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().default("origin")),
+  /**
+   * Git remote the content checkout is fast-forwarded from. GitHub mode: default `origin`. Local mode:
+   * unset means no content sync at all; set, the checkout follows it and local merges are pushed to it.
+   */
+  CONTENT_REMOTE: z.preprocess(unsetIfEmpty, z.string().optional()),
   /**
    * Signs the session cookie (maintainers' sign-in). Unset: a development default in development/test;
    * in production a random secret generated once into DATA_DIR/session-secret (0600) and reused.
@@ -52,6 +55,11 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.preprocess(unsetIfEmpty, z.string().optional()),
   /** The maintainers' sign-in token (/auth/token). Unset: a one-time link is printed at each start (when GitHub sign-in is off). */
   MAINTAINER_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "MAINTAINER_TOKEN must be at least 16 characters").optional()),
+  /**
+   * With GitHub sign-in configured, maintainers sign in only with GitHub (their actions carry their own
+   * name). `1` also accepts MAINTAINER_TOKEN; such a maintainer acts as the site's GitHub identity.
+   */
+  MAINTAINER_TOKEN_WITH_GITHUB: boolish.default("0"),
   /** Base URL of GitHub's web sign-in (OAuth authorize and access_token); tests point it at the fake GitHub. */
   GITHUB_OAUTH_URL: z.preprocess(unsetIfEmpty, z.string().url().default("https://github.com")),
   /** OAuth scope asked of maintainers signing in with GitHub (`repo` for a private content repository). */

@@ -458,6 +458,8 @@ export interface GitHubOpenChange extends OpenChange {
 export interface GitHubChangedFile extends ChangedFile {
   /** Blob SHA of the file at the head (absent for removed files). */
   sha?: string;
+  /** A renamed file's path before the rename. */
+  previousPath?: string;
 }
 
 export interface GitHubPull {
@@ -509,11 +511,16 @@ export interface GitHubReviewForge extends ReviewForge {
 
 const CHANGE_STATUS: Record<string, ChangedFile["status"]> = { added: "added", removed: "removed", renamed: "renamed", modified: "modified" };
 
-export function createGitHubReviewForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}, token?: string): GitHubReviewForge {
+export function createGitHubReviewForge(
+  config: GitHubForgeConfig,
+  deps: GitHubForgeDeps = {},
+  token?: string,
+  /** Shared by the forge and every `asUser` copy of it (a new copy is made for each request). */
+  touches: Map<string, boolean> = new Map(),
+): GitHubReviewForge {
   const upstream = { owner: config.owner, repo: config.repo };
   const octokit = octokitClient(config, token ? { token } : "app", deps);
-  /** `${number}:${headSha}` → touches content/ (a head SHA's files never change). */
-  const touches = new Map<string, boolean>();
+  // `touches`: `${number}:${headSha}` → touches content/ (a head SHA's files never change, whoever asks).
 
   async function call<T>(step: string, fn: () => Promise<T>): Promise<T> {
     try {
@@ -532,12 +539,13 @@ export function createGitHubReviewForge(config: GitHubForgeConfig, deps: GitHubF
       status: CHANGE_STATUS[f.status] ?? "modified",
       ...(f.patch !== undefined ? { patch: f.patch } : {}),
       ...(f.status !== "removed" && f.sha ? { sha: f.sha } : {}),
+      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
     }));
   }
 
   const forge: GitHubReviewForge = {
     asUser(userToken: string) {
-      return createGitHubReviewForge(config, deps, userToken);
+      return createGitHubReviewForge(config, deps, userToken, touches);
     },
 
     async listOpen() {

@@ -231,8 +231,10 @@ export function createLocalReviewForge(deps: LocalReviewDeps): LocalReviewForge 
       const restore = () => {
         targets.forEach((t, i) => {
           const before = previous[i];
-          if (before === undefined) fs.rmSync(t.abs, { force: true });
-          else fs.writeFileSync(t.abs, before);
+          if (before === undefined) {
+            // A write that never happened leaves nothing to remove (its folder may not even be reachable).
+            if (fs.existsSync(t.abs)) fs.rmSync(t.abs, { force: true });
+          } else fs.writeFileSync(t.abs, before);
         });
       };
       let sha: string | undefined;

@@ -19,7 +19,7 @@ import { similarTo, type ProposalPreview } from "~/modules/contributions/preview
 import { addEvent, getEvents, getProposalRecord, setReviewStatus, type Proposal } from "~/modules/contributions/store.server";
 import { proposalDiffs } from "~/modules/contributions/web.server";
 import type { Database } from "~/modules/db/index.server";
-import type { GitHubReviewForge, GitHubChangedFile } from "~/modules/forge/github.server";
+import type { CheckRunInfo, GitHubChangedFile, GitHubReviewForge } from "~/modules/forge/github.server";
 import type { LocalReviewForge } from "~/modules/forge/local.server";
 import type { ProposalFile } from "~/modules/forge/types";
 import { ForgeError } from "~/modules/forge/errors";
@@ -45,6 +45,8 @@ export class ReviewRefused extends Error {
   constructor(
     message: string,
     readonly status = 409,
+    /** The form field the refusal is about (shown next to it). */
+    readonly field?: "comment",
   ) {
     super(message);
     this.name = "ReviewRefused";
@@ -62,8 +64,12 @@ export interface ReviewServiceDeps {
   db: Database;
   store: ContentSource;
   backend: ReviewBackend;
-  /** After a GitHub merge: fast-forward the content checkout (the webhook would too). */
-  sync?: { sync(reason?: string): Promise<unknown> };
+  /**
+   * The content checkout's git sync. After a GitHub merge: fast-forward (the webhook would too).
+   * Local queue, when the checkout follows a remote (`enabled`): fast-forward before a merge, push the
+   * merge commit after it, so the checkout and the remote never diverge.
+   */
+  sync?: { sync(reason?: string): Promise<unknown>; enabled?: boolean; push?(reason?: string): Promise<{ pushed: boolean; error?: string }> };
   now?: () => number;
   log?: { warn(message: string): void };
 }
@@ -186,9 +192,18 @@ export function createReviewService(deps: ReviewServiceDeps) {
     };
   }
 
+  /**
+   * The forge as the actor: a maintainer signed in with GitHub acts with their own token (GitHub shows
+   * who did it); a maintainer signed in with the token acts as the site's GitHub identity (the review
+   * page says so). A GitHub sign-in without a token never silently falls back to the site's identity.
+   */
   function github(actor: Actor): GitHubReviewForge {
     if (backend.kind !== "github") throw new Error("not a GitHub backend");
-    return actor.githubToken ? backend.forge.asUser(actor.githubToken) : backend.forge;
+    if (actor.kind === "github") {
+      if (!actor.githubToken) throw new ReviewRefused("Your GitHub sign-in has no token the site can act with: sign out and sign in with GitHub again.", 403);
+      return backend.forge.asUser(actor.githubToken);
+    }
+    return backend.forge;
   }
 
   /** Resolves an id to its proposal and/or pull request number. */
@@ -248,7 +263,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
         duplicates: /^Question:/.test(change.title) ? duplicates(title, "", "question") : [],
       };
     });
-    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // Newest first, by time (GitHub's seconds and the proposals' milliseconds do not compare as text); ties: higher number first.
+    return items.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || (b.number ?? 0) - (a.number ?? 0));
   }
 
   async function detail(id: string, actor: Actor): Promise<ReviewDetail> {
@@ -308,10 +324,34 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return wanted.flatMap((f, i) => (texts[i] === undefined ? [] : [{ path: f.path, content: texts[i]! }]));
   }
 
+  /**
+   * Why a pull request may not be merged from the site, or undefined when it may. The page and the
+   * merge itself ask the same question: files only under content/, no error from the content check
+   * (run here, on the change as it will be merged), and no failed check run on GitHub.
+   */
+  function githubMergeBlock(changed: readonly GitHubChangedFile[], findings: readonly Finding[], runs: readonly CheckRunInfo[] | undefined): string | undefined {
+    const outside = outsideContent(changed);
+    if (outside) return outside;
+    const errors = findings.filter((f) => f.severity === "error").length;
+    if (errors > 0) return `The content check found ${errors} error${errors === 1 ? "" : "s"}: they must be fixed before a merge.`;
+    if (!runs) return "GitHub's checks of this pull request could not be read, so it cannot be merged from here now. Try again in a moment.";
+    const summary = summariseCheckRuns(runs);
+    if (summary.state === "failure") return `A check on GitHub failed — ${summary.text}: it must pass before a merge.`;
+    return undefined;
+  }
+
+  /** The site merges content only: a pull request that also changes other files is merged on GitHub, by a person. */
+  function outsideContent(changed: readonly GitHubChangedFile[]): string | undefined {
+    const outside = [...new Set(changed.flatMap((f) => [f.path, ...(f.previousPath ? [f.previousPath] : [])]).filter((p) => !p.startsWith("content/")))];
+    if (outside.length === 0) return undefined;
+    const shown = outside.slice(0, 3).join(", ") + (outside.length > 3 ? ` and ${outside.length - 3} more` : "");
+    return `This pull request changes files outside content/ (${shown}): the site only merges content. Review and merge it on GitHub.`;
+  }
+
   async function githubDetail(id: string, p: Proposal | undefined, number: number, actor: Actor): Promise<ReviewDetail> {
     const gh = github(actor);
     const pull = await gh.pull(number);
-    const [changed, runs] = await Promise.all([gh.diff(number), gh.checkRuns(pull.headSha).catch(() => [])]);
+    const [changed, runs] = await Promise.all([gh.diff(number), gh.checkRuns(pull.headSha).catch(() => undefined)]);
     const files = await headFiles(gh, pull, changed);
     const open = pull.state === "open";
     let plan: Renumbering[] = [];
@@ -323,7 +363,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const shown = applyRenumbering(files, plan);
     const kind: ReviewKind = p?.kind ?? "pull-request";
     const findings = check(shown, p?.kind ?? "edit");
-    const summary = summariseCheckRuns(runs);
+    const summary: CheckSummary = runs ? summariseCheckRuns(runs) : { state: "none", text: "Checks could not be read" };
+    const blocked = open ? githubMergeBlock(changed, findings, runs) : undefined;
     const item: QueueItem = p
       ? itemOfProposal(p, summary, { number, url: pull.url })
       : {
@@ -352,11 +393,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
       preview: previewFromFiles(store.content, store.contentFiles, shown),
       files: changed.map((f) => ({ path: f.path, status: f.status, lines: patchToLines(f.patch) })),
       findings,
-      checkRuns: runs,
+      checkRuns: runs ?? [],
       similar,
       events: p ? getEvents(db, p.id) : [],
       renumbering: plan.map(({ path, from, to }) => ({ path, from, to })),
       open,
+      actingAs: actor.kind === "github" ? "maintainer" : "site",
+      ...(blocked ? { mergeBlocked: blocked } : {}),
       ...(siteUrlOf(p) ? { siteUrl: siteUrlOf(p) } : {}),
     };
   }
@@ -377,10 +420,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (p && !OPEN.has(p.status)) throw new ReviewRefused(`This proposal is ${p.status.replace("_", " ")}: there is nothing left to do.`);
   }
 
-  function cleanComment(comment: string | undefined, required: boolean): string {
+  /** A comment is required for both: the contributor reads it on their status page. */
+  function cleanComment(comment: string | undefined, missing: string): string {
     const text = (comment ?? "").replace(/\r\n?/g, "\n").trim();
-    if (required && text === "") throw new ReviewRefused("Write a comment: tell the contributor what to change.", 422);
-    if (text.length > MAX_COMMENT) throw new ReviewRefused(`The comment is too long (at most ${MAX_COMMENT} characters).`, 422);
+    if (text === "") throw new ReviewRefused(missing, 422, "comment");
+    if (text.length > MAX_COMMENT) throw new ReviewRefused(`The comment is too long (at most ${MAX_COMMENT} characters).`, 422, "comment");
     return text;
   }
 
@@ -394,6 +438,9 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   async function mergeLocal(p: Proposal, number: number, actor: Actor): Promise<ActionOutcome> {
     if (backend.kind !== "local") throw new Error("unreachable");
+    const publish = deps.sync?.enabled === true && deps.sync.push ? deps.sync : undefined;
+    // Merge on top of what the remote has, so the merge commit can be pushed as a fast-forward.
+    if (publish) await publish.sync("before a merge in the review queue");
     const conflict = mergeConflict(p);
     if (conflict) throw new ReviewRefused(conflict);
     const plan = planRenumbering(p.files, localNumbers());
@@ -402,12 +449,25 @@ export function createReviewService(deps: ReviewServiceDeps) {
     if (errors.length > 0) {
       throw new ReviewRefused(`The content check found ${errors.length} error${errors.length === 1 ? "" : "s"}: ${errors.map((e) => e.message).join("; ")}`, 422);
     }
-    recordRenumbering(db, p.id, files, plan, now());
-    const result = await backend.forge.mergeLocal(number, { message: `${p.prTitle} (#${number})` });
+    // The local forge writes the stored files, so the renumbered ones are stored first — and put back
+    // when the write or the commit fails (the proposal stays open, as it was).
+    const renumbering = recordRenumbering(db, p.id, files, plan, now());
+    let result: Awaited<ReturnType<LocalReviewForge["mergeLocal"]>>;
+    try {
+      result = await backend.forge.mergeLocal(number, { message: `${p.prTitle} (#${number})` });
+    } catch (error) {
+      renumbering.undo();
+      throw error;
+    }
     const renumbered = plan.length ? ` It was renumbered from ${plan[0]!.from} to ${plan[0]!.to}.` : "";
     const commit = result.commit ? ` Commit ${result.commit.slice(0, 7)}.` : "";
     record(p, "merged", `Merged by ${who(actor)} (#${number}): it is on the site now.${renumbered}${commit}`);
-    return { action: "merge", message: `Merged #${number}.${renumbered}${commit}` };
+    let pushed = "";
+    if (publish && result.commit) {
+      const push = await publish.push!(`merged #${number} in the review queue`);
+      pushed = push.pushed ? " Pushed to the content remote." : ` Not pushed to the content remote (${push.error}): push it by hand.`;
+    }
+    return { action: "merge", message: `Merged #${number}.${renumbered}${commit}${pushed}` };
   }
 
   async function mergeGitHub(p: Proposal | undefined, number: number, actor: Actor): Promise<ActionOutcome> {
@@ -418,28 +478,29 @@ export function createReviewService(deps: ReviewServiceDeps) {
       throw new ReviewRefused(`Pull request #${number} is ${pull.merged ? "merged" : "closed"} already.`);
     }
     const changed = await gh.diff(number);
-    const addedQuestions = changed.filter((f) => f.status === "added" && isQuestionFile(f.path));
+    const outside = outsideContent(changed);
+    if (outside) throw new ReviewRefused(outside);
+    const files = await headFiles(gh, pull, changed);
+    const added = files.filter((f) => isQuestionFile(f.path) && changed.some((c) => c.path === f.path && c.status === "added"));
     let plan: Renumbering[] = [];
+    if (added.length > 0) plan = planRenumbering(added, await gh.questionNumbers(pull.baseRef, knownNumber()));
+    // The same conditions the page shows, checked again on what is merged now (the head may have moved).
+    const findings = check(applyRenumbering(files, plan), p?.kind ?? "edit");
+    const runs = await gh.checkRuns(pull.headSha).catch(() => undefined);
+    const blocked = githubMergeBlock(changed, findings, runs);
+    if (blocked) {
+      const errors = findings.filter((f) => f.severity === "error");
+      const detailText = errors.length > 0 ? ` ${errors.map((e) => e.message).join("; ")}` : "";
+      throw new ReviewRefused(`${blocked}${detailText}`, errors.length > 0 ? 422 : 409);
+    }
     let headSha = pull.headSha;
-    if (addedQuestions.length > 0) {
-      const files = await headFiles(gh, pull, addedQuestions);
-      const existing = await gh.questionNumbers(pull.baseRef, knownNumber());
-      plan = planRenumbering(files, existing);
-      for (const r of plan) {
-        headSha = await gh.updateFile(number, {
-          path: r.path,
-          content: r.content,
-          sha: addedQuestions.find((f) => f.path === r.path)?.sha,
-          message: `Renumber the question to ${r.to} (${r.from} was taken meanwhile)`,
-        });
-      }
-      if (p && plan.length) {
-        const stored = p.files.map((f) => {
-          const r = plan.find((x) => x.path === f.path);
-          return r && questionNumberOf(f.content) !== undefined ? { ...f, content: withQuestionNumber(f.content, r.to) } : f;
-        });
-        recordRenumbering(db, p.id, stored, plan, now());
-      }
+    for (const r of plan) {
+      headSha = await gh.updateFile(number, {
+        path: r.path,
+        content: r.content,
+        sha: changed.find((f) => f.path === r.path)?.sha,
+        message: `Renumber the question to ${r.to} (${r.from} was taken meanwhile)`,
+      });
     }
     const title = `${pull.title} (#${number})`;
     const message = p ? squashMessage(p) : undefined;
@@ -454,6 +515,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
         await new Promise((r) => setTimeout(r, 500 * attempt));
       }
     }
+    if (p && plan.length) {
+      // Recorded once the merge succeeded: the contributor's page shows the merged text.
+      const stored = p.files.map((f) => {
+        const r = plan.find((x) => x.path === f.path);
+        return r && questionNumberOf(f.content) !== undefined ? { ...f, content: withQuestionNumber(f.content, r.to) } : f;
+      });
+      recordRenumbering(db, p.id, stored, plan, now());
+    }
     const renumbered = plan.length ? ` The question was renumbered from ${plan[0]!.from} to ${plan[0]!.to}.` : "";
     record(p, "merged", `Merged by ${who(actor)} as #${number} (squashed into ${merged.sha.slice(0, 7)}).${renumbered} The site shows it as soon as it has pulled the change.`);
     deps.sync?.sync("merged in the review queue").catch(() => undefined);
@@ -462,7 +531,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function requestChanges(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
     return serial(async () => {
-      const text = cleanComment(comment, true);
+      const text = cleanComment(comment, "Write a comment: tell the contributor what to change.");
       const { proposal, number } = resolve(id);
       requireOpenProposal(proposal);
       if (backend.kind === "local") await backend.forge.requestChanges(number, text);
@@ -474,12 +543,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function close(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
     return serial(async () => {
-      const text = cleanComment(comment, false);
+      const text = cleanComment(comment, "Write a comment: tell the contributor why the change is closed without merging.");
       const { proposal, number } = resolve(id);
       requireOpenProposal(proposal);
       if (backend.kind === "local") await backend.forge.close(number, text);
       else await github(actor).close(number, text);
-      record(proposal, "closed", `Closed by ${who(actor)} without merging${text ? `: ${text}` : "."}`);
+      record(proposal, "closed", `Closed by ${who(actor)} without merging: ${text}`);
       return { action: "close", message: `Closed #${number}.` };
     });
   }

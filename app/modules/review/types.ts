@@ -54,6 +54,11 @@ export interface ReviewDetail {
   renumbering: { path: string; from: number; to: number }[];
   /** Merge, request changes and close are possible (the change is open). */
   open: boolean;
+  /**
+   * GitHub: whose GitHub identity the actions use — the signed-in maintainer's own (GitHub sign-in),
+   * or the site's (token sign-in). Absent for the local queue.
+   */
+  actingAs?: "maintainer" | "site";
   /** Why merging is not possible now, when it is not. */
   mergeBlocked?: string;
   /** Where the merged question can be read (after a merge). */

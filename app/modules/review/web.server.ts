@@ -53,10 +53,10 @@ function publicMaintainer(m: Maintainer): PublicMaintainer {
 function failure(error: unknown, extra: Record<string, unknown> = {}): Response {
   if (error instanceof ReviewRefused) {
     if (error.status === 404) throw new Response(error.message, { status: 404, headers: REVIEW_HEADERS });
-    return json({ error: error.message, ...extra }, { status: error.status, headers: REVIEW_HEADERS });
+    return json({ error: error.message, field: error.field ?? null, ...extra }, { status: error.status, headers: REVIEW_HEADERS });
   }
   if (error instanceof ForgeError) {
-    return json({ error: error.message, ...extra }, { status: error.kind === "rejected" ? 409 : 502, headers: REVIEW_HEADERS });
+    return json({ error: error.message, field: null, ...extra }, { status: error.kind === "rejected" ? 409 : 502, headers: REVIEW_HEADERS });
   }
   throw error;
 }
@@ -94,12 +94,14 @@ const ACTIONS: readonly ReviewAction[] = ["merge", "request-changes", "close"];
 
 export async function reviewAction(request: Request, id: string) {
   const s = await getServices();
+  // Who is asking comes first: the body of a request that is not a maintainer's is never read.
+  await s.auth.requireMaintainer(request);
   const form = await request.formData();
   const m = await s.auth.checkAction(request, form);
   const intent = form.get("intent");
   const comment = typeof form.get("comment") === "string" ? (form.get("comment") as string) : "";
   if (typeof intent !== "string" || !(ACTIONS as readonly string[]).includes(intent)) {
-    return json({ error: "Unknown action.", intent: null, comment }, { status: 400, headers: REVIEW_HEADERS });
+    return json({ error: "Unknown action.", field: null, intent: null, comment }, { status: 400, headers: REVIEW_HEADERS });
   }
   const review = reviewServiceFor(s);
   const actor = actorOf(m);

@@ -21,7 +21,7 @@ import { loadPullRequestTemplate } from "~/modules/contributions/template.server
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import { createForge, loadForgeConfig, type Forge, type ForgeConfig } from "~/modules/forge/index.server";
 import { RateLimiter } from "~/modules/security/rate-limit.server";
-import { createGitSync, type GitSync } from "~/modules/sync/git.server";
+import { contentSyncSetting, createGitSync, type GitSync } from "~/modules/sync/git.server";
 import { startPoller } from "~/modules/sync/poller.server";
 
 export interface Services {
@@ -65,7 +65,8 @@ async function create(): Promise<Services> {
   if (forgeConfig.kind === "github" && !env.PUBLIC_URL) {
     console.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
   }
-  const sync = createGitSync({ store, remote: env.CONTENT_REMOTE, branch: env.CONTENT_BRANCH });
+  const syncSetting = contentSyncSetting({ forge: forgeConfig.kind, remote: env.CONTENT_REMOTE });
+  const sync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH });
   const auth = setupAuth({ env, db, forgeConfig });
   console.log(
     forgeConfig.kind === "github"
@@ -109,7 +110,7 @@ export async function startBackgroundServices(): Promise<() => Promise<void>> {
   const services = await getServices();
   const poller = startPoller({
     intervalSeconds: services.env.CONTENT_POLL_INTERVAL,
-    sync: services.sync,
+    ...(services.sync.enabled ? { sync: services.sync } : {}),
     db: services.db,
     forge: services.forge,
   });

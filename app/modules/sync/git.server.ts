@@ -44,6 +44,11 @@ export interface ReloadableStore {
 
 export interface GitSyncOptions {
   store: ReloadableStore;
+  /**
+   * Off: `sync()` does nothing (no git command) and says why in the result's `error`; the poller and
+   * the webhook leave content alone. See {@link contentSyncSetting}. Default on.
+   */
+  enabled?: boolean;
   /** The content folder; default `store.dir`. */
   contentDir?: string;
   /** Remote to fetch from. Default `origin`. */
@@ -66,9 +71,21 @@ export interface GitSync {
   /** Resolves when no sync is running or scheduled (tests, shutdown); with a timeout, at the latest after it. */
   whenIdle(timeoutMs?: number): Promise<void>;
   readonly busy: boolean;
+  readonly enabled: boolean;
   readonly lastResult: GitSyncResult | undefined;
+  /**
+   * Publishes the checkout's commits (a merge in the local review queue): `git push <remote>
+   * HEAD:refs/heads/<branch>`, never forced, one at a time with the syncs. Never rejects.
+   */
+  push(reason?: string): Promise<{ pushed: boolean; error?: string }>;
   /** The branch that is followed (configured, or the checkout's current one once known). */
   readonly branch: string | undefined;
+  /**
+   * The branch that is followed — configured, or else the checkout's current branch (read once) —
+   * or undefined when the content folder is not on a branch of a git checkout. The webhook asks this
+   * too, so a push is acted on exactly when it is to the branch the sync fast-forwards to.
+   */
+  followedBranch(): Promise<string | undefined>;
 }
 
 export class GitCommandError extends Error {
@@ -127,6 +144,25 @@ async function isAncestor(g: (args: string[]) => Promise<string>, top: string, a
 
 class SyncFailure extends Error {}
 
+/**
+ * Whether the content checkout follows a remote at all, and which one.
+ *
+ * GitHub mode: always (`CONTENT_REMOTE`, default `origin`) — merges happen on GitHub and reach the
+ * site by fast-forward. Local mode (the local review queue): merges are commits made in the checkout
+ * itself, so it follows a remote only when `CONTENT_REMOTE` is set explicitly — and then each local
+ * merge is pushed there, so the checkout never falls behind-and-ahead (diverges) of it. Without it,
+ * a fresh clone's `origin` (e.g. the upstream project) is left alone: no polling, no warnings.
+ */
+export function contentSyncSetting(options: { forge: "local" | "github"; remote: string | undefined }): {
+  enabled: boolean;
+  remote: string;
+  /** Local merges are pushed to the remote. */
+  pushMerges: boolean;
+} {
+  if (options.forge === "github") return { enabled: true, remote: options.remote ?? "origin", pushMerges: false };
+  return { enabled: options.remote !== undefined, remote: options.remote ?? "origin", pushMerges: options.remote !== undefined };
+}
+
 export function createGitSync(options: GitSyncOptions): GitSync {
   const log = options.log ?? consoleLog;
   const remote = options.remote ?? "origin";
@@ -137,11 +173,21 @@ export function createGitSync(options: GitSyncOptions): GitSync {
   let next: { reason: string; resolve: (r: GitSyncResult) => void; promise: Promise<GitSyncResult> } | undefined;
   let lastResult: GitSyncResult | undefined;
   let lastLoggedError: string | undefined;
+  /** The "checkout is ahead" note is said once per local HEAD, not at every poll. */
+  let lastAheadNote: string | undefined;
   /** Paths whose reload failed: retried by the next sync even if HEAD does not move. */
   const unreloaded = new Set<string>();
 
   const exec = options.runGit ?? runGit;
   const g = (args: string[]) => exec(args, timeoutMs);
+  const enabled = options.enabled ?? true;
+  /** Syncs and pushes never run at the same time. */
+  let lock: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lock.then(fn, fn);
+    lock = run.catch(() => undefined);
+    return run;
+  }
 
   async function locate(): Promise<{ top: string; prefix: string }> {
     const configured = options.contentDir ?? options.store.dir;
@@ -170,7 +216,32 @@ export function createGitSync(options: GitSyncOptions): GitSync {
     }
   }
 
+  async function pushOnce(reason: string): Promise<{ pushed: boolean; error?: string }> {
+    if (!enabled) return { pushed: false, error: "content sync is off" };
+    let target = remote;
+    try {
+      const { top } = await locate();
+      branch ??= await currentBranch(top);
+      target = `${remote}/${branch}`;
+      try {
+        await g(["-C", top, "push", "--quiet", remote, `HEAD:refs/heads/${branch}`]);
+      } catch (error) {
+        throw new SyncFailure(`pushing to ${target} failed: ${errorMessage(error)}`);
+      }
+      lastAheadNote = undefined;
+      log.info(`content sync (${reason}): pushed the checkout's HEAD to ${target}.`);
+      return { pushed: true };
+    } catch (error) {
+      const message = errorMessage(error);
+      log.error(`content sync (${reason}): ${message}. The commit stays in the checkout; push it by hand (git push ${remote} HEAD:${branch ?? "<branch>"}).`);
+      return { pushed: false, error: message };
+    }
+  }
+
   async function runOnce(reason: string): Promise<GitSyncResult> {
+    if (!enabled) {
+      return { updated: false, from: null, to: null, changed: [], reason, at: new Date().toISOString(), error: "content sync is off (local review queue without CONTENT_REMOTE)" };
+    }
     let from: string | null = null;
     let to: string | null = null;
     let changed: string[] = [];
@@ -198,7 +269,14 @@ export function createGitSync(options: GitSyncOptions): GitSync {
       if (fetched !== from) {
         if (!(await isAncestor(g, top, from, fetched))) {
           if (await isAncestor(g, top, fetched, from)) {
-            log.warn(`content sync: the checkout ${top} has commits that ${target} does not have; nothing to fast-forward.`);
+            // Local commits (e.g. merges in the local review queue) not pushed yet: nothing to do, and said once.
+            if (lastAheadNote !== from) {
+              log.warn(
+                `content sync: the checkout ${top} has commits that ${target} does not have; nothing to fast-forward. ` +
+                  `Push them (git push ${remote} HEAD:${branch}) before anything else lands on ${target}, or the checkout diverges.`,
+              );
+              lastAheadNote = from;
+            }
           } else {
             throw new SyncFailure(
               `the checkout ${top} has diverged from ${target} (local ${from.slice(0, 7)}, remote ${fetched.slice(0, 7)}): ` +
@@ -252,7 +330,7 @@ export function createGitSync(options: GitSyncOptions): GitSync {
       while (next) {
         const job = next;
         next = undefined;
-        const r = await runOnce(job.reason);
+        const r = await exclusive(() => runOnce(job.reason));
         lastResult = r;
         job.resolve(r);
       }
@@ -284,11 +362,26 @@ export function createGitSync(options: GitSyncOptions): GitSync {
     get busy() {
       return active !== undefined;
     },
+    enabled,
+    push(reason = "push") {
+      return exclusive(() => pushOnce(reason));
+    },
     get lastResult() {
       return lastResult;
     },
     get branch() {
       return branch;
+    },
+    async followedBranch() {
+      if (branch) return branch;
+      if (!enabled) return undefined;
+      try {
+        const { top } = await locate();
+        branch ??= await currentBranch(top);
+        return branch;
+      } catch {
+        return undefined;
+      }
     },
   };
 }

@@ -118,7 +118,7 @@ export function startPoller(options: PollerOptions): Poller {
   }
 
   schedule();
-  if (enabled) {
+  if (enabled && (options.sync || forge)) {
     log.info(
       `Polling every ${options.intervalSeconds} s for ${[options.sync ? "content" : "", forge ? "proposal states" : ""].filter(Boolean).join(" and ") || "nothing"}.`,
     );

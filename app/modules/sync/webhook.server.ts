@@ -31,9 +31,13 @@ export interface WebhookContext {
   /** GITHUB_WEBHOOK_SECRET; webhooks are refused (503) without it. */
   secret: string | undefined;
   db: Database;
-  sync: Pick<GitSync, "sync">;
-  /** CONTENT_BRANCH: pushes to it trigger a sync. Default: the repository's default branch (from the payload). */
-  branch?: string;
+  /**
+   * The git sync. Pushes to the branch it follows (`followedBranch()`: CONTENT_BRANCH, or the checkout's
+   * current branch) trigger it — one source of truth for "which branch is live". Without `followedBranch`,
+   * or when the sync cannot tell (no checkout), the repository's default branch from the payload.
+   * `enabled: false` (content sync is off): pushes are acknowledged and ignored.
+   */
+  sync: Pick<GitSync, "sync"> & Partial<Pick<GitSync, "followedBranch">> & { enabled?: boolean };
   /** `owner/name` of the content repository, when known: events of other repositories are ignored. */
   repository?: string;
   now?: () => number;
@@ -112,7 +116,7 @@ function sameRepository(ctx: WebhookContext, fullName: string): boolean {
 }
 
 /** Decides what an event means; `act` plans run after the delivery is recorded. */
-function plan(event: string, payload: Record<string, unknown>, ctx: WebhookContext): Plan {
+async function plan(event: string, payload: Record<string, unknown>, ctx: WebhookContext): Promise<Plan> {
   const now = ctx.now ?? Date.now;
   switch (event) {
     case "ping":
@@ -123,8 +127,9 @@ function plan(event: string, payload: Record<string, unknown>, ctx: WebhookConte
       if (!parsed.success) return invalid(event, parsed.error);
       const p = parsed.data;
       if (!sameRepository(ctx, p.repository.full_name)) return ignore(`push to another repository (${p.repository.full_name})`);
-      const branch = ctx.branch ?? p.repository.default_branch;
-      if (p.ref !== `refs/heads/${branch}`) return ignore(`push to ${p.ref}, not to refs/heads/${branch}`);
+      if (ctx.sync.enabled === false) return ignore("content sync is off on this site (local review queue without CONTENT_REMOTE)");
+      const branch = (await ctx.sync.followedBranch?.()) ?? p.repository.default_branch;
+      if (p.ref !== `refs/heads/${branch}`) return ignore(`push to ${p.ref}, not to refs/heads/${branch} (the branch the site follows)`);
       if (p.deleted) return ignore(`${p.ref} was deleted`);
       return {
         kind: "act",
@@ -224,7 +229,7 @@ export async function handleGitHubWebhook(request: WebhookRequest, ctx: WebhookC
   if (ctx.db.prepare("SELECT 1 FROM webhook_deliveries WHERE delivery_id = ?").get(delivery)) {
     return json(200, { duplicate: true, delivery });
   }
-  const decided = plan(event, payload, ctx);
+  const decided = await plan(event, payload, ctx);
   if (decided.kind === "respond" && decided.response.status >= 400) return decided.response;
 
   // Claim the delivery id first: of two identical deliveries racing, only one does the work.
