@@ -1,8 +1,9 @@
-import { json, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type HeadersFunction, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, Outlet, isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { ForbiddenPanel, isForbiddenData } from "~/components/review/review-parts";
 import reviewCss from "~/components/review/review.css?url";
 import { REVIEW_HEADERS, reviewViewer } from "~/modules/review/web.server";
+import { pageMeta } from "~/modules/seo/meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewCss }];
 
@@ -11,6 +12,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const headers: HeadersFunction = () => REVIEW_HEADERS;
+
+/** The queue's pages give their own meta; this one titles the error states this layout's boundary renders. */
+export const meta: MetaFunction = ({ error }) => {
+  if (!error) return pageMeta({ title: "Review", description: "The maintainers' review queue." });
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = status === 403 ? "Maintainers only" : status === 404 ? "Not in the review queue" : `Error ${status}`;
+  return [...pageMeta({ title, description: "The maintainers' review queue." }), { name: "robots", content: "noindex" }];
+};
 
 export default function ReviewLayout() {
   const viewer = useLoaderData<typeof loader>();
@@ -46,7 +55,6 @@ export function ErrorBoundary() {
   const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : undefined;
   return (
     <section className="error-page">
-      <title>{`Error ${status} · Django Questions`}</title>
       <h1>{status === 404 ? "Not in the review queue" : status === 502 ? "GitHub did not answer" : "Something went wrong"}</h1>
       <p>{message ?? "The page could not be shown. Please try again in a moment."}</p>
       <p>

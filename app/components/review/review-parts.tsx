@@ -223,7 +223,6 @@ export function isForbiddenData(data: unknown): data is ForbiddenData {
 export function ForbiddenPanel({ data }: { data: ForbiddenData }) {
   return (
     <section className="error-page" data-forbidden="true">
-      <title>Maintainers only · Django Questions</title>
       <h1>Maintainers only</h1>
       <p className="lead">{data.message}</p>
       {data.signedInAs ? (
