@@ -1344,8 +1344,17 @@ export class FakeGitHub {
         req.socket.destroy();
         return;
       }
-      result = this.injectedResult({ ...after, status: after.status ?? 502 }, docs);
-      if (after.status === undefined && after.body === undefined) {
+      if (after.delayMs && after.status === undefined && after.body === undefined) {
+        // Only slow: GitHub did the work and its real answer arrives late.
+        if (res.destroyed || this.closed) {
+          record.status = 0;
+          this.requests.push(record);
+          return;
+        }
+      } else {
+        result = this.injectedResult({ ...after, status: after.status ?? 502 }, docs);
+      }
+      if (!after.delayMs && after.status === undefined && after.body === undefined) {
         result.body = { message: "Server Error" };
         result.headers = { ...(result.headers ?? {}), "content-type": "application/json; charset=utf-8" };
       }
