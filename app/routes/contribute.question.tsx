@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
-import { contributorAccount, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -14,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await handleProposalPost(request, context, { kind: "question" });
   if ("redirect" in result) return redirect(result.redirect, 303);
-  return json(result, { status: result.previewOnly ? 200 : 422 });
+  return json(result, { status: formStateStatus(result) });
 }
 
 /** The form carries a per-visitor submissionKey: never stored by a shared cache (two visitors would share one key). */

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
-import { contributorAccount, editValues, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
+import { contributorAccount, editValues, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
@@ -19,7 +19,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // The form has no credit field: an edit keeps the question's credit as it is.
   const result = await handleProposalPost(request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
   if ("redirect" in result) return redirect(result.redirect, 303);
-  return json(result, { status: result.previewOnly ? 200 : 422 });
+  return json(result, { status: formStateStatus(result) });
 }
 
 /** The form carries a per-visitor submissionKey: never stored by a shared cache (two visitors would share one key). */

@@ -2,17 +2,20 @@
  * The GitHub forge and the outbox against the fake GitHub (every request is
  * checked against GitHub's OpenAPI description).
  */
+import { spawn } from "node:child_process";
 import Bottleneck from "bottleneck";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOutbox, retryProposal, type Outbox } from "~/modules/contributions/outbox.server";
 import { createProposal, getProposal, type Proposal } from "~/modules/contributions/service.server";
+import { setReviewStatus } from "~/modules/contributions/store.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github.server";
 import type { Forge } from "~/modules/forge/types";
-import { startFakeGitHub, type FakeGitHub, type Injection } from "../fake-github/server";
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "../fake-github/server";
 import { REPO_FILES } from "./fixtures";
 import { answerForm, editForm, memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
+import { octokitFor } from "../fake-github/helpers";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -20,11 +23,17 @@ const BOT_TOKEN = "bot-token";
 const NOW = new Date("2026-12-01T10:00:00Z");
 
 const cleanups: (() => unknown)[] = [];
+/** Every fake GitHub of the test: none may have seen a request the real API would reject. */
+const fakes: FakeGitHub[] = [];
 afterEach(async () => {
-  for (const f of cleanups.splice(0).reverse()) await f();
+  try {
+    for (const fake of fakes.splice(0)) fake.assertNoViolations();
+  } finally {
+    for (const f of cleanups.splice(0).reverse()) await f();
+  }
 });
 
-async function fakeGitHub(): Promise<FakeGitHub> {
+async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
   const fake = await startFakeGitHub({
     owner: OWNER,
     repo: REPO,
@@ -34,7 +43,9 @@ async function fakeGitHub(): Promise<FakeGitHub> {
       { login: "outsider", token: "outsider-token" },
       { login: "member", token: "member-token", permission: "write" },
     ],
+    ...options,
   });
+  fakes.push(fake);
   cleanups.push(() => fake.close());
   return fake;
 }
@@ -52,6 +63,8 @@ function forgeFor(fake: FakeGitHub, deps: GitHubForgeDeps = {}, token = BOT_TOKE
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
     },
     log: { warn() {}, info() {} },
+    // GitHub's fork takes a moment; poll it quickly in tests.
+    forkReadyDelaysMs: [5, 10, 20],
     ...deps,
   });
 }
@@ -71,8 +84,8 @@ function outboxFor(db: Database, forge: Forge, clock: { t: number }): Outbox {
   return box;
 }
 
-async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN): Promise<Env> {
-  const fake = await fakeGitHub();
+async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN, fakeOptions: Partial<FakeGitHubOptions> = {}): Promise<Env> {
+  const fake = await fakeGitHub(fakeOptions);
   const dir = tempDir();
   const db = openDatabase(dir);
   cleanups.push(() => db.close());
@@ -116,7 +129,7 @@ describe("GitHub forge: happy paths", () => {
     // The exact file on the branch, and nothing else changed.
     const path = "content/questions/how-do-f-expressions-avoid-race-conditions/question.md";
     expect(env.fake.readFile(branch, path)).toBe(
-      "---\nnumber: 3\ntitle: How do F expressions avoid race conditions?\ntags: [orm, models]\nadded: 2026-12-01\n---\n" +
+      "---\nnumber: 3\ntitle: How do F expressions avoid race conditions?\ntags: [orm, models]\nadded: 2026-12-01\ncredit: Ann Example\n---\n" +
         "Explain how `F()` expressions avoid race conditions when updating a counter.\n",
     );
     expect(env.fake.branch(branch)!.files).toEqual([...MAIN_FILES, path].sort());
@@ -171,7 +184,7 @@ describe("GitHub forge: happy paths", () => {
     env.fake.assertNoViolations();
   });
 
-  it("delivers an answer (author e-mail, no co-author) with 6 calls once the process is warm", async () => {
+  it("delivers an answer (author e-mail, no co-author) with 7 calls once the process is warm (6 + creating the new \"answer\" label)", async () => {
     const env = await setup();
     await propose(env);
     await env.box.drain();
@@ -224,11 +237,30 @@ describe("GitHub forge: happy paths", () => {
     const [commit] = env.fake.commits(proposal.branch!);
     expect(commit!.message.split("\n")[0]).toBe("Edit question: Middleware: what it is and when you need it");
     const pull = env.fake.pulls()[0]!;
-    expect(pull).toMatchObject({ title: "Edit: Middleware: what it is and when you need it", labels: ["contribution", "edit"] });
+    expect(pull).toMatchObject({ title: "Edit: Middleware: what it is and when you need it", labels: ["contribution", "question", "edit"] });
     // The contributor's note cannot close issues or ping people.
     expect(pull.body).toContain("> Asked for three classes instead of some; fixes #\u200b12, cc @\u200bsomeone");
     expect(pull.body).not.toMatch(/#12|@someone/);
     env.fake.assertNoViolations();
+  });
+
+  it("labels an edit by what it changes: contribution + answer + edit for an answer", async () => {
+    const env = await setup();
+    const path = "content/questions/what-is-middleware/answers/2026-11-26-jane-doe.md";
+    const p = await propose(env, {
+      ...editForm,
+      path,
+      title: undefined,
+      tags: undefined,
+      body: "Middleware wraps every request and response, in the order of MIDDLEWARE.",
+      note: "",
+    });
+    await env.box.drain();
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    expect(env.fake.readFile(proposal.branch!, path)).toContain("in the order of MIDDLEWARE.");
+    expect(env.fake.pulls()[0]!.labels).toEqual(["contribution", "answer", "edit"]);
+    expect(env.fake.labels().find((l) => l.name === "edit")).toMatchObject({ color: LABELS.edit!.color });
   });
 
   it("reports the pull request's state", async () => {
@@ -296,6 +328,20 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     expectOnePullWithFiles(env, p);
     expect(record(env, p.id).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
     env.fake.assertNoViolations();
+  });
+
+  it("timeout after GitHub did the work (the answer came too late): retried, one pull request", async () => {
+    const env = await setup({ requestTimeoutMs: 300 });
+    env.fake.injectAfter({ path: step, delayMs: 1500, times: 1 });
+    const p = await propose(env);
+    await settle(env);
+    // The fake logs the slow request once its late answer is sent.
+    for (let i = 0; i < 100 && !env.fake.requests.some((r) => r.operationId === step && r.injected === "after"); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(env.fake.requests.some((r) => r.operationId === step && r.injected === "after")).toBe(true);
+    expectOnePullWithFiles(env, p);
+    expect(record(env, p.id).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
   });
 
   it("403 secondary rate limit with a short retry-after: retried at once in the same attempt", async () => {
@@ -385,6 +431,60 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     expect(env.fake.count("pulls/list")).toBe(2);
     env.fake.assertNoViolations();
   });
+
+  it("a pull request of an earlier attempt that a maintainer closed meanwhile: the proposal is closed, no second pull request", async () => {
+    const env = await setup();
+    env.fake.injectAfter({ path: "pulls/create", status: 502, times: 1 });
+    const p = await propose(env);
+    await env.box.drain();
+    expect(record(env, p.id).proposal.status).toBe("queued");
+    const [pull] = env.fake.pulls();
+    // A maintainer closes it on GitHub before the retry.
+    await octokitFor(env.fake.url, "member-token").rest.pulls.update({ owner: OWNER, repo: REPO, pull_number: pull!.number, state: "closed" });
+    await settle(env);
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.status).toBe("closed");
+    expect(proposal.prNumber).toBe(pull!.number);
+    expect(env.fake.pulls()).toHaveLength(1);
+    expect(env.fake.pulls()[0]!.state).toBe("closed");
+    expect(env.fake.count("pulls/create")).toBe(1);
+    expect(events.at(-1)!.detail).toMatch(/was closed on GitHub/);
+  });
+
+  it("the process is killed (SIGKILL) after GitHub opened the pull request but before the answer: after the restart, one pull request", async () => {
+    const env = await setup();
+    const p = await propose(env);
+    await env.box.stop(); // the delivery runs in the child process only
+    // GitHub opens the pull request; its answer takes 5 s, and the worker dies before it arrives.
+    env.fake.injectAfter({ path: "pulls/create", delayMs: 5000 });
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/contributions/outbox-worker.ts", env.dir, env.fake.url, BOT_TOKEN], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
+    for (let i = 0; env.fake.pulls().length === 0; i++) {
+      if (i > 1200 || child.exitCode !== null) throw new Error(`the worker never opened the pull request: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    const killed = record(env, p.id).proposal;
+    expect(killed).toMatchObject({ status: "queued", inFlight: true, prNumber: null });
+    expect(killed.branch).toMatch(/^contrib\/question\//);
+
+    // Restart: a new process (database connection, forge, outbox) takes over.
+    env.db.close();
+    const db = openDatabase(env.dir);
+    cleanups.push(() => db.close());
+    const forge = forgeFor(env.fake);
+    const restarted: Env = { ...env, db, forge, box: outboxFor(db, forge, env.clock) };
+    await settle(restarted);
+    expectOnePullWithFiles(restarted, p);
+    const { events } = record(restarted, p.id);
+    expect(events.map((e) => e.type)).toContain("recovered");
+    expect(events.find((e) => e.type === "pull-request")!.detail).toMatch(/Found the pull request #\d+ opened by an earlier attempt/);
+  }, 60_000);
 
   it("crash after the commit but before the branch: the next attempt reuses the saved commit", async () => {
     const env = await setup();
@@ -487,7 +587,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
 });
 
 describe("GitHub forge: signed-in contributors", () => {
-  it("forks for a contributor without push access and opens the pull request from the fork", async () => {
+  it("forks for a contributor without push access, waits for GitHub to finish the fork, and opens the pull request from it", async () => {
     const env = await setup();
     const p = await propose(env, questionForm, "outsider-token");
     expect(p.hasUserToken).toBe(true);
@@ -512,7 +612,79 @@ describe("GitHub forge: signed-in contributors", () => {
     expect(env.fake.count("repos/create-fork")).toBe(1);
     expect(env.fake.count("repos/merge-upstream")).toBe(1);
     expect(events.map((e) => e.type)).toContain("forked");
-    env.fake.assertNoViolations();
+    // The new fork answered "Git Repository is empty." twice (GitHub forks in the background) before it could be used.
+    expect(env.fake.requests.map((r) => r.operationId)).toEqual([
+      "repos/get", // the default branch (site's token)
+      "repos/get", // may the contributor push? (their token)
+      "repos/create-fork",
+      "git/get-ref", // 409: the fork is not ready yet
+      "git/get-ref", // 409
+      "git/get-ref", // ready: the fork's head
+      "repos/merge-upstream", // "none": the head just read is still the head
+      "git/get-commit",
+      "git/create-tree",
+      "git/create-commit",
+      "git/create-ref",
+      "pulls/create",
+      "issues/create-label",
+      "issues/create-label",
+      "issues/add-labels",
+    ]);
+    expect(env.fake.requests.filter((r) => r.operationId === "git/get-ref").map((r) => `${r.path.split("/")[2]} ${r.status}`)).toEqual([
+      "outsider 409",
+      "outsider 409",
+      "outsider 200",
+    ]);
+  });
+
+  it("a fork GitHub takes long to make: the attempt ends as a retry (never a configuration failure), the next continues in the same fork", async () => {
+    const env = await setup({}, BOT_TOKEN, { forkReadiness: { requests: 6 } });
+    const p = await propose(env, questionForm, "outsider-token");
+    await env.box.drain();
+    const waiting = record(env, p.id);
+    expect(waiting.proposal.status).toBe("queued");
+    expect(waiting.proposal.progress).toMatchObject({ headOwner: "outsider", headRepo: REPO });
+    expect(waiting.proposal.progress.forkReady).toBeUndefined();
+    expect(waiting.events.at(-1)!.detail).toMatch(/GitHub is still creating the fork outsider\/content \(it answered 409 Git Repository is empty\./);
+    expect(waiting.proposal.hasUserToken).toBe(true);
+    await settle(env);
+    const { proposal } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    expect(env.fake.count("repos/create-fork")).toBe(1);
+    expect(env.fake.pulls()).toHaveLength(1);
+    expect(env.fake.pulls()[0]).toMatchObject({ user: "outsider", head: { ref: proposal.branch, repo: `outsider/${REPO}` } });
+    for (const f of p.files) expect(env.fake.readFile(proposal.branch!, f.path, `outsider/${REPO}`)).toBe(f.content);
+  });
+
+  it("keeps a signed-in contributor's token through a configuration failure for at most 24 hours, and forgets it when delivered, refused or decided", async () => {
+    // A configuration failure (the site's token is wrong): the token waits for the retry after the fix.
+    const env = await setup({}, "wrong-token");
+    const p = await propose(env, questionForm, "member-token");
+    await env.box.drain();
+    expect(record(env, p.id).proposal).toMatchObject({ status: "failed", hasUserToken: true });
+    env.clock.t += 23 * 3_600_000;
+    await env.box.drain();
+    expect(record(env, p.id).proposal.hasUserToken).toBe(true);
+    env.clock.t += 2 * 3_600_000;
+    await env.box.drain();
+    const forgotten = record(env, p.id);
+    expect(forgotten.proposal.hasUserToken).toBe(false);
+    expect(forgotten.events.at(-1)!.type).toBe("sign-in-forgotten");
+
+    // Refused for good (not a configuration problem): forgotten at once.
+    const refused = await setup();
+    refused.fake.inject({ path: "git/create-tree", status: 422 });
+    const q = await propose(refused, questionForm, "member-token");
+    await refused.box.drain();
+    expect(record(refused, q.id).proposal).toMatchObject({ status: "failed", hasUserToken: false });
+
+    // A maintainers' decision on a proposal that still held a token forgets it.
+    const decided = await setup({}, "wrong-token");
+    const r = await propose(decided, questionForm, "member-token");
+    await decided.box.drain();
+    expect(record(decided, r.id).proposal.hasUserToken).toBe(true);
+    setReviewStatus(decided.db, r.id, "closed", "Closed by a maintainer.", decided.clock.t);
+    expect(record(decided, r.id).proposal).toMatchObject({ status: "closed", hasUserToken: false });
   });
 
   it("a fork flow interrupted after the fork resumes in the same fork", async () => {

@@ -124,6 +124,8 @@ export interface Repo {
   checkRuns: CheckRun[];
   /** login (lower case) → role. */
   collaborators: Map<string, Role>;
+  /** A fork GitHub is still creating: its git data answers 409/404 until both limits pass. */
+  forking?: { requestsLeft: number; readyAt: number };
 }
 
 export function fullName(repo: Repo): string {

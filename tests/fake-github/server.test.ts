@@ -317,6 +317,12 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(fake.branch("main", "bob/content")!.sha).toBe(fake.branch("main")!.sha);
     // Forking again returns the same fork.
     expect((await bob.rest.repos.createFork({ owner, repo })).data.id).toBe(fork.id);
+    // GitHub makes the fork in the background: its git data is not there for a moment.
+    const notReady = await requestFailure(bob.rest.git.getRef({ owner: "bob", repo, ref: "heads/main" }));
+    expect(notReady.status).toBe(409);
+    expect((notReady.response?.data as { message: string }).message).toBe("Git Repository is empty.");
+    expect((await requestFailure(bob.rest.repos.getContent({ owner: "bob", repo, path: "README.md" }))).status).toBe(404);
+    expect((await bob.rest.git.getRef({ owner: "bob", repo, ref: "heads/main" })).data.object.sha).toBe(fake.branch("main")!.sha);
 
     // Bob commits to a branch of his fork through the API.
     const main = fake.branch("main", "bob/content")!.sha;

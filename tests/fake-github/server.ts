@@ -79,6 +79,14 @@ export interface FakeGitHubOptions {
   strict?: boolean;
   /** Core rate limit per token per hour (default 5000; 60 for anonymous clients). */
   rateLimit?: number;
+  /**
+   * GitHub creates forks in the background: `POST forks` answers 202 at once, but the
+   * fork's git data is not there yet. Until both limits are passed, a new fork answers
+   * its git data and merge-upstream requests with 409 "Git Repository is empty."
+   * and its contents with 404 "This repository is empty.". Default: the first 2 such
+   * requests, no time limit. `{ requests: 0 }` makes forks ready at once.
+   */
+  forkReadiness?: { requests?: number; ms?: number };
 }
 
 export interface RequestRecord {
@@ -1336,8 +1344,17 @@ export class FakeGitHub {
         req.socket.destroy();
         return;
       }
-      result = this.injectedResult({ ...after, status: after.status ?? 502 }, docs);
-      if (after.status === undefined && after.body === undefined) {
+      if (after.delayMs && after.status === undefined && after.body === undefined) {
+        // Only slow: GitHub did the work and its real answer arrives late.
+        if (res.destroyed || this.closed) {
+          record.status = 0;
+          this.requests.push(record);
+          return;
+        }
+      } else {
+        result = this.injectedResult({ ...after, status: after.status ?? 502 }, docs);
+      }
+      if (!after.delayMs && after.status === undefined && after.body === undefined) {
         result.body = { message: "Server Error" };
         result.headers = { ...(result.headers ?? {}), "content-type": "application/json; charset=utf-8" };
       }
@@ -1345,6 +1362,22 @@ export class FakeGitHub {
     record.status = result.status;
     this.requests.push(record);
     this.send(res, result, rateHeaders);
+  }
+
+  /** A fork GitHub is still creating has no git data yet (see `forkReadiness`). */
+  private refuseWhileForking(repo: Repo, op: MatchedOperation): void {
+    const pending = repo.forking;
+    if (!pending) return;
+    if (pending.requestsLeft <= 0 && Date.now() >= pending.readyAt) {
+      delete repo.forking;
+      return;
+    }
+    const gitData = /^\/repos\/\{owner\}\/\{repo\}\/(git\/|merge-upstream$)/.test(op.template);
+    const contents = /^\/repos\/\{owner\}\/\{repo\}\/contents\//.test(op.template);
+    if (!gitData && !contents) return;
+    pending.requestsLeft--;
+    if (contents) throw new HttpError(404, { message: "This repository is empty." });
+    throw new HttpError(409, { message: "Git Repository is empty." });
   }
 
   private docsFor(operationId: string): string | undefined {
@@ -1366,6 +1399,7 @@ export class FakeGitHub {
       repo = this.repos.get(lower(`${op.params.owner}/${op.params.repo}`));
       if (repo) role = this.roleOf(identity, repo);
       if (!repo || ROLE_RANK[role] < ROLE_RANK.read) throw new HttpError(404, { message: "Not Found" });
+      this.refuseWhileForking(repo, op);
     }
     return handler({ op, params: op.params, query, body: body ?? {}, identity, headers: req.headers, url, repo: repo!, role, docs });
   }
@@ -2223,6 +2257,8 @@ export class FakeGitHub {
           checkRuns: [],
           collaborators: new Map(owner.type === "User" ? [] : [[lower(user.login), "admin" as Role]]),
         };
+        const readiness = this.options.forkReadiness ?? {};
+        fork.forking = { requestsLeft: readiness.requests ?? 2, readyAt: Date.now() + (readiness.ms ?? 0) };
         c.repo.forks.push(fork);
         this.repos.set(lower(`${ownerLogin}/${name}`), fork);
         return { status: 202, body: s().fullRepository(fork, this.roleOf(c.identity, fork)) };

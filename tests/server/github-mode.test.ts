@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BranchInfo, RequestRecord } from "../fake-github/server";
 import type { AppServer } from "../support/app-server";
 import { ROOT } from "../support/app-server";
@@ -29,6 +29,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gh?.stop();
+});
+// No test may make a request the real GitHub would reject.
+afterEach(() => {
+  gh?.fake.assertNoViolations();
 });
 
 // ---------------------------------------------------------------------------
@@ -332,7 +336,7 @@ describe("an answer and an edit through the running app", () => {
     const pr = onlyPull(id);
     expect(page.prNumber).toBe(pr.number);
     expect(pr.title).toBe("Edit: The ATOMIC_REQUESTS setting, its pros and cons");
-    expect([...pr.labels].sort()).toEqual(["contribution", "edit"]);
+    expect([...pr.labels].sort()).toEqual(["contribution", "edit", "question"]);
     expect(pr.head.ref).toMatch(new RegExp(`^contrib/question/${slug}-[a-z0-9]{8}$`));
 
     // The pull request's files, as GitHub lists them to reviewers.

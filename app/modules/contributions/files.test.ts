@@ -65,17 +65,15 @@ describe("proposalToFiles: new question", () => {
     }
   });
 
-  it("omits credit when empty and quotes YAML-ambiguous titles", () => {
+  it("credits the contributor when the form names no one else, and quotes YAML-ambiguous titles", () => {
     const out = proposalToFiles(
-      { kind: "question", title: "yes: #1 or 'no'?", body: "Which one do you pick?", tags: ["orm"], ...contributor },
+      { kind: "question", title: "yes: #1 or 'no'?", body: "Which one do you pick?", tags: ["orm"], ...contributor, name: "Ann Example" },
       content,
       { today: "2026-12-01" },
     );
-    const text = out.files[0]!.content;
-    expect(text).not.toContain("credit");
-    const fm = parseFrontMatter(text);
+    const fm = parseFrontMatter(out.files[0]!.content);
     if ("error" in fm) throw new Error(fm.error.message);
-    expect((fm.data as { title: string }).title).toBe("yes: #1 or 'no'?");
+    expect(fm.data as Record<string, unknown>).toMatchObject({ title: "yes: #1 or 'no'?", credit: "Ann Example" });
   });
 });
 

@@ -215,7 +215,9 @@ function findQuestion(content: ContentIndex, slug: string) {
 function newQuestion(input: QuestionProposalInput, content: ContentIndex, today: string): ProposalFiles {
   const number = nextQuestionNumber(content);
   const slug = slugify(input.title, content.questions.map((q) => q.slug), number);
-  const text = questionFileText({ number, title: input.title, tags: input.tags, added: today, credit: input.credit, body: input.body });
+  // `credit` says who wrote the question: the contributor, unless the form named someone else.
+  const credit = input.credit ?? input.name;
+  const text = questionFileText({ number, title: input.title, tags: input.tags, added: today, credit, body: input.body });
   return {
     kind: "question",
     files: [{ path: questionPath(slug), content: text }],

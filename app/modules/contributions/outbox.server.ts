@@ -21,6 +21,7 @@ import type { Forge } from "~/modules/forge/types";
 import {
   claimProposal,
   dueProposalIds,
+  forgetExpiredUserTokens,
   getProposalRecord,
   markFailed,
   markOpened,
@@ -126,7 +127,7 @@ export function startOutbox(options: OutboxOptions): Outbox {
     try {
       const result = await forge.deliver(toDeliverable(proposal), progress, userToken ? { userToken } : {});
       markOpened(db, id, result, now());
-      log.info("proposal delivered", { id, number: result.number, url: result.url });
+      log.info("proposal delivered", { id, number: result.number, url: result.url, ...(result.state ? { state: result.state } : {}) });
     } catch (error) {
       const at = now();
       const c = classifyError(error, at);
@@ -152,7 +153,8 @@ export function startOutbox(options: OutboxOptions): Outbox {
         );
         log.warn("forge rate limit; waiting", { id, until: new Date(retryAt).toISOString() });
       } else {
-        markFailed(db, id, c.message, at);
+        // A configuration failure keeps a signed-in contributor's token for the retry after the fix (bounded).
+        markFailed(db, id, c.message, at, { keepUserToken: c.kind === "config" });
         log.error("proposal delivery failed; fix the cause and retry it", { id, reason: c.message });
       }
     }
@@ -161,6 +163,8 @@ export function startOutbox(options: OutboxOptions): Outbox {
   /** One pass: every proposal due now, one at a time. */
   async function pass(): Promise<number> {
     let delivered = 0;
+    const forgotten = forgetExpiredUserTokens(db, now());
+    if (forgotten.length > 0) log.info("forgot the GitHub sign-in of failed proposals after the grace period", { proposals: forgotten });
     const seen = new Set<string>();
     for (;;) {
       if (stopped) return delivered;

@@ -8,7 +8,7 @@ import { questionPage, renderAnswer } from "~/modules/content/index.server";
 import { renderMarkdown, unformattedHtml } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { similarQuestions, type SimilarQuestion } from "~/modules/search";
-import { isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
+import { answerId, isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
 import { many, one, type FormValues } from "./form-values";
 import { LIMITS } from "./schema";
 
@@ -79,7 +79,9 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     const q = content.bySlug.get(one(values, "questionSlug"));
     if (!q) return undefined;
     const page = questionPage(content, q);
-    const answer: AnswerView = { id: "proposed", author: name, github, date: today, html: bodyHtml(body, (md) => renderAnswer("proposed", md)) };
+    // The id the answer's file will get, so heading anchors match the published page.
+    const id = answerId(today, one(values, "name").trim(), page.answers.map((a) => a.id), github);
+    const answer: AnswerView = { id, author: name, github, date: today, html: bodyHtml(body, (md) => renderAnswer(id, md)) };
     return { question: page.question, tags: page.tags, answers: [...page.answers, answer], focusAnswerId: answer.id, similar: [] };
   }
 

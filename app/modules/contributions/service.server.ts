@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Database } from "~/modules/db/index.server";
 import type { ContentFile, Finding } from "~/modules/validation/types";
-import { checkProposal } from "./check";
+import { checkProposal, toContentPath } from "./check";
 import { ProposalRefused, isoDate, proposalToFiles, type ContentIndex } from "./files";
 import type { Outbox } from "./outbox.server";
 import { proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
@@ -18,6 +18,7 @@ import {
   getProposalRecord,
   insertProposal,
   listProposalRecords,
+  type BaseFile,
   type Proposal,
   type ProposalEvent,
   type ProposalFilter,
@@ -89,6 +90,16 @@ function fingerprint(input: ProposalInput, target: string, files: { path: string
     .digest("hex");
 }
 
+/** Each proposed file as the content has it now (null: new), for the status page's diff. */
+function baseFiles(files: readonly { path: string }[], existing: readonly ContentFile[]): BaseFile[] {
+  const decoder = new TextDecoder();
+  const byPath = new Map(existing.map((f) => [f.path, f]));
+  return files.map((f) => {
+    const file = byPath.get(toContentPath(f.path));
+    return { path: f.path, content: file ? decoder.decode(file.bytes) : null };
+  });
+}
+
 /**
  * Validates a submitted form, builds the files, runs the content check and,
  * when everything passes, stores the proposal (status `queued`) and nudges
@@ -151,6 +162,7 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
         title: built.questionTitle,
         fields,
         files: built.files,
+        baseFiles: baseFiles(built.files, existing),
         contributor,
         prTitle: pullRequestTitle(input.kind, built.questionTitle),
         prBody,

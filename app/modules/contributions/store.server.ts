@@ -29,6 +29,11 @@ export interface Proposal {
   /** The submitted form fields (validated; no honeypot, no licence box). */
   fields: Record<string, unknown>;
   files: ProposalFile[];
+  /**
+   * Each file as the content had it when the proposal was made (`content: null`: a new
+   * file); null for proposals stored before this was recorded.
+   */
+  baseFiles: BaseFile[] | null;
   contributor: Contributor;
   status: ProposalStatus;
   forge: ForgeName | null;
@@ -52,6 +57,11 @@ export interface Proposal {
   updatedAt: string;
 }
 
+export interface BaseFile {
+  path: string;
+  content: string | null;
+}
+
 export interface ProposalEvent {
   id: number;
   proposalId: string;
@@ -68,6 +78,7 @@ interface Row {
   title: string;
   fields: string;
   files: string;
+  base_files: string | null;
   contributor_name: string;
   contributor_github: string | null;
   contributor_email: string | null;
@@ -81,6 +92,7 @@ interface Row {
   pr_body: string;
   delivery_state: string;
   user_token: string | null;
+  user_token_until: number | null;
   attempts: number;
   next_attempt_at: number | null;
   lease_until: number | null;
@@ -101,6 +113,7 @@ function toProposal(r: Row): Proposal {
     title: r.title,
     fields: JSON.parse(r.fields) as Record<string, unknown>,
     files: JSON.parse(r.files) as ProposalFile[],
+    baseFiles: r.base_files === null ? null : (JSON.parse(r.base_files) as BaseFile[]),
     contributor: {
       name: r.contributor_name,
       ...(r.contributor_github ? { github: r.contributor_github } : {}),
@@ -139,6 +152,7 @@ export interface NewProposal {
   title: string;
   fields: Record<string, unknown>;
   files: ProposalFile[];
+  baseFiles?: BaseFile[];
   contributor: Contributor;
   prTitle: string;
   prBody: string;
@@ -151,10 +165,10 @@ export interface NewProposal {
 export function insertProposal(db: Database, p: NewProposal, detail: string): Proposal {
   db.transaction(() => {
     db.prepare(
-      `INSERT INTO proposals (id, kind, target, slug, title, fields, files, contributor_name, contributor_github,
+      `INSERT INTO proposals (id, kind, target, slug, title, fields, files, base_files, contributor_name, contributor_github,
          contributor_email, status, pr_title, pr_body, user_token, attempts, next_attempt_at, submission_key,
          fingerprint, created_at, updated_at)
-       VALUES (@id, @kind, @target, @slug, @title, @fields, @files, @name, @github, @email, 'queued', @prTitle,
+       VALUES (@id, @kind, @target, @slug, @title, @fields, @files, @baseFiles, @name, @github, @email, 'queued', @prTitle,
          @prBody, @userToken, 0, NULL, @submissionKey, @fingerprint, @createdAt, @createdAt)`,
     ).run({
       id: p.id,
@@ -164,6 +178,7 @@ export function insertProposal(db: Database, p: NewProposal, detail: string): Pr
       title: p.title,
       fields: JSON.stringify(p.fields),
       files: JSON.stringify(p.files),
+      baseFiles: p.baseFiles ? JSON.stringify(p.baseFiles) : null,
       name: p.contributor.name,
       github: p.contributor.github ?? null,
       email: p.contributor.email ?? null,
@@ -325,18 +340,31 @@ export function progressStore(db: Database, id: string, clock: () => number = Da
 // The outcome of an attempt is recorded only while the proposal is still queued:
 // a stale attempt (e.g. one that outlived its lease) never overwrites a newer outcome.
 
-/** Returns false when the outcome was not recorded (the proposal had moved on). */
-export function markOpened(db: Database, id: string, result: { number: number; url: string; branch: string }, now: number): boolean {
+/**
+ * Delivered: `opened`, or `merged`/`closed` when a retry found the pull request of an
+ * earlier attempt already decided on the forge. The user token is forgotten.
+ * Returns false when the outcome was not recorded (the proposal had moved on).
+ */
+export function markOpened(
+  db: Database,
+  id: string,
+  result: { number: number; url: string; branch: string; state?: "merged" | "closed" },
+  now: number,
+): boolean {
   return db.transaction(() => {
+    const at = new Date(now).toISOString();
     const r = db
       .prepare(
-        `UPDATE proposals SET status = 'opened', pr_number = ?, pr_url = ?, branch = ?, lease_until = NULL,
-           next_attempt_at = NULL, last_error = NULL, user_token = NULL, updated_at = ?
+        `UPDATE proposals SET status = ?, pr_number = ?, pr_url = ?, branch = ?, lease_until = NULL,
+           next_attempt_at = NULL, last_error = NULL, user_token = NULL, user_token_until = NULL, updated_at = ?
          WHERE id = ? AND status = 'queued'`,
       )
-      .run(result.number, result.url, result.branch, new Date(now).toISOString(), id);
+      .run(result.state ?? "opened", result.number, result.url, result.branch, at, id);
     if (r.changes !== 1) return false;
-    addEvent(db, id, "opened", `Opened for review as #${result.number}: ${result.url}`, new Date(now).toISOString());
+    addEvent(db, id, "opened", `Opened for review as #${result.number}: ${result.url}`, at);
+    if (result.state) {
+      addEvent(db, id, result.state, `Pull request #${result.number} was ${result.state} on GitHub before this site heard back; nothing more to deliver.`, at);
+    }
     return true;
   })();
 }
@@ -355,17 +383,51 @@ export function scheduleRetry(db: Database, id: string, at: number, error: strin
   })();
 }
 
-export function markFailed(db: Database, id: string, reason: string, now: number): boolean {
+/** How long a failed proposal keeps a signed-in contributor's token for a retry after a configuration fix. */
+export const USER_TOKEN_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * `failed` with the human reason. A configuration failure (`keepUserToken`)
+ * keeps the contributor's token for a retry after the fix, for at most
+ * {@link USER_TOKEN_GRACE_MS}; any other failure forgets it at once.
+ */
+export function markFailed(db: Database, id: string, reason: string, now: number, options: { keepUserToken?: boolean } = {}): boolean {
   return db.transaction(() => {
+    const keep = options.keepUserToken === true;
     const r = db
       .prepare(
-        `UPDATE proposals SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = ?, updated_at = ?
+        `UPDATE proposals SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = ?, updated_at = ?,
+           user_token = CASE WHEN ? THEN user_token ELSE NULL END,
+           user_token_until = CASE WHEN ? AND user_token IS NOT NULL THEN ? ELSE NULL END
          WHERE id = ? AND status = 'queued'`,
       )
-      .run(reason, new Date(now).toISOString(), id);
+      .run(reason, new Date(now).toISOString(), keep ? 1 : 0, keep ? 1 : 0, now + USER_TOKEN_GRACE_MS, id);
     if (r.changes !== 1) return false;
     addEvent(db, id, "failed", reason, new Date(now).toISOString());
     return true;
+  })();
+}
+
+/**
+ * Forgets the tokens that failed proposals kept past their grace period.
+ * A retry after that delivers with the site's own credentials. Returns the ids.
+ */
+export function forgetExpiredUserTokens(db: Database, now: number): string[] {
+  return db.transaction(() => {
+    const rows = db
+      .prepare("SELECT id FROM proposals WHERE user_token IS NOT NULL AND user_token_until IS NOT NULL AND user_token_until <= ?")
+      .all(now) as { id: string }[];
+    for (const { id } of rows) {
+      db.prepare("UPDATE proposals SET user_token = NULL, user_token_until = NULL WHERE id = ?").run(id);
+      addEvent(
+        db,
+        id,
+        "sign-in-forgotten",
+        "The contributor's GitHub sign-in was forgotten (kept 24 hours for a retry); a retry now delivers with the site's own GitHub access.",
+        new Date(now).toISOString(),
+      );
+    }
+    return rows.map((r) => r.id);
   })();
 }
 
@@ -377,7 +439,8 @@ export function requeue(db: Database, id: string, now: number, detail: string): 
   return db.transaction(() => {
     const r = db
       .prepare(
-        `UPDATE proposals SET status = 'queued', next_attempt_at = ?, attempts = 0, lease_until = NULL, updated_at = ?
+        `UPDATE proposals SET status = 'queued', next_attempt_at = ?, attempts = 0, lease_until = NULL, user_token_until = NULL,
+           updated_at = ?
          WHERE id = ? AND status IN ('failed', 'queued')`,
       )
       .run(now, new Date(now).toISOString(), id);
@@ -409,7 +472,8 @@ export function releaseInterruptedAttempts(db: Database, now: number): string[] 
 /** Status change made by the review side (merged, closed, changes requested). */
 export function setReviewStatus(db: Database, id: string, status: Exclude<ProposalStatus, "queued" | "failed">, detail: string, now: number): boolean {
   return db.transaction(() => {
-    const r = db.prepare("UPDATE proposals SET status = ?, updated_at = ? WHERE id = ? AND status != ?").run(
+    // A decided proposal needs no contributor token any more.
+    const r = db.prepare("UPDATE proposals SET status = ?, user_token = NULL, user_token_until = NULL, updated_at = ? WHERE id = ? AND status != ?").run(
       status,
       new Date(now).toISOString(),
       id,

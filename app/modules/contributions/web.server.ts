@@ -24,6 +24,14 @@ export interface FormState {
   preview?: ProposalPreview;
   /** True when this state answers the Preview button. */
   previewOnly: boolean;
+  /** Set when the preview was refused by the rate limit: seconds to wait. */
+  retryAfterSeconds?: number;
+}
+
+/** The HTTP status of a form page answering a POST: 200 preview, 429 too many previews, 422 not accepted. */
+export function formStateStatus(state: FormState): number {
+  if (state.retryAfterSeconds !== undefined) return 429;
+  return state.previewOnly ? 200 : 422;
 }
 
 /** A fresh key per rendered form: the same form sent twice is stored once. */
@@ -53,14 +61,26 @@ export async function handleProposalPost(
   delete values.intent;
   const content = services.store.content;
 
+  const client = clientAddress(request, context);
   if (intent === "preview") {
+    // The same limit as the as-you-type preview: rendering costs the same either way.
+    const allowed = services.previewLimiter.attempt(client);
+    if (!allowed.allowed) {
+      return {
+        values,
+        fieldErrors: { [FORM_ERRORS]: [`Too many previews in a short time: wait ${allowed.retryAfterSeconds} s and press Preview again — everything you typed is still here.`] },
+        warnings: {},
+        findings: [],
+        previewOnly: true,
+        retryAfterSeconds: allowed.retryAfterSeconds,
+      };
+    }
     return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(content, values), previewOnly: true };
   }
 
   // Two limits: stored proposals (strict: PROPOSAL_RATE_LIMIT), and every send including ones
   // the check refuses (generous, so a contributor fixing mistakes is not locked out, but a
   // flood of junk cannot keep the server busy running the content check).
-  const client = clientAddress(request, context);
   const limit = services.proposalLimiter.check(client);
   const sends = limit.allowed ? services.sendLimiter.attempt(client) : limit;
   if (!sends.allowed) {
@@ -175,20 +195,33 @@ export interface StatusPage extends ProposalWithEvents {
   diffs: FileDiff[];
 }
 
-/** What each file of a proposal changes, against the content as it is now. */
-export function proposalDiffs(files: { path: string; content: string }[], current: readonly ContentFile[]): FileDiff[] {
+/**
+ * What each file of a proposal changes: against `base` (the files as they were when the
+ * proposal was made) when given, else against the content as it is now.
+ */
+export function proposalDiffs(
+  files: { path: string; content: string }[],
+  current: readonly ContentFile[],
+  base?: readonly { path: string; content: string | null }[] | null,
+): FileDiff[] {
   const decoder = new TextDecoder();
   const byPath = new Map(current.map((f) => [f.path, f]));
+  const baseByPath = base ? new Map(base.map((f) => [f.path, f.content])) : undefined;
   return files.map((f) => {
-    const existing = byPath.get(toContentPath(f.path));
-    const before = existing ? decoder.decode(existing.bytes) : "";
-    const lines = lineDiff(before, f.content);
+    let before: string | undefined;
+    if (baseByPath?.has(f.path)) {
+      before = baseByPath.get(f.path) ?? undefined;
+    } else {
+      const existing = byPath.get(toContentPath(f.path));
+      before = existing ? decoder.decode(existing.bytes) : undefined;
+    }
+    const lines = lineDiff(before ?? "", f.content);
     const unchanged = lines.every((l) => l.type === "same");
     return {
       path: f.path,
-      isNew: !existing,
-      // A merged file equals the content: show it whole; otherwise the changes with context.
-      lines: existing && !unchanged ? (withContext(lines, 3).map((l) => l ?? { type: "same" as const, text: "…" })) : lines,
+      isNew: before === undefined,
+      // A file equal to its base is shown whole; otherwise the changes with context.
+      lines: before !== undefined && !unchanged ? withContext(lines, 3).map((l) => l ?? { type: "same" as const, text: "…" }) : lines,
     };
   });
 }
@@ -203,7 +236,9 @@ export async function proposalStatus(id: string): Promise<StatusPage> {
     proposal: { ...found.proposal, contributor },
     events: found.events,
     forge: services.forge.name,
-    diffs: proposalDiffs(found.proposal.files, services.store.contentFiles),
+    // Against the files as they were when the proposal was made: after a merge, or after other
+    // changes to the same file, the page still shows what this proposal changes.
+    diffs: proposalDiffs(found.proposal.files, services.store.contentFiles, found.proposal.baseFiles),
   };
 }
 

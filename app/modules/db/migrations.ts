@@ -114,4 +114,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX maintainer_sessions_expiry ON maintainer_sessions (expires_at);
     `,
   },
+  {
+    version: 4,
+    name: "proposal base files and user token deadline",
+    sql: `
+      -- JSON [{path, content | null}]: each file of the proposal as the content had it when
+      -- the proposal was made (null: new file), so the status page diffs against that.
+      ALTER TABLE proposals ADD COLUMN base_files TEXT;
+      -- epoch milliseconds: a failed proposal forgets user_token after this (NULL: no deadline)
+      ALTER TABLE proposals ADD COLUMN user_token_until INTEGER;
+    `,
+  },
 ];

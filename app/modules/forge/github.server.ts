@@ -1,6 +1,7 @@
 /**
  * The GitHub forge: one proposal → one branch, one commit, one pull request.
- * The only module (with the future content sync) that imports `octokit`.
+ * Octokit is imported only here, in `github-auth.server.ts` (the client
+ * factory and the maintainers' sign-in calls) and by the GitHub content sync.
  *
  * Happy path per proposal (see README.md for the call count):
  *   GET  /repos/{o}/{r}/git/ref/heads/{base}       head commit of the base branch
@@ -38,9 +39,9 @@ import type {
 
 export const LABELS: Record<string, { color: string; description: string }> = {
   contribution: { color: "0e8a16", description: "Proposed on the Django Questions site" },
-  question: { color: "1d76db", description: "A new question" },
-  answer: { color: "5319e7", description: "A new answer" },
-  edit: { color: "fbca04", description: "An edit of a question or an answer" },
+  question: { color: "1d76db", description: "A question: a new one, or an edit of one" },
+  answer: { color: "5319e7", description: "An answer: a new one, or an edit of one" },
+  edit: { color: "fbca04", description: "Changes an existing question or answer" },
 };
 
 export interface GitHubForgeDeps {
@@ -63,6 +64,23 @@ export interface GitHubForgeDeps {
   committer?: { name: string; email: string };
   fetch?: typeof globalThis.fetch;
   log?: { warn(message: string): void; info(message: string): void };
+  /**
+   * Waits between polls while GitHub is still creating a contributor's fork
+   * (it forks in the background: the fork's git data answers 409 "Git
+   * Repository is empty." or 404 for seconds to minutes). When the fork is
+   * still not ready after these, the attempt ends with a transient error and
+   * the outbox tries again later. Default 1, 2, 4, 8 s (15 s in all).
+   */
+  forkReadyDelaysMs?: readonly number[];
+  /** Sleep (tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The labels of a proposal's pull request: `contribution`, what it is about, and `edit` for edits. */
+export function proposalLabels(p: Pick<DeliverableProposal, "kind" | "files">): string[] {
+  if (p.kind !== "edit") return ["contribution", p.kind];
+  const answer = p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path));
+  return ["contribution", answer ? "answer" : "question", "edit"];
 }
 
 type Client = InstanceType<typeof Octokit>;
@@ -71,6 +89,14 @@ interface Repo {
   owner: string;
   repo: string;
 }
+
+/** Where the branch goes: `base` is the branch the commit starts from; `parent` its head when already known. */
+interface Head extends Repo {
+  base: string;
+  parent?: string;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 
 function isoSeconds(iso: string): string {
@@ -231,40 +257,93 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
 
   // --- steps ----------------------------------------------------------------
 
-  async function headRepo(p: DeliverableProposal, progress: ProgressStore, user: Client | undefined): Promise<Repo & { base: string }> {
+  /**
+   * Polls the fork until GitHub has finished creating it (its branch `base`
+   * can be read), with bounded backoff; returns the branch's head. A fork
+   * that is still not ready is a transient error: the outbox retries later,
+   * in the same fork (it is saved in the progress).
+   */
+  async function waitForFork(fork: Repo, base: string, user: Client): Promise<string> {
+    const delays = deps.forkReadyDelaysMs ?? [1000, 2000, 4000, 8000];
+    const sleep = deps.sleep ?? defaultSleep;
+    let waited = 0;
+    for (let i = 0; ; i++) {
+      try {
+        const { data } = await user.rest.git.getRef({ ...fork, ref: `heads/${base}` });
+        return data.object.sha;
+      } catch (error) {
+        // 409 "Git Repository is empty." / 404: GitHub has not copied the git data yet.
+        const notReady = error instanceof RequestError && (error.status === 409 || error.status === 404);
+        if (!notReady) throw toForgeError(error, "reading the fork", "user");
+        if (i >= delays.length) {
+          const answer = `${error.status} ${(responseData(error).message ?? error.message).trim()}`;
+          throw new ForgeError(
+            "transient",
+            `GitHub is still creating the fork ${fork.owner}/${fork.repo} (it answered ${answer} after ${Math.round(waited / 1000)} s of waiting); the proposal continues in that fork on the next attempt.`,
+            { status: error.status, cause: error },
+          );
+        }
+        await sleep(delays[i]!);
+        waited += delays[i]!;
+      }
+    }
+  }
+
+  async function headRepo(progress: ProgressStore, user: Client | undefined): Promise<Head> {
     const done = progress.current;
     const base = await upstreamBase();
-    if (!user) return { ...upstream, base };
-    if (done.headOwner && done.headRepo) {
-      return { owner: done.headOwner, repo: done.headRepo, base };
-    }
-    const { data } = await step("reading the repository as the signed-in contributor", "user", () => user.rest.repos.get({ ...upstream }));
-    if (data.permissions?.push) {
-      progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
+    if (!user) {
+      // Without the contributor's token (forgotten after a long configuration failure) the
+      // site's own credentials deliver: from the fork only when the branch is already there.
+      if (done.headOwner && done.headRepo && done.branch) return { owner: done.headOwner, repo: done.headRepo, base };
+      const inFork = done.headOwner !== undefined && (done.headOwner !== upstream.owner || done.headRepo !== upstream.repo);
+      if (inFork) progress.save({ headOwner: undefined, headRepo: undefined, headBase: undefined, forkReady: undefined, commitSha: undefined });
       return { ...upstream, base };
     }
-    const fork = await step("forking the repository for the contributor", "user", () =>
-      user.rest.repos.createFork({ ...upstream, default_branch_only: true }),
-    );
-    const forkRepo = { owner: fork.data.owner.login, repo: fork.data.name };
-    progress.note("forked", `Forked ${slug} to ${forkRepo.owner}/${forkRepo.repo} (the contributor cannot push to ${slug}).`);
-    // Bring the fork's default branch up to date with upstream; a diverged fork still works (the PR diff is against its merge base).
+    let fork: Repo;
+    let forkBase: string;
+    if (done.headOwner && done.headRepo) {
+      const own = done.headOwner === upstream.owner && done.headRepo === upstream.repo;
+      if (own || done.forkReady) return { owner: done.headOwner, repo: done.headRepo, base: done.headBase ?? base };
+      fork = { owner: done.headOwner, repo: done.headRepo };
+      forkBase = done.headBase ?? base;
+    } else {
+      const { data } = await step("reading the repository as the signed-in contributor", "user", () => user.rest.repos.get({ ...upstream }));
+      if (data.permissions?.push) {
+        progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
+        return { ...upstream, base };
+      }
+      // GitHub answers 202 at once and copies the git data in the background.
+      const created = await step("forking the repository for the contributor", "user", () =>
+        user.rest.repos.createFork({ ...upstream, default_branch_only: true }),
+      );
+      fork = { owner: created.data.owner.login, repo: created.data.name };
+      forkBase = created.data.default_branch || base;
+      progress.save({ headOwner: fork.owner, headRepo: fork.repo, headBase: forkBase });
+      progress.note("forked", `Forked ${slug} to ${fork.owner}/${fork.repo} (the contributor cannot push to ${slug}).`);
+    }
+    let parent: string | undefined = await waitForFork(fork, forkBase, user);
+    // Bring the fork's branch up to date with upstream; a diverged fork still works (the PR diff is against its merge base).
     try {
-      await user.rest.repos.mergeUpstream({ ...forkRepo, branch: fork.data.default_branch || base });
+      const { data } = await user.rest.repos.mergeUpstream({ ...fork, branch: forkBase });
+      if (data.merge_type !== "none") parent = undefined; // moved: read it again
     } catch (error) {
       const e = toForgeError(error, "syncing the fork", "user");
       if (e.kind === "transient" || e.kind === "rate-limited") throw e;
       progress.note("fork-not-synced", `The fork could not be synced with ${slug}: ${e.message}`);
     }
-    progress.save({ headOwner: forkRepo.owner, headRepo: forkRepo.repo });
-    return { ...forkRepo, base: fork.data.default_branch || base };
+    progress.save({ forkReady: true });
+    return { ...fork, base: forkBase, ...(parent ? { parent } : {}) };
   }
 
-  async function createCommit(p: DeliverableProposal, head: Repo & { base: string }, actor: Client, who: "app" | "user"): Promise<string> {
-    const { data: ref } = await step(`reading the head of ${head.base}`, who, () =>
-      actor.rest.git.getRef({ owner: head.owner, repo: head.repo, ref: `heads/${head.base}` }),
-    );
-    const parent = ref.object.sha;
+  async function createCommit(p: DeliverableProposal, head: Head, actor: Client, who: "app" | "user"): Promise<string> {
+    const parent =
+      head.parent ??
+      (
+        await step(`reading the head of ${head.base}`, who, () =>
+          actor.rest.git.getRef({ owner: head.owner, repo: head.repo, ref: `heads/${head.base}` }),
+        )
+      ).data.object.sha;
     let baseTree = treeOfCommit.get(parent);
     if (!baseTree) {
       const { data: commit } = await step("reading the head commit", who, () =>
@@ -335,13 +414,24 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     const { data } = await step("looking for the existing pull request", who, () =>
       actor.rest.pulls.list({ ...upstream, head: `${head.owner}:${branch}`, state: "all", per_page: 10 }),
     );
-    return data.find((pr) => pr.state === "open") ?? data[0];
+    const pr = data.find((x) => x.state === "open") ?? data[0];
+    if (!pr) return undefined;
+    // A pull request closed meanwhile (a maintainer's decision) is reported as such, never reopened or doubled.
+    const state: ChangeState = pr.state === "open" ? "open" : pr.merged_at ? "merged" : "closed";
+    return { number: pr.number, url: pr.html_url, reused: true, state };
   }
 
-  async function openPull(p: DeliverableProposal, head: Repo & { base: string }, branch: string, actor: Client, who: "app" | "user", resuming: boolean) {
+  async function openPull(
+    p: DeliverableProposal,
+    head: Head,
+    branch: string,
+    actor: Client,
+    who: "app" | "user",
+    resuming: boolean,
+  ): Promise<{ number: number; url: string; reused: boolean; state: ChangeState }> {
     if (resuming) {
       const existing = await findPull(head, branch, actor, who);
-      if (existing) return { number: existing.number, url: existing.html_url, reused: true };
+      if (existing) return existing;
     }
     const headRef = head.owner === upstream.owner && head.repo === upstream.repo ? branch : `${head.owner}:${branch}`;
     const base = await upstreamBase();
@@ -354,7 +444,7 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
         body: p.body,
         maintainer_can_modify: true,
       });
-      return { number: data.number, url: data.html_url, reused: false };
+      return { number: data.number, url: data.html_url, reused: false, state: "open" };
     } catch (error) {
       if (!is422(error, /pull request already exists/i)) throw toForgeError(error, "opening the pull request", who);
     }
@@ -362,7 +452,7 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     if (!existing) {
       throw new ForgeError("transient", `GitHub says a pull request exists for ${headRef} but does not list it yet.`);
     }
-    return { number: existing.number, url: existing.html_url, reused: true };
+    return existing;
   }
 
   /**
@@ -371,7 +461,7 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
    * next attempt only labels it); other errors are noted and skipped.
    */
   async function addLabels(p: DeliverableProposal, number: number, progress: ProgressStore): Promise<void> {
-    const names = ["contribution", p.kind];
+    const names = proposalLabels(p);
     const retryable = (e: ForgeError) => e.kind === "transient" || e.kind === "rate-limited";
     try {
       for (const name of names) {
@@ -408,8 +498,9 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
 
       let number = start.prNumber;
       let url = start.prUrl;
+      let state: ChangeState = "open";
       if (number === undefined || !url) {
-        const head = await headRepo(p, progress, user);
+        const head = await headRepo(progress, user);
         let resuming = start.branch !== undefined;
         if (start.branch === undefined) {
           let commitSha = start.commitSha;
@@ -428,11 +519,19 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
         const pr = await openPull(p, head, branch, actor, who, resuming);
         number = pr.number;
         url = pr.url;
+        state = pr.state;
         progress.save({ prNumber: number, prUrl: url });
-        progress.note("pull-request", pr.reused ? `Found the pull request #${number} opened by an earlier attempt.` : `Pull request #${number} opened.`);
+        progress.note(
+          "pull-request",
+          !pr.reused
+            ? `Pull request #${number} opened.`
+            : pr.state === "open"
+              ? `Found the pull request #${number} opened by an earlier attempt.`
+              : `Found the pull request #${number} opened by an earlier attempt; it has been ${pr.state} on GitHub since.`,
+        );
       }
-      if (!progress.current.labelled) await addLabels(p, number, progress);
-      return { number, url, branch };
+      if (state === "open" && !progress.current.labelled) await addLabels(p, number, progress);
+      return { number, url, branch, ...(state !== "open" ? { state } : {}) };
     },
 
     async getState(ref: ChangeRef): Promise<ChangeState> {

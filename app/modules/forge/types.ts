@@ -49,6 +49,10 @@ export interface DeliveryProgress {
   headOwner?: string;
   /** Name of that repository (forks may be renamed). */
   headRepo?: string;
+  /** The fork's branch the proposal's commit starts from. */
+  headBase?: string;
+  /** GitHub has finished creating the fork (its git data can be read) and it was synced. */
+  forkReady?: boolean;
   /** Labels were added to the pull request. */
   labelled?: boolean;
 }
@@ -67,6 +71,12 @@ export interface DeliveryResult {
   number: number;
   url: string;
   branch: string;
+  /**
+   * Set when a retry found the pull request of an earlier attempt already
+   * merged or closed on the forge (the maintainers decided): the proposal
+   * takes that state, and no new pull request is opened.
+   */
+  state?: "merged" | "closed";
 }
 
 export interface DeliverOptions {
@@ -111,7 +121,7 @@ export interface ChangedFile {
   patch?: string;
 }
 
-/** Review operations (maintainers' work, implemented later). */
+/** Review operations (the maintainers' side: see `app/modules/review`). */
 export interface ReviewForge {
   listOpen(): Promise<OpenChange[]>;
   diff(number: number): Promise<ChangedFile[]>;
