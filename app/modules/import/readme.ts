@@ -11,9 +11,7 @@
  *
  * Pure: no node:fs, no Remix, so the CLI, tests and any web code share it.
  */
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import { unified } from "unified";
+import { parseMarkdown as parseSyntax } from "../markdown/parse";
 import { Document, isSeq, stringify } from "yaml";
 
 import { FALLBACK_TAG, TAG_RULES, guessTags, tagById } from "./tags";
@@ -91,7 +89,7 @@ function isIsoDate(value: string): boolean {
 }
 
 function parseMarkdown(markdown: string): MdNode {
-  return unified().use(remarkParse).use(remarkGfm).parse(markdown) as unknown as MdNode;
+  return parseSyntax(markdown) as unknown as MdNode;
 }
 
 /** Normalises line endings and drops a byte-order mark. */

@@ -8,12 +8,11 @@ import rehypeSanitize, { defaultSchema } from "rehype-sanitize";
 import type { Options as SanitizeSchema } from "rehype-sanitize";
 import rehypeSlug from "rehype-slug";
 import rehypeStringify from "rehype-stringify";
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import { type Element, type ElementContent, isFootnotesSection, textOf } from "./hast";
 import { languageAliases, languages } from "./languages";
+import { markdownSyntax } from "./parse";
 import rehypeCodeLanguageLabel from "./plugins/rehype-code-language-label";
 import rehypeExternalLinks from "./plugins/rehype-external-links";
 import rehypeFragmentLinks from "./plugins/rehype-fragment-links";
@@ -69,8 +68,7 @@ export function createProcessor(options: RenderOptions = {}) {
   const { topHeadingLevel, idPrefix, internalHosts } = normaliseOptions(options);
   return (
     unified()
-      .use(remarkParse)
-      .use(remarkGfm)
+      .use(markdownSyntax)
       // No allowDangerousHtml: raw HTML in the Markdown never reaches the tree.
       .use(remarkRehype, { clobberPrefix: "" })
       .use(rehypeSanitize, sanitizeSchema(idPrefix))

@@ -8,12 +8,9 @@
  * footnote text itself is kept), and all whitespace is collapsed to single
  * spaces.
  */
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import { unified } from "unified";
 import { checkMarkdownLimits, MARKDOWN_LIMITS } from "./limits";
+import { parseMarkdown } from "./parse";
 
-const parser = unified().use(remarkParse).use(remarkGfm).freeze();
 
 /**
  * The slice of an mdast node this walker reads. (The top-level
@@ -81,7 +78,7 @@ export function markdownToText(markdown: string): string {
   if (checkMarkdownLimits(markdown)) return collapse(markdown.slice(0, MARKDOWN_LIMITS.maxChars));
   const out: string[] = [];
   try {
-    collect(parser.parse(markdown), out);
+    collect(parseMarkdown(markdown), out);
   } catch (error) {
     if (error instanceof RangeError) return collapse(markdown);
     throw error;

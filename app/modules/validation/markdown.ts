@@ -1,11 +1,9 @@
 /**
- * Markdown helpers for the content rules. `remark-parse` + `remark-gfm` are
- * pure (no file system), so the check sees a document exactly as the site's
- * renderer parses it.
+ * Markdown helpers for the content rules. They parse with the renderer's own
+ * syntax (`markdown/parse.ts`: remark-parse + remark-gfm, pure), so the check
+ * sees a document exactly as the site's renderer parses it.
  */
-import remarkGfm from "remark-gfm";
-import remarkParse from "remark-parse";
-import { unified } from "unified";
+import { parseMarkdown as parseSyntax } from "../markdown/parse";
 
 /** The parts of an mdast node the rules read (kept structural to avoid pinning an @types/mdast version). */
 export interface MdNode {
@@ -19,7 +17,6 @@ export interface MdNode {
   };
 }
 
-const processor = unified().use(remarkParse).use(remarkGfm);
 
 /**
  * Parsed bodies, by text: a proposal is checked together with the whole
@@ -32,7 +29,7 @@ const MEMO_ENTRIES = 1_000;
 export function parseMarkdown(markdown: string): MdNode {
   const hit = memo.get(markdown);
   if (hit) return hit;
-  const tree = processor.parse(markdown) as unknown as MdNode;
+  const tree = parseSyntax(markdown) as unknown as MdNode;
   if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
   memo.set(markdown, tree);
   return tree;
