@@ -187,6 +187,19 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
     expect(await other.locator("[role=alert]").textContent()).toContain("used already");
     // The session secret was generated into DATA_DIR (production start without SESSION_SECRET).
     expect(fs.statSync(path.join(app.dataDir, "session-secret")).mode & 0o777).toBe(0o600);
+
+    // A restart (same DATA_DIR, so the same session secret and database) makes a new link, and the
+    // old link's session ends with the process that printed it.
+    await app.stop();
+    app = await startAppServer({ DATA_DIR: app.dataDir, CONTENT_DIR: app.contentDir });
+    const newLink = /Maintainer sign-in \(one-time link[^)]*\): \S*(\/auth\/token\?token=[A-Za-z0-9_-]+)/.exec(app.output())?.[1];
+    expect(newLink).toBeDefined();
+    expect(newLink).not.toBe(link);
+    const afterRestart = await page.goto(app.url + "/review");
+    expect(afterRestart?.status()).toBe(403);
+    expect(await page.locator("h1").textContent()).toBe("Maintainers only");
+    expect(await page.locator(".lead").textContent()).toMatch(/Please sign in/);
+    expect(await page.locator("text=You are signed in as").count()).toBe(0);
   });
 });
 

@@ -17,7 +17,7 @@ import { authorizeUrl, exchangeCode, OAuthError, type OAuthApp } from "./github-
 import { isMaintainerPermission, roleLabel, TtlCache } from "./permission";
 import { createSessionCookieStorage, isHttps, SESSION_MAX_AGE_SECONDS, type CookieSession } from "./session.server";
 import { createSessionStore } from "./store.server";
-import type { TokenSignIn } from "./token.server";
+import { credentialFingerprint, type TokenSignIn } from "./token.server";
 
 export interface Viewer {
   signedIn: boolean;
@@ -73,6 +73,10 @@ export function createAuth(deps: AuthDeps) {
   const permissions = new TtlCache<{ maintainer: boolean; role: string }>(deps.permissionTtlMs ?? 5 * 60_000, now);
   const tokenLimiter = new RateLimiter(10, 15 * 60_000, now);
   const methods: SignInMethods = { token: deps.tokenSignIn.enabled, github: deps.github !== undefined };
+  // What a token session must have been made with to count: this configuration's MAINTAINER_TOKEN, or
+  // this process's one-time link. None when token sign-in is off.
+  const currentCredential =
+    deps.tokenSignIn.enabled && deps.tokenSignIn.credential ? credentialFingerprint(deps.secret, deps.tokenSignIn.credential) : undefined;
 
   const cookieOptions = (request: Request) => ({ secure: isHttps(request, { trustProxy: deps.trustProxy, publicUrl: deps.publicUrl }) });
 
@@ -100,14 +104,18 @@ export function createAuth(deps: AuthDeps) {
 
   async function viewer(request: Request): Promise<Viewer> {
     const session = await getSession(request);
-    const record = sessions.get(session.get("sid"));
+    const sid = session.get("sid");
+    const record = sessions.get(sid);
     if (!record) return { signedIn: false, maintainer: false };
+    if (record.kind === "token" && !secretsMatch(currentCredential, record.credential)) {
+      // Made with a MAINTAINER_TOKEN that was changed since, by another process's one-time link, or
+      // token sign-in is off now: that session is over.
+      sessions.delete(sid);
+      return { signedIn: false, maintainer: false };
+    }
     const csrf = session.get("csrf");
     const base = { signedIn: true, kind: record.kind, login: record.login, name: record.name, ...(csrf ? { csrf } : {}) } as const;
-    if (record.kind === "token") {
-      if (!deps.tokenSignIn.enabled) return { ...base, maintainer: false, reason: "Token sign-in is turned off on this server." };
-      return { ...base, maintainer: true };
-    }
+    if (record.kind === "token") return { ...base, maintainer: true };
     if (!deps.github) return { ...base, maintainer: false, reason: "GitHub sign-in is turned off on this server." };
     const perm = await permissionOf(record.login);
     if ("error" in perm) return { ...base, maintainer: false, reason: perm.error };
@@ -204,7 +212,7 @@ export function createAuth(deps: AuthDeps) {
       return { error: "This one-time sign-in link was used already. Restart the server for a new link, or set MAINTAINER_TOKEN.", status: 403 };
     }
     if (result !== "ok") return { error: "That is not the maintainer token.", status: 403 };
-    return startSession(request, { kind: "token", login: "maintainer", name: "Maintainer" }, returnTo);
+    return startSession(request, { kind: "token", login: "maintainer", name: "Maintainer", credential: currentCredential }, returnTo);
   }
 
   function callbackUrl(request: Request): string {
@@ -250,13 +258,17 @@ export function createAuth(deps: AuthDeps) {
   async function signOut(request: Request): Promise<Response> {
     const session = await getSession(request);
     const sid = session.get("sid");
-    if (sid) {
+    // A live session is only ended by its own form (no sign-out by another site); a cookie whose
+    // session is gone already (expired, revoked) is simply cleared.
+    const v = sid ? await viewer(request) : undefined;
+    if (sid && v?.signedIn) {
       const form = await request.formData().catch(() => undefined);
       if (crossSite(request) || !csrfValid(session.get("csrf"), form?.get(CSRF_FIELD))) {
-        throw forbidden(await viewer(request), "The sign-out form was not posted from this site.");
+        throw forbidden(v, "The sign-out form was not posted from this site.");
       }
-      sessions.delete(sid);
     }
+    // The server-side row goes, so replaying the old cookie signs nobody in.
+    sessions.delete(sid);
     return redirect("/", { status: 303, headers: { "Set-Cookie": await storage.destroySession(session, cookieOptions(request)), ...NO_STORE } });
   }
 

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { migrate, openDatabase, openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { migrations } from "~/modules/db/migrations";
 import type { CollaboratorPermission, GitHubAuthApi } from "~/modules/forge/github-auth.server";
 import { createAuth, safeReturnTo, type Auth } from "./auth.server";
 import { createTokenSignIn } from "./token.server";
@@ -136,6 +138,7 @@ describe("maintainer sessions", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("set-cookie")).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect((await auth.viewer(get("/review", cookie))).signedIn).toBe(false);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM maintainer_sessions").get()).toEqual({ n: 0 });
   });
 
   it("signs in once with the one-time link, then the link is used up", async () => {
@@ -162,10 +165,109 @@ describe("maintainer sessions", () => {
   });
 });
 
+describe("token sessions last only as long as the credential they were made with", () => {
+  const OTHER = "the-rotated-maintainer-token-4567";
+
+  /** The same database and session secret, in a new process with this token sign-in. */
+  function restartWith(tokenSignIn: ReturnType<typeof createTokenSignIn>["signIn"]): Auth {
+    return createAuth({ db, secret: SECRET, tokenSignIn });
+  }
+
+  function rows(): number {
+    return (db.prepare("SELECT COUNT(*) AS n FROM maintainer_sessions").get() as { n: number }).n;
+  }
+
+  /** A merge posted with the session's own CSRF token (what the review page's form sends). */
+  async function merge(auth: Auth, cookie: string, csrf: string) {
+    const req = post("/review/x", { intent: "merge", csrf }, cookie);
+    return auth.checkAction(req, await req.formData());
+  }
+
+  it("MAINTAINER_TOKEN rotated: the old session gets the sign-in page on /review and its actions, and is deleted", async () => {
+    const before = tokenAuth();
+    const cookie = await signIn(before);
+    const { csrf } = await before.requireMaintainer(get("/review", cookie));
+
+    const after = restartWith(createTokenSignIn({ configured: OTHER, enabled: true }).signIn);
+    const page = await thrown(after.requireMaintainer(get("/review", cookie)));
+    expect(page.status).toBe(403);
+    expect(await page.json()).toMatchObject({ signedInAs: null, message: expect.stringMatching(/Please sign in/), signIn: { token: true } });
+    expect((await thrown(merge(after, cookie, csrf))).status).toBe(403);
+    expect(rows()).toBe(0);
+    // Putting the leaked token back does not bring that session back.
+    expect((await restartWith(createTokenSignIn({ configured: TOKEN, enabled: true }).signIn).viewer(get("/review", cookie))).signedIn).toBe(false);
+    // The new token signs in as usual.
+    const fresh = (await after.signInWithToken(post("/auth/token", {}), OTHER, "ip")) as Response;
+    expect((await after.requireMaintainer(get("/review", cookieOf(fresh)))).login).toBe("maintainer");
+  });
+
+  it("the same MAINTAINER_TOKEN after a restart: still signed in, actions still allowed", async () => {
+    const cookie = await signIn(tokenAuth());
+    const after = restartWith(createTokenSignIn({ configured: TOKEN, enabled: true }).signIn);
+    const m = await after.requireMaintainer(get("/review", cookie));
+    expect((await merge(after, cookie, m.csrf)).login).toBe("maintainer");
+    expect(rows()).toBe(1);
+  });
+
+  it("the one-time link's session lasts while its server runs, and ends with it", async () => {
+    db = openMemoryDatabase();
+    const first = createTokenSignIn({ enabled: true });
+    const running = createAuth({ db, secret: SECRET, tokenSignIn: first.signIn });
+    const res = (await running.signInWithToken(get(`/auth/token?token=${first.oneTimeToken}`), first.oneTimeToken, "ip", "/review", { viaLink: true })) as Response;
+    const cookie = cookieOf(res);
+    const { csrf } = await running.requireMaintainer(get("/review", cookie));
+    expect((await merge(running, cookie, csrf)).login).toBe("maintainer");
+
+    // Restarted, still without MAINTAINER_TOKEN: a new link, and the old one's session is over.
+    const restarted = restartWith(createTokenSignIn({ enabled: true }).signIn);
+    expect((await thrown(restarted.requireMaintainer(get("/review", cookie)))).status).toBe(403);
+    expect(rows()).toBe(0);
+  });
+
+  it("token sign-in turned off (GitHub sign-in configured instead): token sessions are signed out", async () => {
+    const cookie = await signIn(tokenAuth());
+    const off = restartWith(createTokenSignIn({ configured: TOKEN, enabled: false }).signIn);
+    expect((await off.viewer(get("/review", cookie))).signedIn).toBe(false);
+    expect(rows()).toBe(0);
+  });
+
+  it("a token session bound to no credential (made before this check existed) is signed out", async () => {
+    const auth = tokenAuth();
+    const cookie = await signIn(auth);
+    db.prepare("UPDATE maintainer_sessions SET credential = NULL").run();
+    expect((await auth.viewer(get("/review", cookie))).signedIn).toBe(false);
+  });
+
+  it("upgrading the database signs out the token sessions made before sessions were bound (GitHub sessions stay)", () => {
+    db = openDatabase(":memory:", { memory: true, migrations: migrations.filter((m) => m.version <= 4) });
+    const insert = db.prepare("INSERT INTO maintainer_sessions (id_hash, kind, login, created_at, expires_at) VALUES (?, ?, ?, 0, ?)");
+    insert.run("a", "token", "maintainer", Date.now() + 60_000);
+    insert.run("b", "github", "alice", Date.now() + 60_000);
+    migrate(db);
+    expect(db.prepare("SELECT kind FROM maintainer_sessions").all()).toEqual([{ kind: "github" }]);
+  });
+
+  it("stores only a keyed fingerprint of the token, not the token or its plain hash", async () => {
+    const cookie = await signIn(tokenAuth());
+    const stored = JSON.stringify(db.prepare("SELECT * FROM maintainer_sessions").all());
+    expect(stored).not.toContain(TOKEN);
+    expect(stored).not.toContain(createHash("sha256").update(TOKEN).digest("hex"));
+    expect(decodeURIComponent(cookie)).not.toContain(TOKEN);
+  });
+
+  it("signing out of a session that was revoked meanwhile just clears the cookie", async () => {
+    const cookie = await signIn(tokenAuth());
+    const after = restartWith(createTokenSignIn({ configured: OTHER, enabled: true }).signIn);
+    const res = await after.signOut(post("/auth/logout", {}, cookie));
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).toMatch(/Expires=Thu, 01 Jan 1970/);
+  });
+});
+
 describe("GitHub sign-in", () => {
   const app = { oauthUrl: "https://gh.test", clientId: "client-1", clientSecret: "secret-1", scope: "public_repo" };
 
-  function githubAuth(permissions: Record<string, CollaboratorPermission>) {
+  function githubAuth(permissions: Record<string, CollaboratorPermission>, extra: Partial<Parameters<typeof createAuth>[0]> = {}) {
     db = openMemoryDatabase();
     const calls: string[] = [];
     const api: GitHubAuthApi = {
@@ -189,8 +291,9 @@ describe("GitHub sign-in", () => {
       tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
       github: { app, api, repository: "dq/content" },
       fetch: fetchImpl,
+      ...extra,
     });
-    return { auth, calls, fetched };
+    return { auth, calls, fetched, api, fetchImpl };
   }
 
   async function viaGitHub(auth: Auth, code: string): Promise<string> {
@@ -234,6 +337,35 @@ describe("GitHub sign-in", () => {
     await auth.requireMaintainer(get("/review", cookie));
     await auth.requireMaintainer(get("/review/1", cookie));
     expect(calls).toEqual(["alice"]);
+  });
+
+  it("a maintainer whose write access was revoked on GitHub loses the queue once the remembered answer expires", async () => {
+    let t = 1_000_000;
+    const permissions: Record<string, CollaboratorPermission> = { alice: { permission: "write", role_name: "write" } };
+    const { auth } = githubAuth(permissions, { now: () => t, permissionTtlMs: 5 * 60_000 });
+    const cookie = await viaGitHub(auth, "code-alice");
+    expect((await auth.requireMaintainer(get("/review", cookie))).login).toBe("alice");
+    permissions.alice = { permission: "read", role_name: "read" };
+    t += 4 * 60_000;
+    expect((await auth.requireMaintainer(get("/review", cookie))).login).toBe("alice");
+    t += 2 * 60_000;
+    const res = await thrown(auth.requireMaintainer(get("/review", cookie)));
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ signedInAs: "@alice", message: expect.stringMatching(/read access/) });
+  });
+
+  it("is not bound to MAINTAINER_TOKEN: rotating the token (accepted next to GitHub) leaves GitHub sessions signed in", async () => {
+    const permissions: Record<string, CollaboratorPermission> = { alice: { permission: "admin", role_name: "admin" } };
+    const { auth, api, fetchImpl } = githubAuth(permissions, { tokenSignIn: createTokenSignIn({ configured: TOKEN, enabled: true }).signIn });
+    const cookie = await viaGitHub(auth, "code-alice");
+    const rotated = createAuth({
+      db,
+      secret: SECRET,
+      tokenSignIn: createTokenSignIn({ configured: "the-rotated-maintainer-token-4567", enabled: true }).signIn,
+      github: { app, api, repository: "dq/content" },
+      fetch: fetchImpl,
+    });
+    expect(await rotated.requireMaintainer(get("/review", cookie))).toMatchObject({ login: "alice", kind: "github", githubToken: "gho_alice" });
   });
 
   it("refuses a callback whose state was not issued to this browser", async () => {

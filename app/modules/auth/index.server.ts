@@ -10,6 +10,9 @@
  *     GitHub identity, and the review page says so).
  *   otherwise → token sign-in: MAINTAINER_TOKEN, or a one-time link printed at start (in GitHub mode
  *     without GitHub sign-in, actions are taken as the site's GitHub identity).
+ *
+ * Token sessions last only as long as the credential they were made with: changing MAINTAINER_TOKEN
+ * (or turning token sign-in off) signs them out, and the one-time link's session ends with the process.
  */
 import type { Env } from "~/modules/config/env.server";
 import type { Database } from "~/modules/db/index.server";
@@ -60,7 +63,7 @@ export function setupAuth(setup: AuthSetup): Auth {
   if (oneTimeToken) {
     const base = env.PUBLIC_URL?.replace(/\/+$/, "") ?? (env.PORT === 0 ? "" : `http://localhost:${env.PORT}`);
     log.info(
-      `Maintainer sign-in (one-time link, valid until it is used or the server restarts): ${base}/auth/token?token=${oneTimeToken}${
+      `Maintainer sign-in (one-time link, valid until it is used or this server stops; so is the session it starts): ${base}/auth/token?token=${oneTimeToken}${
         base ? "" : " (on this server's address)"
       }`,
     );

@@ -4,7 +4,8 @@
  * and, for GitHub sign-in, the maintainer's OAuth token — encrypted with
  * AES-256-GCM under a key derived (HKDF) from SESSION_SECRET, bound to the row
  * by the associated data. Cookie sessions are signed, not encrypted, so the
- * token never goes into the cookie.
+ * token never goes into the cookie. A token session also holds the keyed
+ * fingerprint of the credential it was made with (token.server.ts).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import type { Database } from "~/modules/db/index.server";
@@ -19,6 +20,8 @@ export interface MaintainerSession {
   name: string | null;
   /** The maintainer's GitHub OAuth token (decrypted), for GitHub sign-in. */
   githubToken?: string;
+  /** Token sign-in: the fingerprint of the credential the session was made with. */
+  credential?: string;
   createdAt: number;
   expiresAt: number;
 }
@@ -29,6 +32,7 @@ interface Row {
   login: string;
   name: string | null;
   github_token: string | null;
+  credential: string | null;
   created_at: number;
   expires_at: number;
 }
@@ -82,15 +86,24 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   return {
     /** Creates a session; returns the id to put in the cookie. */
-    create(input: { kind: SessionKind; login: string; name?: string | null; githubToken?: string }): string {
+    create(input: { kind: SessionKind; login: string; name?: string | null; githubToken?: string; credential?: string }): string {
       const id = randomToken(32);
       const hash = idHash(id);
       const t = now();
       prune(t);
       db.prepare(
-        `INSERT INTO maintainer_sessions (id_hash, kind, login, name, github_token, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(hash, input.kind, input.login, input.name ?? null, input.githubToken ? encryptToken(key, input.githubToken, hash) : null, t, t + ttlMs);
+        `INSERT INTO maintainer_sessions (id_hash, kind, login, name, github_token, credential, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        hash,
+        input.kind,
+        input.login,
+        input.name ?? null,
+        input.githubToken ? encryptToken(key, input.githubToken, hash) : null,
+        input.credential ?? null,
+        t,
+        t + ttlMs,
+      );
       return id;
     },
 
@@ -114,6 +127,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         login: row.login,
         name: row.name,
         ...(githubToken ? { githubToken } : {}),
+        ...(row.credential ? { credential: row.credential } : {}),
         createdAt: row.created_at,
         expiresAt: row.expires_at,
       };

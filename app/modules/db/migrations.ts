@@ -125,4 +125,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE proposals ADD COLUMN user_token_until INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: "token sessions bound to their credential",
+    sql: `
+      -- 'token' sessions: HMAC (keyed with SESSION_SECRET) of the credential they were made with
+      -- (MAINTAINER_TOKEN, or the one-time link of one server process). A session whose credential
+      -- is no longer the current one is signed out. NULL for 'github' sessions.
+      ALTER TABLE maintainer_sessions ADD COLUMN credential TEXT;
+      -- Token sessions made before this could be bound to nothing: they are signed out.
+      DELETE FROM maintainer_sessions WHERE kind = 'token';
+    `,
+  },
 ];
