@@ -42,6 +42,9 @@ async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<Fak
       { login: "dq-bot", token: BOT_TOKEN, permission: "write" },
       { login: "outsider", token: "outsider-token" },
       { login: "member", token: "member-token", permission: "write" },
+      // The GitHub accounts of the forms' usernames (questionForm: "ann-example", editForm: "cy"), as GitHub spells them.
+      { login: "Ann-Example", id: 583231, email: "ann@example.org" },
+      { login: "cy", id: 7011 },
     ],
     ...options,
   });
@@ -135,17 +138,17 @@ describe("GitHub forge: happy paths", () => {
     expect(env.fake.branch(branch)!.files).toEqual([...MAIN_FILES, path].sort());
     for (const f of MAIN_FILES) expect(env.fake.readFile(branch, f)).toBe(REPO_FILES[f]);
 
-    // One commit on top of main, authored by the contributor, with the trailers.
+    // One commit on top of main, authored by the contributor's GitHub account (its ID+login no-reply
+    // address, with the login as GitHub spells it): the author already is that account, so no co-author.
     const [commit, parent] = env.fake.commits(branch);
     expect(parent!.sha).toBe(mainHead);
     expect(commit!.parents).toEqual([mainHead]);
-    expect(commit!.author).toMatchObject({ name: "Ann Example", email: "ann-example@users.noreply.github.com", date: "2026-12-01T10:00:00Z" });
+    expect(commit!.author).toMatchObject({ name: "Ann Example", email: "583231+Ann-Example@users.noreply.github.com", date: "2026-12-01T10:00:00Z" });
     expect(commit!.message).toBe(
       "Add question: How do F expressions avoid race conditions?\n\n" +
         "Proposed by Ann Example on the Django Questions site.\n\n" +
         `- ${path}\n\n` +
-        `Proposal-Id: ${p.id}\n` +
-        "Co-authored-by: Ann Example <ann-example@users.noreply.github.com>\n",
+        `Proposal-Id: ${p.id}\n`,
     );
 
     // One pull request with the title, body and labels.
@@ -170,6 +173,7 @@ describe("GitHub forge: happy paths", () => {
     // The API calls of the happy path (first proposal of the process).
     expect(env.fake.requests.map((r) => r.operationId)).toEqual([
       "repos/get", // once per process: the default branch
+      "users/get-by-username", // the contributor's GitHub account (once per process and username)
       "git/get-ref",
       "git/get-commit", // skipped while main has not moved
       "git/create-tree",
@@ -218,6 +222,91 @@ describe("GitHub forge: happy paths", () => {
       "issues/add-labels",
     ]);
     env.fake.assertNoViolations();
+  });
+
+  it("credits the GitHub user as co-author (ID+login no-reply address) when the author is someone else; the account is looked up once per process", async () => {
+    const env = await setup();
+    // GitHub matches usernames whatever their casing, and answers with the account's own spelling.
+    const p = await propose(env, { ...questionForm, github: "ANN-EXAMPLE", email: "ann.work@example.org" });
+    await env.box.drain();
+    const first = record(env, p.id).proposal;
+    expect(first.status).toBe("opened");
+    const [commit] = env.fake.commits(first.branch!);
+    expect(commit!.author).toMatchObject({ name: "Ann Example", email: "ann.work@example.org" });
+    expect(commit!.message.endsWith(`Proposal-Id: ${p.id}\nCo-authored-by: Ann Example <583231+Ann-Example@users.noreply.github.com>\n`)).toBe(true);
+    expect(env.fake.requests.filter((r) => r.operationId === "users/get-by-username").map((r) => r.status)).toEqual([200]);
+
+    // Same account, with the e-mail it shows on its profile: the author is that account, no co-author line.
+    // The account is known to the process: 6 calls.
+    const before = env.fake.requests.length;
+    const q = await propose(env, {
+      ...questionForm,
+      title: "When does select_for_update lock rows?",
+      body: "Which rows does `select_for_update()` lock, and until when?",
+      email: "ann@example.org",
+    });
+    await env.box.drain();
+    const second = record(env, q.id).proposal;
+    expect(second.status).toBe("opened");
+    const [own] = env.fake.commits(second.branch!);
+    expect(own!.author).toMatchObject({ name: "Ann Example", email: "ann@example.org" });
+    expect(own!.message).not.toContain("Co-authored-by");
+    expect(env.fake.requests.slice(before).map((r) => r.operationId)).toEqual([
+      "git/get-ref",
+      "git/create-tree",
+      "git/create-commit",
+      "git/create-ref",
+      "pulls/create",
+      "issues/add-labels",
+    ]);
+    env.fake.assertNoViolations();
+  });
+
+  it("a GitHub username GitHub does not know: the pull request is opened without the credit, and the status page says so", async () => {
+    const env = await setup();
+    const p = await propose(env, { ...questionForm, github: "ann-exampel" });
+    await env.box.drain();
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    expect(proposal.lastError).toBeNull();
+    expect(env.fake.pulls()).toHaveLength(1);
+    const [commit] = env.fake.commits(proposal.branch!);
+    // Credited to nobody rather than to an address no account owns.
+    expect(commit!.author).toMatchObject({ name: "Ann Example", email: "contributors@noreply.django-questions.invalid" });
+    expect(commit!.message).not.toContain("Co-authored-by");
+    expect(commit!.message).not.toContain("ann-exampel");
+    // The history on the status page (these events) tells the contributor why.
+    expect(events.map((e) => e.type)).toEqual(["created", "attempt", "github-user-not-found", "branch", "pull-request", "labelled", "opened"]);
+    expect(events.find((e) => e.type === "github-user-not-found")!.detail).toBe("GitHub user ann-exampel not found: not credited as co-author.");
+    // The 404 was GitHub's answer to the lookup, one more call than without a username.
+    expect(env.fake.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual([
+      "repos/get 200",
+      "users/get-by-username 404",
+      "git/get-ref 200",
+      "git/get-commit 200",
+      "git/create-tree 201",
+      "git/create-commit 201",
+      "git/create-ref 201",
+      "pulls/create 201",
+      "issues/create-label 201",
+      "issues/create-label 201",
+      "issues/add-labels 200",
+    ]);
+    env.fake.assertNoViolations();
+  });
+
+  it("a GitHub username that names an organization is not credited either", async () => {
+    const env = await setup();
+    const p = await propose(env, { ...questionForm, github: OWNER, email: "ann@example.org" });
+    await env.box.drain();
+    const { proposal, events } = record(env, p.id);
+    expect(proposal.status).toBe("opened");
+    const [commit] = env.fake.commits(proposal.branch!);
+    expect(commit!.author).toMatchObject({ email: "ann@example.org" });
+    expect(commit!.message).not.toContain("Co-authored-by");
+    expect(events.find((e) => e.type === "github-user-not-found")!.detail).toBe(
+      `${OWNER} is a GitHub organization, not a user: not credited as co-author.`,
+    );
   });
 
   it("delivers an edit that replaces exactly one file", async () => {
@@ -277,6 +366,7 @@ describe("GitHub forge: happy paths", () => {
 
 const STEPS = [
   "repos/get",
+  "users/get-by-username",
   "git/get-ref",
   "git/get-commit",
   "git/create-tree",
@@ -287,7 +377,7 @@ const STEPS = [
   "issues/add-labels",
 ] as const;
 
-const BEFORE_PULL = new Set<string>(STEPS.slice(0, 7));
+const BEFORE_PULL = new Set<string>(STEPS.slice(0, 8));
 
 function expectOnePullWithFiles(env: Env, p: Proposal): void {
   const { proposal } = record(env, p.id);
@@ -621,6 +711,7 @@ describe("GitHub forge: signed-in contributors", () => {
       "git/get-ref", // 409
       "git/get-ref", // ready: the fork's head
       "repos/merge-upstream", // "none": the head just read is still the head
+      "users/get-by-username", // the form's GitHub username (site's token)
       "git/get-commit",
       "git/create-tree",
       "git/create-commit",

@@ -17,6 +17,7 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
       users: [
         { login: "alice", token: "alice-token", permission: "write", name: "Alice Liddell", email: "alice@example.org" },
         { login: "bob", token: "bob-token" },
+        { login: "Carol-C", id: 583231 },
       ],
     });
   });
@@ -165,6 +166,14 @@ describe("fake GitHub: contribution happy path through a real Octokit", () => {
     expect(me.login).toBe("bob");
     const { data: alice } = await bob.rest.users.getByUsername({ username: "alice" });
     expect(alice.name).toBe("Alice Liddell");
+    // Usernames match whatever the casing; the answer has the canonical login and the account id.
+    const { data: seeded } = await bob.rest.users.getByUsername({ username: "CAROL-C" });
+    expect(seeded).toMatchObject({ login: "Carol-C", id: 583231, type: "User" });
+    const { data: org } = await bob.rest.users.getByUsername({ username: owner });
+    expect(org.type).toBe("Organization");
+    const nobody = await requestFailure(bob.rest.users.getByUsername({ username: "no-such-user" }));
+    expect(nobody.status).toBe(404);
+    expect((nobody.response?.data as { message: string }).message).toBe("Not Found");
 
     const label = await bob.rest.issues.getLabel({ owner, repo, name: "bug" });
     expect(label.data.color).toBe("d73a4a");

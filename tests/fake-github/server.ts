@@ -44,7 +44,10 @@ export type { Role } from "./model.js";
 // Public types
 
 export interface FakeUserSeed {
+  /** The canonical spelling: GitHub matches logins case-insensitively and answers with this one. */
   login: string;
+  /** The account id (`GET /users/{username}`, the `ID+login@users.noreply.github.com` address). Default: the next free one from 1001. */
+  id?: number;
   /** A personal access token that authenticates as this user. */
   token?: string;
   /** Role on the seeded repository. Default: none (public repositories are still readable). */
@@ -392,6 +395,10 @@ export class FakeGitHub {
   // Test helpers: users, repositories
 
   addUser(seed: FakeUserSeed): User {
+    if (seed.id !== undefined && !this.users.has(lower(seed.login))) {
+      if ([...this.users.values()].some((u) => u.id === seed.id)) throw new Error(`user id ${seed.id} is taken`);
+      this.users.set(lower(seed.login), { login: seed.login, id: seed.id, type: "User", name: null, email: null, createdAt: SEED_DATE });
+    }
     const user = this.ensureUser(seed.login, "User");
     if (seed.name !== undefined) user.name = seed.name;
     if (seed.email !== undefined) user.email = seed.email;
@@ -596,7 +603,10 @@ export class FakeGitHub {
   private ensureUser(login: string, type: User["type"]): User {
     const existing = this.users.get(lower(login));
     if (existing) return existing;
-    const user: User = { login, id: ++this.ids.user, type, name: null, email: null, createdAt: SEED_DATE };
+    const taken = new Set([...this.users.values()].map((u) => u.id));
+    let id = ++this.ids.user;
+    while (taken.has(id)) id = ++this.ids.user;
+    const user: User = { login, id, type, name: null, email: null, createdAt: SEED_DATE };
     this.users.set(lower(login), user);
     return user;
   }

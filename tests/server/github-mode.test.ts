@@ -231,14 +231,17 @@ describe("a new question through the running app in GitHub mode", () => {
     expect(commit.author.name).toBe("Grace Hopper");
     expect(commit.author.email).toBe("grace@example.org");
     expect(commit.message).toContain(`Proposal-Id: ${id}`);
-    expect(commit.message).toMatch(/^Co-authored-by: Grace Hopper <grace-h@users\.noreply\.github\.com>$/m);
+    // The account GitHub found for "grace-h", by its ID+login no-reply address.
+    expect(commit.message).toMatch(/^Co-authored-by: Grace Hopper <5912345\+grace-h@users\.noreply\.github\.com>$/m);
 
-    // The forge's happy path, first proposal of the process (app/modules/forge/README.md): 10 calls.
+    // The forge's happy path, first proposal of the process (app/modules/forge/README.md): 10 calls,
+    // + 1 to look up the GitHub username.
     expect(calls.every((c) => c.login === BOT.login)).toBe(true);
     expect(calls.every((c) => c.status < 300)).toBe(true);
     expect(operations(calls).sort()).toEqual(
       [
         "repos/get",
+        "users/get-by-username",
         "git/get-ref",
         "git/get-commit",
         "git/create-tree",
@@ -315,7 +318,7 @@ describe("an answer and an edit through the running app", () => {
     );
     const commit = gh.fake.commits(pr.head.ref)[0]!;
     expect(commit.author).toMatchObject({ name: "Ada Lovelace", email: "ada@example.org" });
-    expect(commit.message).toMatch(/^Co-authored-by: Ada Lovelace <ada-l@users\.noreply\.github\.com>$/m);
+    expect(commit.message).toMatch(/^Co-authored-by: Ada Lovelace <5912346\+ada-l@users\.noreply\.github\.com>$/m);
     gh.fake.assertNoViolations();
   });
 

@@ -22,6 +22,11 @@ export const REPO = "content";
 export const BOT = { login: "dq-bot", token: "dq-bot-token" } as const;
 /** A maintainer who merges and closes pull requests "on GitHub". */
 export const MAINTAINER = { login: "maria-maintainer", token: "maria-token" } as const;
+/** Contributors' GitHub accounts (no token: they never sign in). */
+export const CONTRIBUTOR_ACCOUNTS = [
+  { login: "grace-h", id: 5912345 },
+  { login: "ada-l", id: 5912346 },
+] as const;
 /** The site's public address in GitHub mode: pull requests link the status page through it. */
 export const PUBLIC_URL = "https://questions.example.org";
 export const WEBHOOK_SECRET = "github-mode-webhook-secret";
@@ -90,6 +95,8 @@ export async function startGitHubModeApp(options: GitHubModeOptions = {}): Promi
     users: [
       { login: BOT.login, token: BOT.token, permission: "write", name: "Django Questions bot" },
       { login: MAINTAINER.login, token: MAINTAINER.token, permission: "admin", name: "Maria Maintainer" },
+      // GitHub accounts that contributors name in the forms (the forge looks them up to credit them).
+      ...CONTRIBUTOR_ACCOUNTS,
     ],
     webhook,
     ...(options.strict ? { strict: true } : {}),

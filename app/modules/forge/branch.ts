@@ -27,3 +27,12 @@ export function proposalTrailer(id: string): string {
 export function commitCarriesProposal(message: string, id: string): boolean {
   return message.split("\n").some((line) => line.trim() === proposalTrailer(id));
 }
+
+/**
+ * GitHub's no-reply address of an account, `<id>+<login>@users.noreply.github.com`: the form
+ * GitHub links commits by (accounts made after July 2017 have no other). Pure, so the review
+ * side can credit the account the delivery resolved (`DeliveryProgress.githubUser`).
+ */
+export function githubNoreplyEmail(account: { id: number; login: string }): string {
+  return `${account.id}+${account.login}@users.noreply.github.com`;
+}

@@ -4,10 +4,12 @@
  * factory and the maintainers' sign-in calls) and by the GitHub content sync.
  *
  * Happy path per proposal (see README.md for the call count):
+ *   GET  /users/{username}                         the contributor's GitHub account, when a username was given
+ *                                                  (once per process and username; 404 → not credited, a timeline note)
  *   GET  /repos/{o}/{r}/git/ref/heads/{base}       head commit of the base branch
  *   GET  /repos/{o}/{r}/git/commits/{sha}          its tree (skipped while the base has not moved)
  *   POST /repos/{o}/{r}/git/trees                  files inline on base_tree
- *   POST /repos/{o}/{r}/git/commits                author = contributor, Proposal-Id trailer
+ *   POST /repos/{o}/{r}/git/commits                author = contributor, Proposal-Id (+ Co-authored-by) trailer
  *   POST /repos/{o}/{r}/git/refs                   refs/heads/contrib/<question|answer>/<slug>-<id>
  *   POST /repos/{o}/{r}/pulls
  *   POST /repos/{o}/{r}/issues/{n}/labels
@@ -18,7 +20,7 @@
  * timeout, a lost response or a crash never opens a second pull request.
  */
 import { Octokit, RequestError } from "octokit";
-import { branchName, commitCarriesProposal, proposalTrailer } from "./branch";
+import { branchName, commitCarriesProposal, githubNoreplyEmail, proposalTrailer } from "./branch";
 import type { GitHubForgeConfig } from "./config.server";
 import { parseProposalMarker } from "~/modules/contributions/pull-request";
 import { ForgeError, RateLimitedError, rateLimitRetryAt } from "./errors";
@@ -58,7 +60,7 @@ export interface GitHubForgeDeps {
    * the 1 s / 3 s spacing GitHub recommends between write requests).
    */
   throttleGroups?: { write?: unknown; notifications?: unknown };
-  /** E-mail of the commit author when the contributor gave neither an e-mail nor a GitHub username. */
+  /** E-mail of the commit author when the contributor gave neither an e-mail nor a GitHub username that GitHub knows. */
   noreplyEmail?: string;
   /** Committer of the proposal commits. */
   committer?: { name: string; email: string };
@@ -116,7 +118,10 @@ function is422(error: unknown, pattern: RegExp): boolean {
   return texts.some((t) => pattern.test(t));
 }
 
-function commitMessage(p: DeliverableProposal): string {
+/** The contributor's GitHub account as resolved at delivery (`DeliveryProgress.githubUser`). */
+type ResolvedGitHubUser = NonNullable<DeliveryProgress["githubUser"]>;
+
+function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
   const answerEdit = p.kind === "edit" && p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path));
   const subject =
     p.kind === "question"
@@ -135,8 +140,9 @@ function commitMessage(p: DeliverableProposal): string {
     "",
     proposalTrailer(p.id),
   ];
-  if (p.contributor.github) {
-    lines.push(`Co-authored-by: ${p.contributor.name.replace(/[<>\r\n]/g, "")} <${p.contributor.github}@users.noreply.github.com>`);
+  // Only an account GitHub confirmed, and only when the author is someone else (an e-mail of its own).
+  if (account && !account.sameAsAuthor) {
+    lines.push(`Co-authored-by: ${p.contributor.name.replace(/[<>\r\n]/g, "")} <${githubNoreplyEmail(account)}>`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -255,6 +261,65 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     return ready;
   }
 
+  /**
+   * GitHub accounts by lower-cased username (`GET /users/{username}`), once per process: an
+   * account's id never changes and its login rarely does. "No such user" is not remembered, so
+   * an account made after a typo'd proposal is found by the next one.
+   */
+  const accounts = new Map<string, Promise<{ id: number; login: string; type: string; email: string | null } | null>>();
+  function githubAccount(username: string) {
+    const key = username.toLowerCase();
+    let found = accounts.get(key);
+    if (!found) {
+      found = app.rest.users.getByUsername({ username }).then(
+        ({ data }) => ({ id: data.id, login: data.login, type: data.type, email: data.email ?? null }),
+        (error: unknown) => {
+          // 404: no such user (or a suspended one). The proposal is delivered without the credit: not a configuration failure.
+          if (error instanceof RequestError && error.status === 404) return null;
+          throw toForgeError(error, `looking up the GitHub user ${username}`, "app");
+        },
+      );
+      accounts.set(key, found);
+      found.then(
+        (account) => {
+          if (!account) accounts.delete(key);
+        },
+        () => accounts.delete(key),
+      );
+      if (accounts.size > 1000) accounts.delete(accounts.keys().next().value!);
+    }
+    return found;
+  }
+
+  /**
+   * Resolves the GitHub username the contributor gave, once per proposal (saved in the progress,
+   * so every retry makes the same commit and the timeline says it once). An unknown username
+   * is delivered without the co-author credit, and the timeline says why.
+   */
+  async function resolveGitHubUser(p: DeliverableProposal, progress: ProgressStore): Promise<ResolvedGitHubUser | null | undefined> {
+    const username = p.contributor.github;
+    if (!username) return undefined;
+    if (progress.current.githubUser !== undefined) return progress.current.githubUser;
+    const account = await githubAccount(username);
+    if (!account || account.type !== "User") {
+      progress.save({ githubUser: null });
+      progress.note(
+        "github-user-not-found",
+        account
+          ? `${account.login} is a GitHub organization, not a user: not credited as co-author.`
+          : `GitHub user ${username} not found: not credited as co-author.`,
+      );
+      return null;
+    }
+    // The author already is that account when it signs with the account's no-reply address
+    // (no e-mail given) or with an address the account shows publicly.
+    const email = p.contributor.email?.trim().toLowerCase();
+    const own = [githubNoreplyEmail(account), `${account.login}@users.noreply.github.com`, account.email ?? ""].map((e) => e.toLowerCase());
+    const githubUser: ResolvedGitHubUser = { id: account.id, login: account.login, sameAsAuthor: !email || own.includes(email) };
+    progress.save({ githubUser });
+    return githubUser;
+  }
+
   // --- steps ----------------------------------------------------------------
 
   /**
@@ -336,7 +401,13 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     return { ...fork, base: forkBase, ...(parent ? { parent } : {}) };
   }
 
-  async function createCommit(p: DeliverableProposal, head: Head, actor: Client, who: "app" | "user"): Promise<string> {
+  async function createCommit(
+    p: DeliverableProposal,
+    head: Head,
+    actor: Client,
+    who: "app" | "user",
+    account: ResolvedGitHubUser | null | undefined,
+  ): Promise<string> {
     const parent =
       head.parent ??
       (
@@ -362,12 +433,13 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
       }),
     );
     const date = isoSeconds(p.createdAt);
-    const email = p.contributor.email ?? (p.contributor.github ? `${p.contributor.github}@users.noreply.github.com` : noreply);
+    // Without an e-mail, a confirmed GitHub account signs with its no-reply address (the commit is linked to it).
+    const email = p.contributor.email ?? (account ? githubNoreplyEmail(account) : noreply);
     const { data: commit } = await step("creating the commit", who, () =>
       actor.rest.git.createCommit({
         owner: head.owner,
         repo: head.repo,
-        message: commitMessage(p),
+        message: commitMessage(p, account),
         tree: tree.sha,
         parents: [parent],
         author: { name: p.contributor.name, email, date },
@@ -505,7 +577,8 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
         if (start.branch === undefined) {
           let commitSha = start.commitSha;
           if (!commitSha) {
-            commitSha = await createCommit(p, head, actor, who);
+            const account = await resolveGitHubUser(p, progress);
+            commitSha = await createCommit(p, head, actor, who, account);
             progress.save({ commitSha });
           }
           const created = await createBranch(p, head, branch, commitSha, actor, who);

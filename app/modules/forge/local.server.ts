@@ -142,6 +142,12 @@ export function contentTarget(contentDir: string, repoPath: string): { rel: stri
   return { rel, abs };
 }
 
+/**
+ * The local merge commit's author. Without GitHub the username cannot be resolved to an account
+ * id, so the GitHub forge's `<id>+<login>@users.noreply.github.com` is out of reach: a username
+ * without an e-mail keeps the older `<login>@users.noreply.github.com` form (linked by GitHub
+ * only for accounts made before July 2017), and there is no Co-authored-by trailer.
+ */
 function authorLine(row: LocalRow, noreply: string): string {
   const name = row.contributor_name.replace(/[<>\r\n]/g, "").trim() || "Contributor";
   const email = row.contributor_email ?? (row.contributor_github ? `${row.contributor_github}@users.noreply.github.com` : noreply);

@@ -55,6 +55,12 @@ export interface DeliveryProgress {
   forkReady?: boolean;
   /** Labels were added to the pull request. */
   labelled?: boolean;
+  /**
+   * The contributor's GitHub username as GitHub resolved it (`GET /users/{username}`, canonical
+   * login casing) before the commit was made; `null` when GitHub has no such user (not credited).
+   * `sameAsAuthor`: the commit author already is that account, so there is no co-author trailer.
+   */
+  githubUser?: { id: number; login: string; sameAsAuthor: boolean } | null;
 }
 
 /** Durable memory of one delivery, so a retry (even after a crash) skips done steps. */
