@@ -64,6 +64,7 @@ async function world(): Promise<World> {
       { login: "mia", name: "Mia Maintainer", permission: "write" },
       { login: "rex", name: "Rex Reader", permission: "read" },
       { login: "ann", token: "ann-token" },
+      { login: "ann-example", id: 4242 },
     ],
   });
   cleanups.push(() => fake.close());
@@ -253,7 +254,8 @@ describe("the review queue on GitHub", () => {
     const [squash] = w.fake.commits("main");
     expect(squash!.parents).toHaveLength(1);
     expect(squash!.message).toMatch(new RegExp(`^Question: ${questionForm.title.replace(/[?()]/g, "\\$&")} \\(#${p.prNumber}\\)\\n`));
-    expect(squash!.message).toContain("Co-authored-by: Ann Example <ann-example@users.noreply.github.com>");
+    // Credited by the no-reply address of the account the delivery resolved (ID+login), which GitHub links to it.
+    expect(squash!.message).toContain("Co-authored-by: Ann Example <4242+ann-example@users.noreply.github.com>");
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "closed", merged: true });
     expect(w.fake.requests.find((r) => r.operationId === "pulls/merge")).toMatchObject({ login: "mia", status: 200, body: expect.objectContaining({ merge_method: "squash" }) });
     expect(getProposalRecord(w.db, p.id)!.status).toBe("merged");

@@ -23,6 +23,7 @@ import type { CheckRunInfo, GitHubChangedFile, GitHubReviewForge } from "~/modul
 import type { LocalReviewForge } from "~/modules/forge/local.server";
 import type { ProposalFile } from "~/modules/forge/types";
 import { ForgeError } from "~/modules/forge/errors";
+import { githubNoreplyEmail } from "~/modules/forge/branch";
 import { checkContent, parseContent, parseFrontMatter } from "~/modules/validation";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
@@ -561,11 +562,15 @@ export type ReviewService = ReturnType<typeof createReviewService>;
 /**
  * The squash commit's message for a proposal: GitHub makes the pull request's
  * author (the site's bot) the commit author, so the contributor is credited as
- * co-author (GitHub links the e-mail or no-reply address to their account).
+ * co-author: by the e-mail they gave, or by the no-reply address of the GitHub
+ * account the delivery resolved (`progress.githubUser`, `ID+login@…`, the
+ * form GitHub links to the account). A username GitHub did not know credits
+ * no account: the trailer then names them with a neutral address.
  */
 export function squashMessage(p: Proposal, noreply = "contributors@noreply.django-questions.invalid"): string {
   const name = p.contributor.name.replace(/[<>\r\n]/g, "").trim();
-  const email = p.contributor.email ?? (p.contributor.github ? `${p.contributor.github}@users.noreply.github.com` : noreply);
+  const account = p.progress.githubUser;
+  const email = p.contributor.email ?? (account ? githubNoreplyEmail(account) : noreply);
   return [`Proposed by ${name} on the Django Questions site.`, "", `Proposal-Id: ${p.id}`, `Co-authored-by: ${name} <${email}>`].join("\n");
 }
 
