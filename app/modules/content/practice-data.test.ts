@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { practiceData, type LoadedContent } from "./index.server";
+import { contentSnapshot } from "./snapshot";
 import type { Question, Tag } from "./types";
 
 function question(number: number, slug: string, tags: string[]): Question {
@@ -12,11 +13,7 @@ const tags: Tag[] = [
 ];
 const questions = [question(1, "one", ["orm"]), question(2, "two", ["orm"]), question(3, "three", ["orm"]), question(4, "four", ["security"])];
 const content: LoadedContent = {
-  version: "test",
-  questions,
-  tags,
-  bySlug: new Map(questions.map((q) => [q.slug, q])),
-  byNumber: new Map(questions.map((q) => [q.number, q])),
+  ...contentSnapshot("test", questions, tags),
   findings: [],
   search: undefined as never,
   loadedAt: new Date(),

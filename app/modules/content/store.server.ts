@@ -6,6 +6,7 @@ import type { ContentFile, Finding } from "~/modules/validation/types";
 import { markdownToText } from "~/modules/markdown/text";
 import { buildSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
+import { contentSnapshot } from "./snapshot";
 import type { ContentSnapshot, Question } from "./types";
 
 export interface LoadedContent extends ContentSnapshot {
@@ -166,12 +167,10 @@ export class ContentStore {
       body: this.text(q.body),
       answers: q.answers.map((a) => this.text(a.body)).join("\n\n"),
     }));
-    const bySlug = new Map<string, Question>(questions.map((q) => [q.slug, q]));
-    const byNumber = new Map<number, Question>(questions.map((q) => [q.number, q]));
     for (const f of findings) {
       if (f.severity === "error") console.warn(`content: ${f.path}:${f.line}:${f.column}: ${f.message} (${f.rule})`);
     }
-    return { version, questions, tags, bySlug, byNumber, findings, search: buildSearchIndex(docs), loadedAt: new Date() };
+    return { ...contentSnapshot(version, questions, tags), findings, search: buildSearchIndex(docs), loadedAt: new Date() };
   }
 }
 

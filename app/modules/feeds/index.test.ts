@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LoadedContent } from "~/modules/content/index.server";
 import type { Answer, Question, Tag } from "~/modules/content/types";
+import { contentSnapshot } from "~/modules/content/snapshot";
 import { nameUuid } from "./ids";
 import { contentFeed, contentSitemap, robotsTxt } from "./index.server";
 import { parseXml } from "../../../tests/support/xml";
@@ -25,11 +26,7 @@ function question(number: number, slug: string, added: string, answers: Omit<Ans
 
 function content(questions: Question[], tags: Tag[] = [{ id: "orm", label: "ORM", description: "d" }]): LoadedContent {
   return {
-    version: "test",
-    questions,
-    tags,
-    bySlug: new Map(questions.map((q) => [q.slug, q])),
-    byNumber: new Map(questions.map((q) => [q.number, q])),
+    ...contentSnapshot("test", questions, tags),
     findings: [],
     search: undefined as never,
     loadedAt: new Date(),

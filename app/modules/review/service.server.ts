@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { questionPage, type LoadedContent } from "~/modules/content/index.server";
+import { contentSnapshot } from "~/modules/content/snapshot";
 import { checkProposal, toContentPath } from "~/modules/contributions/check";
 import { parseEditPath } from "~/modules/contributions/files";
 import { similarTo, type ProposalPreview } from "~/modules/contributions/preview.server";
@@ -106,13 +107,7 @@ export function previewFromFiles(content: LoadedContent, contentFiles: readonly 
   const parsed = parseContent(merged);
   const q = parsed.questions.find((x) => x.slug === slug);
   if (!q) return undefined;
-  const view: LoadedContent = {
-    ...content,
-    questions: parsed.questions,
-    tags: parsed.tags,
-    bySlug: new Map(parsed.questions.map((x) => [x.slug, x])),
-    byNumber: new Map(parsed.questions.map((x) => [x.number, x])),
-  };
+  const view: LoadedContent = { ...content, ...contentSnapshot(content.version, parsed.questions, parsed.tags) };
   const page = questionPage(view, q);
   const answerFile = files.map((f) => /\/answers\/([^/]+)\.md$/.exec(f.path)?.[1]).find(Boolean);
   return {
