@@ -318,6 +318,36 @@ describe("pull_request events", () => {
     expect(r.json).toMatchObject({ proposal: "p-by-number", status: "merged" });
   });
 
+  it("a marker copied into another pull request claims nothing; before its number is recorded, only the proposal's own branch does", async () => {
+    // A proposal whose delivery stopped after GitHub opened the pull request, before the number was saved.
+    const body = seedProposal("p-unrecorded", 17);
+    db.prepare("UPDATE proposals SET pr_number = NULL, pr_url = NULL, status = 'queued', branch = 'contrib/question/what-is-a-webhook-punrecor' WHERE id = ?").run("p-unrecorded");
+
+    const copied = await deliver(context(), {
+      event: "pull_request",
+      payload: pullRequestEvent("closed", 40, body, { merged: true, head: { ref: "attacker/copied-marker" } }),
+    });
+    expect(copied.status).toBe(202);
+    expect(copied.json).toMatchObject({ ignored: expect.stringContaining("#40 is not a proposal of this site") });
+    const noBranch = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("closed", 41, body, { merged: true }) });
+    expect(noBranch.status).toBe(202);
+
+    const own = await deliver(context(), {
+      event: "pull_request",
+      payload: pullRequestEvent("opened", 18, body, { head: { ref: "contrib/question/what-is-a-webhook-punrecor" } }),
+    });
+    expect(own.status).toBe(200);
+    expect(own.json).toMatchObject({ proposal: "p-unrecorded" });
+    // A recorded proposal is not claimed by a copy either.
+    const recordedBody = seedProposal("p-recorded", 19);
+    const other = await deliver(context(), {
+      event: "pull_request",
+      payload: pullRequestEvent("closed", 42, recordedBody, { merged: true, head: { ref: "proposal/p-recorded" } }),
+    });
+    expect(other.status).toBe(202);
+    expect(getProposalRecord(db, "p-recorded")?.status).toBe("opened");
+  });
+
   it("changes nothing on a second delivery of the same state (new delivery id)", async () => {
     const body = seedProposal("p-twice", 15);
     const payload = pullRequestEvent("closed", 15, body, { merged: true });

@@ -12,18 +12,24 @@ export interface PullRequestRef {
   number: number;
   /** The pull request body (carries the hidden proposal marker). */
   body?: string | null;
+  /** The head branch's name. */
+  headRef?: string | null;
 }
 
 /**
- * The proposal behind a pull request: the id in the body's hidden marker,
- * else the GitHub proposal that recorded this pull request number.
+ * The proposal behind a pull request: the GitHub proposal that recorded this
+ * pull request number, else the id in the body's hidden marker — but only
+ * from the branch the proposal's delivery made: anyone can copy a marker into
+ * the body of a pull request of their own.
  */
 export function findProposalForPullRequest(db: Database, pr: PullRequestRef): Proposal | undefined {
   const marker = parseProposalMarker(pr.body);
   if (marker) {
     const byMarker = getProposalRecord(db, marker.id);
-    // A copied body on another pull request must not hijack a proposal that has its own.
-    if (byMarker && (byMarker.prNumber === null || byMarker.prNumber === pr.number)) return byMarker;
+    if (byMarker?.prNumber === pr.number) return byMarker;
+    // Not recorded yet (the delivery stopped between opening the pull request and saving its number):
+    // only a pull request from the proposal's own branch is the one.
+    if (byMarker && byMarker.prNumber === null && byMarker.branch !== null && pr.headRef === byMarker.branch) return byMarker;
   }
   const row = db
     .prepare("SELECT id FROM proposals WHERE pr_number = ? AND (forge = 'github' OR forge IS NULL) ORDER BY created_at DESC LIMIT 1")

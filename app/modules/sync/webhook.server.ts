@@ -73,6 +73,7 @@ const pullRequestSchema = z
     merged: z.boolean().nullable().optional(),
     merged_at: z.string().nullable().optional(),
     merged_by: z.object({ login: z.string() }).passthrough().nullable().optional(),
+    head: z.object({ ref: z.string() }).passthrough().optional(),
   })
   .passthrough();
 
@@ -147,7 +148,7 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
       const { action, pull_request: pr, repository } = parsed.data;
       if (!sameRepository(ctx, repository.full_name)) return ignore(`pull request of another repository (${repository.full_name})`);
       if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(action)) return ignore(`pull_request action ${action}`);
-      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body });
+      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
       if (!proposal) return ignore(`pull request #${pr.number} is not a proposal of this site`);
       return {
         kind: "act",
@@ -173,7 +174,7 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
       if (action !== "submitted" || review.state.toLowerCase() !== "changes_requested") {
         return ignore(`pull_request_review ${action} (${review.state})`);
       }
-      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body });
+      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
       if (!proposal) return ignore(`pull request #${pr.number} is not a proposal of this site`);
       return {
         kind: "act",
