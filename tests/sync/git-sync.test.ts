@@ -337,12 +337,12 @@ describe("runGit", () => {
 
 describe("whether the checkout follows a remote", () => {
   it("GitHub mode: always (origin unless CONTENT_REMOTE says otherwise); merges happen on GitHub", () => {
-    expect(contentSyncSetting({ forge: "github", remote: undefined })).toEqual({ enabled: true, remote: "origin", pushMerges: false });
-    expect(contentSyncSetting({ forge: "github", remote: "upstream" })).toEqual({ enabled: true, remote: "upstream", pushMerges: false });
+    expect(contentSyncSetting({ forge: "github", remote: undefined })).toEqual({ enabled: true, remote: "origin" });
+    expect(contentSyncSetting({ forge: "github", remote: "upstream" })).toEqual({ enabled: true, remote: "upstream" });
   });
 
-  it("local mode: only with CONTENT_REMOTE set, and then local merges are pushed to it", () => {
-    expect(contentSyncSetting({ forge: "local", remote: undefined })).toMatchObject({ enabled: false, pushMerges: false });
-    expect(contentSyncSetting({ forge: "local", remote: "origin" })).toEqual({ enabled: true, remote: "origin", pushMerges: true });
+  it("local mode: only with CONTENT_REMOTE set (local merges are then pushed to it: see the review tests)", () => {
+    expect(contentSyncSetting({ forge: "local", remote: undefined })).toMatchObject({ enabled: false });
+    expect(contentSyncSetting({ forge: "local", remote: "origin" })).toEqual({ enabled: true, remote: "origin" });
   });
 });

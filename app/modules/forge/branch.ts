@@ -1,12 +1,24 @@
 import type { DeliverableProposal } from "./types";
 
+/** The commit e-mail of a contributor who gave neither an e-mail nor a GitHub account GitHub knows: credits no account. */
+export const NEUTRAL_CONTRIBUTOR_EMAIL = "contributors@noreply.django-questions.invalid";
+
 /** Characters of the proposal id used in the branch name. */
 export const SHORT_ID_LENGTH = 8;
 
 /**
- * `contrib/<question|answer>/<slug>-<short id>`: `question` for a new
- * question or an edit of a question, `answer` for a new answer or an edit of
- * an answer. Always a valid git ref name (slugs are kebab-case, ids URL-safe).
+ * What a proposal is about: `question` for a new question or an edit of a
+ * question, `answer` for a new answer or an edit of an answer. Names the
+ * branch, labels the pull request and words the commit.
+ */
+export function proposalArea(p: Pick<DeliverableProposal, "kind" | "files">): "question" | "answer" {
+  if (p.kind !== "edit") return p.kind;
+  return p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path)) ? "answer" : "question";
+}
+
+/**
+ * `contrib/<question|answer>/<slug>-<short id>`, the area from `proposalArea`.
+ * Always a valid git ref name (slugs are kebab-case, ids URL-safe).
  */
 export function branchName(p: Pick<DeliverableProposal, "id" | "kind" | "slug" | "files">): string {
   const shortId = p.id
@@ -14,9 +26,7 @@ export function branchName(p: Pick<DeliverableProposal, "id" | "kind" | "slug" |
     .replace(/[^a-z0-9]/g, "")
     .slice(0, SHORT_ID_LENGTH);
   const slug = p.slug.replace(/[^a-z0-9-]/g, "-").slice(0, 60) || "proposal";
-  const area =
-    p.kind === "edit" ? (p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path)) ? "answer" : "question") : p.kind;
-  return `contrib/${area}/${slug}-${shortId}`;
+  return `contrib/${proposalArea(p)}/${slug}-${shortId}`;
 }
 
 /** The trailer that marks a commit as the one of a proposal. */

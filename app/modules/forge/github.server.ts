@@ -20,7 +20,7 @@
  * timeout, a lost response or a crash never opens a second pull request.
  */
 import { Octokit, RequestError } from "octokit";
-import { branchName, commitCarriesProposal, githubNoreplyEmail, proposalTrailer } from "./branch";
+import { branchName, commitCarriesProposal, githubNoreplyEmail, NEUTRAL_CONTRIBUTOR_EMAIL, proposalArea, proposalTrailer } from "./branch";
 import type { GitHubForgeConfig } from "./config.server";
 import { parseProposalMarker } from "~/modules/contributions/pull-request";
 import { ForgeError, RateLimitedError, rateLimitRetryAt } from "./errors";
@@ -80,9 +80,8 @@ export interface GitHubForgeDeps {
 
 /** The labels of a proposal's pull request: `contribution`, what it is about, and `edit` for edits. */
 export function proposalLabels(p: Pick<DeliverableProposal, "kind" | "files">): string[] {
-  if (p.kind !== "edit") return ["contribution", p.kind];
-  const answer = p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path));
-  return ["contribution", answer ? "answer" : "question", "edit"];
+  const area = proposalArea(p);
+  return p.kind === "edit" ? ["contribution", area, "edit"] : ["contribution", area];
 }
 
 type Client = InstanceType<typeof Octokit>;
@@ -122,13 +121,12 @@ function is422(error: unknown, pattern: RegExp): boolean {
 type ResolvedGitHubUser = NonNullable<DeliveryProgress["githubUser"]>;
 
 function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
-  const answerEdit = p.kind === "edit" && p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path));
   const subject =
     p.kind === "question"
       ? `Add question: ${p.questionTitle}`
       : p.kind === "answer"
         ? `Add an answer to: ${p.questionTitle}`
-        : answerEdit
+        : proposalArea(p) === "answer"
           ? `Edit an answer to: ${p.questionTitle}`
           : `Edit question: ${p.questionTitle}`;
   const lines = [
@@ -149,7 +147,7 @@ function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | nul
 
 export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Forge {
   const upstream: Repo = { owner: config.owner, repo: config.repo };
-  const noreply = deps.noreplyEmail ?? "contributors@noreply.django-questions.invalid";
+  const noreply = deps.noreplyEmail ?? NEUTRAL_CONTRIBUTOR_EMAIL;
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
   const log = deps.log ?? { warn: (m: string) => console.warn(`[github] ${m}`), info: () => {} };
 

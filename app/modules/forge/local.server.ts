@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseEditPath } from "~/modules/contributions/files";
 import { nextSequenceValue, type Database } from "~/modules/db/index.server";
-import { branchName } from "./branch";
+import { branchName, NEUTRAL_CONTRIBUTOR_EMAIL } from "./branch";
 import { ForgeError } from "./errors";
 import type {
   ChangeRef,
@@ -157,7 +157,7 @@ function authorLine(row: LocalRow, noreply: string): string {
 export function createLocalReviewForge(deps: LocalReviewDeps): LocalReviewForge {
   const { db } = deps;
   const runGit = deps.runGit ?? runGitCommand;
-  const noreply = deps.noreplyEmail ?? "contributors@noreply.django-questions.invalid";
+  const noreply = deps.noreplyEmail ?? NEUTRAL_CONTRIBUTOR_EMAIL;
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
 
   function openRow(number: number): LocalRow {

@@ -24,7 +24,7 @@ import type { CheckRunInfo, GitHubChangedFile, GitHubReviewForge } from "~/modul
 import type { LocalReviewForge } from "~/modules/forge/local.server";
 import type { ProposalFile } from "~/modules/forge/types";
 import { ForgeError } from "~/modules/forge/errors";
-import { githubNoreplyEmail } from "~/modules/forge/branch";
+import { githubNoreplyEmail, NEUTRAL_CONTRIBUTOR_EMAIL } from "~/modules/forge/branch";
 import { checkContent, parseContent, parseFrontMatter } from "~/modules/validation";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
@@ -562,7 +562,7 @@ export type ReviewService = ReturnType<typeof createReviewService>;
  * form GitHub links to the account). A username GitHub did not know credits
  * no account: the trailer then names them with a neutral address.
  */
-export function squashMessage(p: Proposal, noreply = "contributors@noreply.django-questions.invalid"): string {
+export function squashMessage(p: Proposal, noreply = NEUTRAL_CONTRIBUTOR_EMAIL): string {
   const name = p.contributor.name.replace(/[<>\r\n]/g, "").trim();
   const account = p.progress.githubUser;
   const email = p.contributor.email ?? (account ? githubNoreplyEmail(account) : noreply);

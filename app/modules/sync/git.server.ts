@@ -153,14 +153,8 @@ class SyncFailure extends Error {}
  * merge is pushed there, so the checkout never falls behind-and-ahead (diverges) of it. Without it,
  * a fresh clone's `origin` (e.g. the upstream project) is left alone: no polling, no warnings.
  */
-export function contentSyncSetting(options: { forge: "local" | "github"; remote: string | undefined }): {
-  enabled: boolean;
-  remote: string;
-  /** Local merges are pushed to the remote. */
-  pushMerges: boolean;
-} {
-  if (options.forge === "github") return { enabled: true, remote: options.remote ?? "origin", pushMerges: false };
-  return { enabled: options.remote !== undefined, remote: options.remote ?? "origin", pushMerges: options.remote !== undefined };
+export function contentSyncSetting(options: { forge: "local" | "github"; remote: string | undefined }): { enabled: boolean; remote: string } {
+  return { enabled: options.forge === "github" || options.remote !== undefined, remote: options.remote ?? "origin" };
 }
 
 export function createGitSync(options: GitSyncOptions): GitSync {
