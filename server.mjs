@@ -3,12 +3,13 @@
 // compression and built assets; everything else goes to the app's own HTTP
 // handler (app/modules/server/http.server.ts), exported by the build. No
 // framework router on the hot path: see docs/decisions/004.
+import "./scripts/require-node.mjs";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import compression from "compression";
-import express from "express";
+import serveStatic from "serve-static";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -36,11 +37,11 @@ const handler = entry.createServerHandler(build, {
 
 const clientDir = path.join(root, "build/client");
 // Fingerprinted bundles: cached for a year. Public files (favicon…): an hour.
-const assets = express.static(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false, fallthrough: false });
+const assets = serveStatic(path.join(clientDir, "assets"), { immutable: true, maxAge: "1y", index: false, fallthrough: false });
 const publicFiles = new Set(
   fs.readdirSync(clientDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => `/${e.name}`),
 );
-const publicStatic = express.static(clientDir, { maxAge: "1h", index: false, redirect: false });
+const publicStatic = serveStatic(clientDir, { maxAge: "1h", index: false, redirect: false });
 const compress = compression();
 
 const server = http.createServer((req, res) => {

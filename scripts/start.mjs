@@ -1,4 +1,5 @@
 // `npm start`: build when the sources are newer than the build, then serve it.
+import "./require-node.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

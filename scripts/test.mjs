@@ -1,5 +1,6 @@
 // `npm test`: every test — typecheck, unit and integration tests, then the
 // browser tests against a production build. Ends with one plain summary line.
+import "./require-node.mjs";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -162,13 +162,13 @@ describe("content.yml: triggers and permissions", () => {
     expect(concurrency["cancel-in-progress"]).toBe(true);
   });
 
-  it("uses pinned major versions of checkout and setup-node (Node 20, npm cache)", () => {
+  it("uses pinned major versions of checkout and setup-node (Node 24, npm cache)", () => {
     const { job } = findCheckStep();
     const steps = (job.steps as unknown[]).filter(isDict);
     const uses = steps.map((s) => s.uses).filter((u): u is string => typeof u === "string");
     expect(uses).toEqual(expect.arrayContaining(["actions/checkout@v4", "actions/setup-node@v4"]));
     const setupNode = steps.find((s) => s.uses === "actions/setup-node@v4")!;
-    expect(dict(setupNode.with, "setup-node with")).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(dict(setupNode.with, "setup-node with")).toMatchObject({ "node-version": 24, cache: "npm" });
     expect(steps.some((s) => s.run === "npm ci")).toBe(true);
   });
 
