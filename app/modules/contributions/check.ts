@@ -6,11 +6,13 @@
  * causes — those on its own files, plus new findings elsewhere such as a
  * possible duplicate — and maps them to the form's fields.
  */
-import { checkContent, parseFrontMatter } from "~/modules/validation";
-import type { ContentFile, Finding } from "~/modules/validation/types";
+import { isQuestionFile, toContentPath } from "~/modules/contract";
 import type { ProposalFile, ProposalKind } from "~/modules/forge/types";
-import { CONTENT_ROOT } from "./files";
+import { checkContent, parseFrontMatter, RULES_BY_ID } from "~/modules/validation";
+import type { ContentFile, Finding } from "~/modules/validation/types";
 import { FORM_ERRORS, addFieldError, type FieldErrors } from "./schema";
+
+export { toContentPath } from "~/modules/contract";
 
 export interface ProposalCheck {
   /** No error (warnings allowed). */
@@ -27,26 +29,12 @@ export interface ProposalCheck {
 const QUESTION_KEYS: Record<string, string | null> = { title: "title", tags: "tags", credit: "credit", number: null, added: null };
 const ANSWER_KEYS: Record<string, string | null> = { author: "name", github: "github", date: null };
 
-/** Rule id → form field (front matter rules are named `<file>-<key>`). */
+/** The form field a rule declares for its findings on this kind of file (`undefined`: found by line). */
 function fieldForRule(rule: string, fileKind: "question" | "answer"): string | null | undefined {
-  if (/duplicate|similar/.test(rule)) return fileKind === "question" ? "title" : "body";
-  const m = /^(question|answer)-([a-z]+)$/.exec(rule);
-  if (m) {
-    const keys = m[1] === "question" ? QUESTION_KEYS : ANSWER_KEYS;
-    if (m[2]! in keys) return keys[m[2]!];
-  }
-  if (rule === "unknown-tag") return fileKind === "question" ? "tags" : undefined;
-  if (/^(empty-body|question-form|raw-html|code-language|file-size|encoding|markdown|heading|link|image)/.test(rule)) return "body";
-  return undefined;
+  return RULES_BY_ID.get(rule)?.field?.[fileKind];
 }
 
 const encoder = new TextEncoder();
-
-/** Repository path (`content/questions/...`) → path relative to the content folder. */
-export function toContentPath(repoPath: string): string {
-  const prefix = `${CONTENT_ROOT}/`;
-  return repoPath.startsWith(prefix) ? repoPath.slice(prefix.length) : repoPath;
-}
 
 function key(f: Finding): string {
   return `${f.path}\u0000${f.rule}\u0000${f.severity}\u0000${f.message}`;
@@ -62,8 +50,8 @@ interface Located {
 }
 
 /** Finds the form field a finding on one of the proposal's files belongs to. */
-function locate(finding: Finding, file: ProposalFile, kind: ProposalKind): Located {
-  const fileKind = /\/question\.md$/.test(file.path) ? "question" : "answer";
+function locate(finding: Finding, file: ProposalFile): Located {
+  const fileKind = isQuestionFile(file.path) ? "question" : "answer";
   const keys = fileKind === "question" ? QUESTION_KEYS : ANSWER_KEYS;
   const message = capital(finding.message);
   const byRule = fieldForRule(finding.rule, fileKind);
@@ -87,8 +75,6 @@ function locate(finding: Finding, file: ProposalFile, kind: ProposalKind): Locat
     const field = best ? keys[best.key] : undefined;
     if (field) return { field, message };
   }
-  // Whole-file problems of a new question's path come from its title (the slug is made from it).
-  if (kind === "question" && /slug|folder|path/.test(finding.rule)) return { field: "title", message };
   return { field: FORM_ERRORS, message };
 }
 
@@ -123,7 +109,7 @@ export function checkProposal(
     const file = own.get(finding.path);
     let located: Located;
     if (file) {
-      located = locate(finding, file, kind);
+      located = locate(finding, file);
     } else {
       // A finding on another file caused by the proposal (e.g. the other half of a duplicate).
       const byRule = fieldForRule(finding.rule, kind === "answer" ? "answer" : "question");

@@ -9,28 +9,23 @@
  * follows the closing `---` line directly and ends with one newline.
  */
 import { Document, isSeq } from "yaml";
+import {
+  answerPath,
+  ContractPathError,
+  isSlug,
+  parseRepoPath,
+  questionPath,
+  SLUG_MAX,
+  SLUG_MIN,
+  type AnswerFields,
+  type ContentIndex,
+  type ContractFile,
+  type QuestionFields,
+} from "~/modules/contract";
 import type { ProposalFile, ProposalKind } from "~/modules/forge/types";
 import type { AnswerProposalInput, EditProposalInput, ProposalInput, QuestionProposalInput } from "./schema";
-import { SLUG } from "./schema";
 
-export const CONTENT_ROOT = "content";
-export const QUESTIONS_ROOT = `${CONTENT_ROOT}/questions`;
-export const SLUG_MAX = 60;
-export const SLUG_MIN = 3;
-
-/** The parts of the content a proposal needs (a ContentSnapshot fits). */
-export interface ContentIndex {
-  questions: ReadonlyArray<{
-    slug: string;
-    number: number;
-    title: string;
-    tags: readonly string[];
-    added: string;
-    credit?: string;
-    body: string;
-    answers: ReadonlyArray<{ id: string; author: string; github?: string; date: string; body: string }>;
-  }>;
-}
+export type { ContentIndex } from "~/modules/contract";
 
 export interface ProposalFiles {
   kind: ProposalKind;
@@ -142,70 +137,31 @@ export function normaliseBody(body: string): string {
   return `${lf.replace(/^(?:[ \t]*\n)+/, "").replace(/\s+$/, "")}\n`;
 }
 
-export interface QuestionFileFields {
-  number: number;
-  title: string;
-  tags: readonly string[];
-  added: string;
-  credit?: string;
-  body: string;
-}
-
-export function questionFileText(q: QuestionFileFields): string {
+export function questionFileText(q: QuestionFields): string {
   const data: Record<string, unknown> = { number: q.number, title: q.title, tags: [...q.tags], added: q.added };
   if (q.credit) data.credit = q.credit;
   return frontMatter(data) + normaliseBody(q.body);
 }
 
-export interface AnswerFileFields {
-  author: string;
-  github?: string;
-  date: string;
-  body: string;
-}
-
-export function answerFileText(a: AnswerFileFields): string {
+export function answerFileText(a: AnswerFields): string {
   const data: Record<string, unknown> = { author: a.author };
   if (a.github) data.github = a.github;
   data.date = a.date;
   return frontMatter(data) + normaliseBody(a.body);
 }
 
-export function questionPath(slug: string): string {
-  return `${QUESTIONS_ROOT}/${slug}/question.md`;
-}
+export { answerPath, questionPath } from "~/modules/contract";
 
-export function answerPath(slug: string, id: string): string {
-  return `${QUESTIONS_ROOT}/${slug}/answers/${id}.md`;
-}
+export type EditTarget = ContractFile;
 
-const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-export type EditTarget = { kind: "question"; slug: string } | { kind: "answer"; slug: string; answerId: string };
-
-/**
- * Parses the repository path of a file to edit. Refuses anything outside
- * `content/questions/`, absolute paths, `..`, backslashes, NUL and
- * percent-encoded tricks: only the two contract shapes are accepted.
- */
+/** The repository path of a file to edit ({@link parseRepoPath}); a path outside the contract is refused, blaming the `path` field. */
 export function parseEditPath(path: string): EditTarget {
-  const refuse = (why: string) => new ProposalRefused("path", `This file cannot be edited here: ${why}.`);
-  if (path.includes("\0")) throw refuse("the path contains a NUL character");
-  if (path.includes("\\")) throw refuse("the path contains a backslash");
-  if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) throw refuse("the path is absolute");
-  if (path.includes("%")) throw refuse("the path contains an encoded character");
-  const parts = path.split("/");
-  if (parts.some((p) => p === ".." || p === "." || p === "")) throw refuse("the path leaves its folder");
-  if (parts[0] !== CONTENT_ROOT || parts[1] !== "questions") throw refuse("only files under content/questions/ can be edited");
-  const slug = parts[2] ?? "";
-  if (slug.length < SLUG_MIN || slug.length > SLUG_MAX || !SLUG.test(slug)) throw refuse("the question folder name is not a valid slug");
-  if (parts.length === 4 && parts[3] === "question.md") return { kind: "question", slug };
-  if (parts.length === 5 && parts[3] === "answers" && parts[4]!.endsWith(".md")) {
-    const id = parts[4]!.slice(0, -3);
-    if (!ID.test(id) || id.length > 100) throw refuse("the answer file name is not valid");
-    return { kind: "answer", slug, answerId: id };
+  try {
+    return parseRepoPath(path);
+  } catch (error) {
+    if (error instanceof ContractPathError) throw new ProposalRefused("path", `This file cannot be edited here: ${error.reason}.`);
+    throw error;
   }
-  throw refuse("only a question.md or an answers/<id>.md file can be edited");
 }
 
 function findQuestion(content: ContentIndex, slug: string) {
@@ -230,7 +186,7 @@ function newQuestion(input: QuestionProposalInput, content: ContentIndex, today:
 
 function newAnswer(input: AnswerProposalInput, content: ContentIndex, today: string): ProposalFiles {
   const slug = input.questionSlug;
-  if (!SLUG.test(slug) || slug.length < SLUG_MIN || slug.length > SLUG_MAX) {
+  if (!isSlug(slug)) {
     throw new ProposalRefused("questionSlug", "This is not a question of the site.");
   }
   const question = findQuestion(content, slug);

@@ -6,6 +6,7 @@
  * contributor can act on; problems that belong to no field use `_form`.
  */
 import { z } from "zod";
+import { isQuestionFile, isSlug, KEBAB_CASE } from "~/modules/contract";
 
 export const LIMITS = {
   title: 100,
@@ -30,8 +31,8 @@ export type FieldErrors = Record<string, string[]>;
 
 /** GitHub usernames: 1–39 alphanumerics or single hyphens, not at either end. */
 export const GITHUB_USERNAME = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-/** Contract slugs: kebab-case, 3–60 characters. */
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Contract slugs: kebab-case (3–60 characters: `isSlug`). */
+export const SLUG = KEBAB_CASE;
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -159,7 +160,7 @@ const slugField = z.preprocess(
   z
     .string()
     .min(1, "Choose the question to answer.")
-    .refine((s) => s.length >= 3 && s.length <= 60 && SLUG.test(s), "This is not a question of the site."),
+    .refine(isSlug, "This is not a question of the site."),
 );
 
 export function proposalSchemas(tagIds: readonly string[]) {
@@ -192,7 +193,7 @@ export function proposalSchemas(tagIds: readonly string[]) {
     ...contributorFields,
   }).superRefine((v, ctx) => {
     // An edit of a question carries the question's fields; an edit of an answer only its text.
-    if (/\/question\.md$/.test(v.path)) {
+    if (isQuestionFile(v.path)) {
       if (v.title === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["title"], message: "Enter the title." });
       if (v.tags === undefined || v.tags.length === 0) {
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["tags"], message: "Choose at least one tag." });

@@ -6,13 +6,10 @@
  * the new question's `number:` front matter line is rewritten to the next
  * free number (the highest number in use + 1) — only that line changes.
  */
+import { isQuestionFile } from "~/modules/contract";
 import { parseFrontMatter } from "~/modules/validation";
 
-const QUESTION_FILE = /^content\/questions\/[^/]+\/question\.md$/;
-
-export function isQuestionFile(repoPath: string): boolean {
-  return QUESTION_FILE.test(repoPath);
-}
+export { isQuestionFile } from "~/modules/contract";
 
 /** The `number:` of a question file's front matter, if it has a positive integer one. */
 export function questionNumberOf(text: string): number | undefined {

@@ -2,7 +2,7 @@
  * Entry points of the content check. Pure: the CLI, the web form, the site's
  * content loader and the tests all call these with in-memory files.
  */
-import type { Answer, Question, Tag } from "~/modules/content/types";
+import type { Answer, Question, Tag } from "../contract";
 import { buildContext, compareStrings, type CheckOptions, type ContentContext, type MarkdownEntry } from "./context";
 import { RULES } from "./rules";
 import type { ContentFile, Finding } from "./types";

@@ -3,12 +3,12 @@
  * context built here and `parseContent` builds the site's model from the same
  * context, so the site and the check always read content the same way. Pure.
  */
-import type { Tag } from "~/modules/content/types";
+import type { Tag } from "../contract";
 import { ANSWER_FIELDS, QUESTION_FIELDS, describeValue, type FieldCheck, type FieldSpec } from "./fields";
 import { parseFrontMatter, parseYaml, type FrontMatterResult } from "./front-matter";
 import { checkMarkdownLimits } from "../markdown/limits";
 import { parseMarkdown, type MdNode } from "./markdown";
-import { classifyPath, normalisePath, type FileRole } from "./paths";
+import { classifyPath, normalisePath, type FileRole } from "../contract";
 import { charLength, decodeUtf8, isKebabCase, toKebabCase, type DecodeResult, type Position } from "./text";
 import type { ContentFile } from "./types";
 

@@ -118,9 +118,7 @@ export function charLength(s: string): number {
   return n;
 }
 
-export function isKebabCase(s: string): boolean {
-  return /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(s);
-}
+export { isKebabCase } from "../contract";
 
 /** Best-effort kebab-case version of a name, for "rename it to …" hints. */
 export function toKebabCase(s: string): string {

@@ -4,5 +4,6 @@ export const answerAuthor = fieldRule(
   "answer-author",
   "answer",
   "author",
+  "name",
   "answer: \"author\" is required, the display name, one line, at most 100 characters.",
 );

@@ -4,5 +4,6 @@ export const answerDate = fieldRule(
   "answer-date",
   "answer",
   "date",
+  null,
   "answer: \"date\" is required, a real date written YYYY-MM-DD (quoted or not).",
 );

@@ -5,6 +5,7 @@ export const codeLanguage: Rule = {
   id: "code-language",
   severity: "error",
   summary: "Fenced code blocks (``` or ~~~, also inside lists and quotes) must name a language for highlighting.",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     const hits: Hit[] = [];
     for (const entry of markdownEntries(ctx)) {

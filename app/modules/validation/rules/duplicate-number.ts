@@ -4,6 +4,7 @@ export const duplicateNumber: Rule = {
   id: "duplicate-number",
   severity: "error",
   summary: "Two questions with the same number; every question needs its own.",
+  field: { question: "title", answer: "body" },
   check(ctx) {
     const byNumber = new Map<number, Array<{ path: string; position: { line: number; column: number } }>>();
     let max = 0;

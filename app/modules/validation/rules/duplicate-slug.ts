@@ -10,6 +10,7 @@ export const duplicateSlug: Rule = {
   id: "duplicate-slug",
   severity: "error",
   summary: "Two question folders whose names differ only by letter case or punctuation (e.g. What-Is-WSGI and what-is-wsgi).",
+  field: { question: "title", answer: "body" },
   check(ctx) {
     const groups = new Map<string, Array<[string, string]>>();
     for (const [slug, path] of questionFolders(ctx)) {

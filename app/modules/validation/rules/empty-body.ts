@@ -4,6 +4,7 @@ export const emptyBody: Rule = {
   id: "empty-body",
   severity: "error",
   summary: "A question or answer needs Markdown text after its front matter.",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     return markdownEntries(ctx).flatMap((entry) => {
       if (entry.body === null || entry.body.trim() !== "") return [];

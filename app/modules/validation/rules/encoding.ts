@@ -5,6 +5,7 @@ export const encoding: Rule = {
   id: "encoding",
   severity: "error",
   summary: "Markdown files, tags.yml and LICENSE/NOTICE must be UTF-8 without a byte order mark (BOM).",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     const files = [
       ...ctx.questions,

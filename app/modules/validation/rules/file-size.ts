@@ -4,6 +4,7 @@ export const fileSize: Rule = {
   id: "file-size",
   severity: "error",
   summary: "Every file must be at most 20,000 bytes (configurable with maxFileBytes).",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     const max = ctx.options.maxFileBytes;
     return ctx.files

@@ -10,6 +10,7 @@ export const markdownLimits: Rule = {
   id: "markdown-limits",
   severity: "error",
   summary: "A body must stay within the renderer's limits (64 KB, bracket and emphasis nesting, footnotes, table width).",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     return markdownEntries(ctx).flatMap((entry) => {
       if (entry.body === null) return [];

@@ -6,6 +6,7 @@ export const possibleDuplicate: Rule = {
   id: "possible-duplicate",
   severity: "warning",
   summary: `A title very close to another question's title (similarity ≥ ${DUPLICATE_TITLE_THRESHOLD}, see similarity.ts); reported on the newer question.`,
+  field: { question: "title", answer: "body" },
   check(ctx) {
     const titled = ctx.questions.flatMap((q) => {
       const title = q.fields.get("title");

@@ -31,6 +31,7 @@ export const questionForm: Rule = {
   severity: "warning",
   summary:
     'A question body should ask something: contain a "?" or open with an instruction such as Explain, Describe, Compare, List.',
+  field: { question: "body", answer: "body" },
   check(ctx) {
     const hits: Hit[] = [];
     for (const q of ctx.questions) {

@@ -4,5 +4,6 @@ export const questionNumber = fieldRule(
   "question-number",
   "question",
   "number",
+  null,
   "question.md: \"number\" is required, a positive whole number (unquoted).",
 );

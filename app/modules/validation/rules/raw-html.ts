@@ -6,6 +6,7 @@ export const rawHtml: Rule = {
   id: "raw-html",
   severity: "error",
   summary: "No raw HTML tags or comments in question and answer text (HTML inside code spans and code blocks is fine).",
+  field: { question: "body", answer: "body" },
   check(ctx) {
     const hits: Hit[] = [];
     for (const entry of markdownEntries(ctx)) {

@@ -11,12 +11,25 @@ export interface Hit {
   related?: string;
 }
 
+/** A field of the contribution forms (`app/components/proposal-form.tsx`). */
+export type FormField = "title" | "tags" | "credit" | "name" | "github" | "body";
+
+/**
+ * Where the contribution form shows a rule's findings, per kind of file: a form field,
+ * or `null` for a value the site makes itself (number, dates; shown above the form).
+ * Absent: found by the finding's line (a body line → `body`, a front-matter line → that
+ * field), else above the form.
+ */
+export type RuleField = Partial<Record<"question" | "answer", FormField | null>>;
+
 export interface Rule {
   /** Stable, kebab-case; printed with every finding and documented in README.md. */
   id: string;
   severity: Severity;
   /** One line for contributors. */
   summary: string;
+  /** The contribution form's field the findings belong to (see {@link RuleField}). */
+  field?: RuleField;
   check(ctx: ContentContext): Hit[];
 }
 
@@ -24,12 +37,13 @@ export function markdownEntries(ctx: ContentContext): MarkdownEntry[] {
   return [...ctx.questions, ...ctx.answers];
 }
 
-/** Reports the problems of one front-matter field of questions or answers. */
-export function fieldRule(id: string, kind: "question" | "answer", field: string, summary: string): Rule {
+/** Reports the problems of one front-matter field of questions or answers; `formField`: where the form shows them. */
+export function fieldRule(id: string, kind: "question" | "answer", field: string, formField: FormField | null, summary: string): Rule {
   return {
     id,
     severity: "error",
     summary,
+    field: { [kind]: formField },
     check(ctx) {
       const hits: Hit[] = [];
       for (const entry of kind === "question" ? ctx.questions : ctx.answers) {

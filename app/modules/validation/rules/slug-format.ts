@@ -6,6 +6,7 @@ export const slugFormat: Rule = {
   id: "slug-format",
   severity: "error",
   summary: "A question folder name is its slug (its URL): lowercase kebab-case, 3 to 60 characters.",
+  field: { question: "title" },
   check(ctx) {
     const hits: Hit[] = [];
     for (const [slug, path] of questionFolders(ctx)) {

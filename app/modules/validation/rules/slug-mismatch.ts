@@ -9,6 +9,7 @@ export const slugMismatch: Rule = {
   id: "slug-mismatch",
   severity: "error",
   summary: "A question's optional front-matter `slug` must equal its folder name, which is the slug the site uses.",
+  field: { question: "title" },
   check(ctx) {
     const hits: Hit[] = [];
     for (const q of ctx.questions) {

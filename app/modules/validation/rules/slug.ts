@@ -8,5 +8,4 @@ export function questionFolders(ctx: ContentContext): Map<string, string> {
   return folders;
 }
 
-export const SLUG_MIN = 3;
-export const SLUG_MAX = 60;
+export { SLUG_MAX, SLUG_MIN } from "../../contract";

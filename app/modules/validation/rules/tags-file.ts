@@ -1,4 +1,4 @@
-import { TAGS_PATH } from "../paths";
+import { TAGS_PATH } from "../../contract";
 import type { Rule } from "./rule";
 
 export const tagsFile: Rule = {

@@ -6,6 +6,7 @@ export const unknownTag: Rule = {
   id: "unknown-tag",
   severity: "error",
   summary: "Every tag of a question must be an id defined in tags.yml.",
+  field: { question: "tags" },
   check(ctx) {
     const vocabulary = ctx.vocabulary;
     if (!vocabulary) return []; // tags.yml missing or broken: reported by tags-file
