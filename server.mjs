@@ -33,6 +33,8 @@ const handler = entry.createServerHandler(build, {
   logRequests: flag("LOG_REQUESTS", true),
   contentVersion: entry.contentVersion,
   health: entry.health,
+  // Every loader and action gets the services as Remix's load context (`context.services`).
+  getLoadContext: entry.getLoadContext,
 });
 
 const clientDir = path.join(root, "build/client");

@@ -59,7 +59,7 @@ export default function handleRequest(
 }
 
 export { createServerHandler } from "~/modules/server/http.server";
-export { startBackgroundServices } from "~/modules/server/services.server";
+export { getLoadContext, startBackgroundServices } from "~/modules/server/services.server";
 
 export async function health(): Promise<Record<string, unknown>> {
   const store = await getStore();

@@ -4,7 +4,7 @@ import { AUTH_HEADERS, githubCallback } from "~/modules/auth/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
 /** GET /auth/github/callback: GitHub sends the browser back here; success redirects to the review queue. */
-export const loader = ({ request }: LoaderFunctionArgs) => githubCallback(request);
+export const loader = ({ request, context }: LoaderFunctionArgs) => githubCallback(context.services, request);
 
 export const headers: HeadersFunction = () => AUTH_HEADERS;
 

@@ -5,12 +5,12 @@ import { reviewViewer } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
 /** GET: a confirmation button (signing out is a POST with the CSRF token). */
-export async function loader({ request }: LoaderFunctionArgs) {
-  const v = await reviewViewer(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const v = await reviewViewer(context.services, request);
   return json({ signedIn: v.signedIn, login: v.login, csrf: v.csrf }, { headers: AUTH_HEADERS });
 }
 
-export const action = ({ request }: ActionFunctionArgs) => logout(request);
+export const action = ({ request, context }: ActionFunctionArgs) => logout(context.services, request);
 
 export const headers: HeadersFunction = () => AUTH_HEADERS;
 

@@ -7,9 +7,9 @@ import { pageMeta } from "~/modules/seo/meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewCss }];
 
-export const loader = ({ request, context }: LoaderFunctionArgs) => tokenPage(request, context as { clientIp?: string });
+export const loader = ({ request, context }: LoaderFunctionArgs) => tokenPage(context.services, request, context);
 
-export const action = ({ request, context }: ActionFunctionArgs) => tokenSignIn(request, context as { clientIp?: string });
+export const action = ({ request, context }: ActionFunctionArgs) => tokenSignIn(context.services, request, context);
 
 export const headers: HeadersFunction = () => AUTH_HEADERS;
 

@@ -4,15 +4,16 @@ import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { services } = context;
   return json(
-    { tags: await tagOptions(), submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { tags: tagOptions(services), submissionKey: newSubmissionKey(), account: await contributorAccount(services, request) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const result = await handleProposalPost(request, context, { kind: "question" });
+  const result = await handleProposalPost(context.services, request, context, { kind: "question" });
   if ("redirect" in result) return redirect(result.redirect, 303);
   return json(result, { status: formStateStatus(result) });
 }

@@ -1,15 +1,16 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
+import { DiffList } from "~/components/review/review-parts";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const status = await proposalStatus(params.id ?? "");
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const status = proposalStatus(context.services, params.id ?? "");
   return json(status, { headers: { "Cache-Control": "private, no-store" } });
 }
 
-export async function action({ params, request }: ActionFunctionArgs) {
-  await retryFailedProposal(request, params.id ?? "");
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  await retryFailedProposal(context.services, request, params.id ?? "");
   return json({ retried: true });
 }
 
@@ -31,7 +32,7 @@ const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
 const KIND_TEXT = { question: "New question", answer: "New answer", edit: "Edit" } as const;
 
 export default function ProposalStatusPage() {
-  const { proposal, events, forge, diffs } = useLoaderData<typeof loader>();
+  const { proposal, events, changeLabel, diffs } = useLoaderData<typeof loader>();
   const status = STATUS_TEXT[proposal.status] ?? { label: proposal.status, explain: "" };
   return (
     <section className="proposal-status">
@@ -69,7 +70,7 @@ export default function ProposalStatusPage() {
         <dd>
           <time dateTime={proposal.createdAt}>{new Date(proposal.createdAt).toUTCString()}</time>
         </dd>
-        <dt>{forge === "github" ? "Pull request" : "Review"}</dt>
+        <dt>{changeLabel}</dt>
         <dd>
           {proposal.prUrl ? (
             proposal.prUrl.startsWith("/") ? (
@@ -94,22 +95,7 @@ export default function ProposalStatusPage() {
       </dl>
 
       <h2>What was sent</h2>
-      {diffs.map((d) => (
-        <details key={d.path} open>
-          <summary>
-            <code>{d.path}</code> {d.isNew ? "(new file)" : "(changed)"}
-          </summary>
-          <pre className="diff" aria-label={`Changes to ${d.path}`}>
-            {d.lines.map((l, i) => (
-              <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
-                {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}
-                {l.text}
-                {"\n"}
-              </span>
-            ))}
-          </pre>
-        </details>
-      ))}
+      <DiffList files={diffs} />
 
       <h2>History</h2>
       <ol className="timeline">

@@ -4,17 +4,18 @@ import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, questionForAnswer } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  const question = await questionForAnswer(params.slug ?? "");
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { services } = context;
+  const question = questionForAnswer(services, params.slug ?? "");
   return json(
-    { question, submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { question, submissionKey: newSubmissionKey(), account: await contributorAccount(services, request) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const question = await questionForAnswer(params.slug ?? "");
-  const result = await handleProposalPost(request, context, { kind: "answer", questionSlug: question.slug });
+  const question = questionForAnswer(context.services, params.slug ?? "");
+  const result = await handleProposalPost(context.services, request, context, { kind: "answer", questionSlug: question.slug });
   if ("redirect" in result) return redirect(result.redirect, 303);
   return json(result, { status: formStateStatus(result) });
 }

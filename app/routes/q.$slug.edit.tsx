@@ -4,20 +4,21 @@ import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, editValues, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const { services } = context;
   const url = new URL(request.url);
-  const edit = await editValues(params.slug ?? "", url.searchParams.get("answer"));
+  const edit = editValues(services, params.slug ?? "", url.searchParams.get("answer"));
   return json(
-    { ...edit, returnTo: url.pathname + url.search, tags: await tagOptions(), submissionKey: newSubmissionKey(), account: await contributorAccount(request) },
+    { ...edit, returnTo: url.pathname + url.search, tags: tagOptions(services), submissionKey: newSubmissionKey(), account: await contributorAccount(services, request) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const answer = new URL(request.url).searchParams.get("answer");
-  const edit = await editValues(params.slug ?? "", answer);
+  const edit = editValues(context.services, params.slug ?? "", answer);
   // The form has no credit field: an edit keeps the question's credit as it is.
-  const result = await handleProposalPost(request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
+  const result = await handleProposalPost(context.services, request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
   if ("redirect" in result) return redirect(result.redirect, 303);
   return json(result, { status: formStateStatus(result) });
 }

@@ -5,9 +5,9 @@ import { CheckBadge, DiffList, FindingsList, KIND_LABEL, ReviewActions, StatusBa
 import { REVIEW_HEADERS, loadDetail, reviewAction } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export const loader = ({ request, params }: LoaderFunctionArgs) => loadDetail(request, params.id ?? "");
+export const loader = ({ request, params, context }: LoaderFunctionArgs) => loadDetail(context.services, request, params.id ?? "");
 
-export const action = ({ request, params }: ActionFunctionArgs) => reviewAction(request, params.id ?? "");
+export const action = ({ request, params, context }: ActionFunctionArgs) => reviewAction(context.services, request, params.id ?? "");
 
 export const headers: HeadersFunction = () => REVIEW_HEADERS;
 
@@ -58,9 +58,11 @@ export default function ReviewChange() {
         </dd>
         {item.url ? (
           <>
-            <dt>On GitHub</dt>
+            <dt>On {detail.forge.name}</dt>
             <dd>
-              <a href={item.url}>Pull request #{item.number}</a>
+              <a href={item.url}>
+                {detail.forge.changeLabel} #{item.number}
+              </a>
             </dd>
           </>
         ) : null}
@@ -85,7 +87,7 @@ export default function ReviewChange() {
       {detail.renumbering.map((r) => (
         <p key={r.path} className="notice">
           Question number {r.from} was taken meanwhile: merging renumbers this question to <strong>{r.to}</strong>
-          {detail.forge === "github" ? " (a commit on the pull request's branch, then the merge)." : "."}
+          {detail.forge.renumbering}.
         </p>
       ))}
 
@@ -93,8 +95,9 @@ export default function ReviewChange() {
         <ReviewActions
           csrf={maintainer.csrf}
           mergeBlocked={detail.mergeBlocked}
-          github={detail.forge === "github"}
           actingAs={detail.actingAs}
+          actingNote={detail.forge.actingNote}
+          mergeHint={detail.forge.mergeHint}
           result={result && "error" in result ? (result as { intent: string | null; comment?: string; error: string; field?: string | null }) : undefined}
         />
       ) : null}

@@ -4,7 +4,7 @@ import { CheckBadge, KIND_LABEL, StatusBadge } from "~/components/review/review-
 import { REVIEW_HEADERS, loadQueue } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
-export const loader = ({ request }: LoaderFunctionArgs) => loadQueue(request);
+export const loader = ({ request, context }: LoaderFunctionArgs) => loadQueue(context.services, request);
 
 export const headers: HeadersFunction = () => REVIEW_HEADERS;
 
@@ -23,7 +23,7 @@ function age(iso: string, now: number): string {
 }
 
 export default function ReviewQueue() {
-  const { items, forge, error, now } = useLoaderData<typeof loader>();
+  const { items, queueText, error, now } = useLoaderData<typeof loader>();
   return (
     <section className="review-queue">
       <h1>Review queue</h1>
@@ -31,7 +31,7 @@ export default function ReviewQueue() {
         {items.length === 0
           ? "Nothing is waiting for review."
           : `${items.length} change${items.length === 1 ? "" : "s"} waiting for review, newest first.`}{" "}
-        {forge === "github" ? "Pull requests on GitHub, including hand-made ones that touch content/." : "Proposals in the local review queue."}
+        {queueText}
       </p>
       {error ? (
         <p className="error-summary" role="alert">

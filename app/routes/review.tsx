@@ -7,8 +7,8 @@ import { pageMeta } from "~/modules/seo/meta";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: reviewCss }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return json(await reviewViewer(request), { headers: REVIEW_HEADERS });
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return json(await reviewViewer(context.services, request), { headers: REVIEW_HEADERS });
 }
 
 export const headers: HeadersFunction = () => REVIEW_HEADERS;

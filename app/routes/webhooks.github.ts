@@ -3,7 +3,6 @@
  * events → proposal status). All decisions are in app/modules/sync/webhook.server.ts.
  */
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { getServices } from "~/modules/server/services.server";
 import { handleGitHubWebhook } from "~/modules/sync/webhook.server";
 
 function methodNotAllowed(): Response {
@@ -13,18 +12,18 @@ function methodNotAllowed(): Response {
   });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return methodNotAllowed();
   const body = await request.text();
-  const services = await getServices();
-  const { env, forgeConfig } = services;
+  const { services } = context;
+  const { env, forge } = services;
   return handleGitHubWebhook(
     { body, headers: request.headers },
     {
       secret: env.GITHUB_WEBHOOK_SECRET,
       db: services.db,
       sync: services.sync,
-      repository: forgeConfig.kind === "github" ? `${forgeConfig.owner}/${forgeConfig.repo}` : undefined,
+      repository: forge.repository,
     },
   );
 }

@@ -10,7 +10,7 @@ import { createProposal, getProposal, type Proposal } from "~/modules/contributi
 import { setReviewStatus } from "~/modules/contributions/store.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
-import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github.server";
+import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
 import type { Forge } from "~/modules/forge/types";
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "../fake-github/server";
 import { REPO_FILES } from "./fixtures";

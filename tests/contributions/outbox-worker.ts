@@ -7,7 +7,7 @@
 import Bottleneck from "bottleneck";
 import { startOutbox } from "~/modules/contributions/outbox.server";
 import { openDatabase } from "~/modules/db/index.server";
-import { createGitHubForge } from "~/modules/forge/github.server";
+import { createGitHubForge } from "~/modules/forge/github/index.server";
 
 const [dataDir, apiUrl, token] = process.argv.slice(2);
 if (!dataDir || !apiUrl || !token) throw new Error("usage: outbox-worker.ts <dataDir> <apiUrl> <token>");

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { backoffDelay, retryProposal, startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
 import { createProposal, getProposal, listProposals } from "~/modules/contributions/service.server";
+import { proposalRecords } from "~/modules/contributions/store.server";
 import { ForgeError, RateLimitedError } from "~/modules/forge/errors";
-import { createLocalForge } from "~/modules/forge/local.server";
+import { createLocalDelivery, LOCAL_TEXTS } from "~/modules/forge/local/index.server";
 import type { DeliverableProposal, Forge, ProgressStore } from "~/modules/forge/types";
 import { answerForm, memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
 
@@ -12,7 +13,14 @@ afterEach(async () => {
   for (const f of cleanups.splice(0).reverse()) await f();
 });
 
-function outbox(db: Database, forge: Forge, clock?: { t: number }, extra: Partial<Parameters<typeof startOutbox>[0]> = {}): Outbox {
+type OutboxForge = Pick<Forge, "name" | "texts" | "deliver">;
+
+/** The local forge's delivery, as the outbox uses it. */
+function localForge(db: Database) {
+  return { name: "local" as const, texts: LOCAL_TEXTS, ...createLocalDelivery({ records: proposalRecords(db) }) };
+}
+
+function outbox(db: Database, forge: OutboxForge, clock?: { t: number }, extra: Partial<Parameters<typeof startOutbox>[0]> = {}): Outbox {
   const o = startOutbox({
     db,
     forge,
@@ -36,8 +44,9 @@ async function propose(db: Database, form: Record<string, unknown> = questionFor
 function flakyForge(failures: number, error: () => unknown) {
   const calls: { id: string; status: string | undefined }[] = [];
   let db: Database | undefined;
-  const forge: Forge & { calls: typeof calls; attach(d: Database): void } = {
+  const forge: OutboxForge & { calls: typeof calls; attach(d: Database): void; getState(): Promise<"open"> } = {
     name: "local",
+    texts: LOCAL_TEXTS,
     calls,
     attach(d) {
       db = d;
@@ -73,7 +82,7 @@ describe("proposals and the local forge", () => {
 
   it("delivers in the background as soon as a proposal is stored (no drain)", async () => {
     const db = openMemoryDatabase();
-    const box = outbox(db, createLocalForge({ db }));
+    const box = outbox(db, localForge(db));
     const p = await propose(db, questionForm, { outbox: box });
     for (let i = 0; i < 100 && getProposal(db, p.id)!.proposal.status === "queued"; i++) await new Promise((r) => setTimeout(r, 10));
     expect(getProposal(db, p.id)!.proposal.status).toBe("opened");
@@ -81,7 +90,7 @@ describe("proposals and the local forge", () => {
 
   it("puts proposals into the local review queue with numbers from a sequence", async () => {
     const db = openMemoryDatabase();
-    const box = outbox(db, createLocalForge({ db }));
+    const box = outbox(db, localForge(db));
     const a = await propose(db);
     const b = await propose(db, answerForm);
     await box.drain();
@@ -93,7 +102,7 @@ describe("proposals and the local forge", () => {
     expect(second.proposal.branch).toMatch(/^contrib\/answer\/querysets-are-lazy-/);
     expect(first.events.map((e) => e.type)).toEqual(["created", "attempt", "queued-for-review", "opened"]);
     expect(listProposals(db, { status: "opened", forge: "local", order: "oldest" }).map((p) => p.id)).toEqual([a.id, b.id]);
-    expect(await createLocalForge({ db }).getState({ number: 2, proposalId: b.id })).toBe("open");
+    expect(await localForge(db).getState({ number: 2, proposalId: b.id })).toBe("open");
   });
 
   it("refuses an invalid form without storing anything", async () => {
@@ -143,7 +152,7 @@ describe("restarts", () => {
 
     const db2 = openDatabase(dir);
     cleanups.push(() => db2.close());
-    const box = outbox(db2, createLocalForge({ db: db2 }));
+    const box = outbox(db2, localForge(db2));
     await box.drain();
     expect(getProposal(db2, p.id)!.proposal).toMatchObject({ status: "opened", prNumber: 1, attempts: 1 });
   });
@@ -153,8 +162,9 @@ describe("restarts", () => {
     const db1 = openDatabase(dir);
     let entered!: () => void;
     const started = new Promise<void>((r) => (entered = r));
-    const hanging: Forge = {
+    const hanging: OutboxForge & { getState(): Promise<"open"> } = {
       name: "local",
+      texts: LOCAL_TEXTS,
       deliver: () => {
         entered();
         return new Promise(() => undefined); // the process dies during the call
@@ -168,7 +178,7 @@ describe("restarts", () => {
     // No stop(): the "crashed" outbox never finishes. A new process opens the same database.
     const db2 = openDatabase(dir);
     cleanups.push(() => db2.close());
-    const box = outbox(db2, createLocalForge({ db: db2 }));
+    const box = outbox(db2, localForge(db2));
     await box.drain();
     const after = getProposal(db2, p.id)!;
     expect(after.proposal).toMatchObject({ status: "opened", prNumber: 1, attempts: 2, inFlight: false });

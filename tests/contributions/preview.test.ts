@@ -49,7 +49,7 @@ function values(form: Record<string, unknown>) {
 describe("the preview is the published page", () => {
   it("a new question: same slug, number, title, text and 'Asked by' credit", async () => {
     const store = await contentStore();
-    const preview = previewProposal(store.content, values(questionForm))!;
+    const preview = previewProposal(store, values(questionForm))!;
     expect(preview.question.credit).toBe("Ann Example");
     const { page } = await publish(store, questionForm);
     expect(page.question).toEqual(preview.question);
@@ -59,7 +59,7 @@ describe("the preview is the published page", () => {
   it("a new answer: the same answer id (heading anchors) and the same HTML", async () => {
     const store = await contentStore();
     const form = { ...answerForm, body: `${answerForm.body}\n\n## Why it matters\n\nFewer queries.` };
-    const preview = previewProposal(store.content, values(form))!;
+    const preview = previewProposal(store, values(form))!;
     const { built, page } = await publish(store, form);
     expect(preview.focusAnswerId).toBe(built.answerId);
     const published = page.answers.find((a) => a.id === built.answerId)!;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createProposal } from "~/modules/contributions/service.server";
-import { proposalDiffs } from "~/modules/contributions/web.server";
+import { fileDiffs } from "~/modules/diff/file-diff";
 import { openMemoryDatabase } from "~/modules/db/index.server";
 import { contentFiles, REPO_FILES } from "./fixtures";
 import { editForm, proposalContext } from "./helpers";
@@ -19,8 +19,8 @@ async function editProposal() {
   return r.proposal;
 }
 
-function changes(diff: ReturnType<typeof proposalDiffs>[number]) {
-  return diff.lines.filter((l) => l.type !== "same").map((l) => `${l.type === "add" ? "+" : "-"} ${l.text}`);
+function changes(diff: ReturnType<typeof fileDiffs>[number]) {
+  return diff.lines.flatMap((l) => (l === null || l.type === "same" ? [] : [`${l.type === "add" ? "+" : "-"} ${l.text}`]));
 }
 
 const EXPECTED = [
@@ -39,17 +39,17 @@ describe("the status page's diff", () => {
   it("still shows only the proposal's change after it was merged", async () => {
     const p = await editProposal();
     const merged = contentFiles({ ...REPO_FILES, [PATH]: p.files[0]!.content });
-    const [diff] = proposalDiffs(p.files, merged, p.baseFiles);
-    expect(diff!.isNew).toBe(false);
+    const [diff] = fileDiffs(p.files, merged, p.baseFiles);
+    expect(diff!.status).toBe("modified");
     expect(changes(diff!).sort()).toEqual([...EXPECTED].sort());
     // Without the base it would look like nothing changed.
-    expect(changes(proposalDiffs(p.files, merged)[0]!)).toEqual([]);
+    expect(changes(fileDiffs(p.files, merged)[0]!)).toEqual([]);
   });
 
   it("does not show someone else's later change to the same file as reversed by the proposal", async () => {
     const p = await editProposal();
     const later = REPO_FILES[PATH]!.replace("added: 2026-11-25", "added: 2026-11-25\ncredit: Someone Else");
-    const [diff] = proposalDiffs(p.files, contentFiles({ ...REPO_FILES, [PATH]: later }), p.baseFiles);
+    const [diff] = fileDiffs(p.files, contentFiles({ ...REPO_FILES, [PATH]: later }), p.baseFiles);
     expect(changes(diff!).sort()).toEqual([...EXPECTED].sort());
     expect(changes(diff!).join("\n")).not.toContain("Someone Else");
   });

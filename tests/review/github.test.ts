@@ -13,8 +13,7 @@ import { claimProposal, getEvents, getProposalRecord, markOpened, progressStore,
 import type { ContentStore } from "~/modules/content/store.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
-import { createGitHubAuthApi } from "~/modules/forge/github-auth.server";
-import { createGitHubForge, createGitHubReviewForge, type GitHubForgeDeps } from "~/modules/forge/github.server";
+import { createGitHubForge, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
 import { createReviewService, ReviewRefused, type Actor, type ReviewService } from "~/modules/review/service.server";
 import { questionNumberOf } from "~/modules/review/renumber";
 import { REPO_FILES, TEMPLATE } from "../contributions/fixtures";
@@ -71,18 +70,26 @@ async function world(): Promise<World> {
   const db = openMemoryDatabase();
   cleanups.push(() => db.close());
   const store = await loadStore(contentRepo(false).contentDir);
-  const config: GitHubForgeConfig = { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token: BOT_TOKEN }, oauth: OAUTH };
+  const config: GitHubForgeConfig = {
+    kind: "github",
+    owner: OWNER,
+    repo: REPO,
+    apiUrl: fake.url,
+    auth: { type: "token", token: BOT_TOKEN },
+    oauth: { ...OAUTH, url: fake.url, scope: "public_repo" },
+  };
+  const forge = createGitHubForge(config, deps);
   const auth = createAuth({
     db,
     secret: "k".repeat(40),
     tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
     github: {
       app: { oauthUrl: fake.url, clientId: OAUTH.clientId, clientSecret: OAUTH.clientSecret, scope: "public_repo" },
-      api: createGitHubAuthApi(config, deps),
+      api: forge.accounts!,
       repository: `${OWNER}/${REPO}`,
     },
   });
-  const review = createReviewService({ db, store, backend: { kind: "github", forge: createGitHubReviewForge(config, deps) }, log: { warn() {} } });
+  const review = createReviewService({ db, store, forge, log: { warn() {} } });
   return { fake, db, store, config, auth, review };
 }
 
@@ -104,7 +111,7 @@ async function signInWithGitHub(w: World, login: string): Promise<string> {
 async function actorFor(w: World, login: string): Promise<Actor> {
   const cookie = await signInWithGitHub(w, login);
   const m = await w.auth.requireMaintainer(new Request(`${SITE}/review`, { headers: { cookie } }));
-  return { login: m.login, kind: "github", githubToken: m.githubToken! };
+  return { login: m.login, via: "forge", forgeToken: m.githubToken! };
 }
 
 /** A proposal sent through the form and delivered to GitHub by the forge (as the outbox does). */
@@ -390,7 +397,7 @@ describe("what the site will not merge on GitHub", () => {
     expect((await refused(w.review.merge(`pr-${hand}`, mia))).message).toMatch(/merge it on GitHub/);
     stillOpen(w, hand);
     // Not as the site's identity either.
-    await refused(w.review.merge(`pr-${hand}`, { login: "maintainer", kind: "token" }));
+    await refused(w.review.merge(`pr-${hand}`, { login: "maintainer", via: "token" }));
     stillOpen(w, hand);
     w.fake.assertNoViolations();
   });
@@ -400,7 +407,7 @@ describe("who acts on GitHub", () => {
   it("a maintainer signed in with the token acts as the site's GitHub identity, and the page says so", async () => {
     const w = await world();
     const p = await proposeOnGitHub(w);
-    const tokenMaintainer: Actor = { login: "maintainer", kind: "token" };
+    const tokenMaintainer: Actor = { login: "maintainer", via: "token" };
     const detail = await w.review.detail(p.id, tokenMaintainer);
     expect(detail.actingAs).toBe("site");
     expect((await w.review.detail(p.id, await actorFor(w, "mia"))).actingAs).toBe("maintainer");
@@ -414,7 +421,7 @@ describe("who acts on GitHub", () => {
   it("a GitHub sign-in without a token is refused rather than acting as the site", async () => {
     const w = await world();
     const p = await proposeOnGitHub(w);
-    const error = await w.review.merge(p.id, { login: "mia", kind: "github" }).catch((e: unknown) => e);
+    const error = await w.review.merge(p.id, { login: "mia", via: "forge" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReviewRefused);
     expect((error as ReviewRefused).status).toBe(403);
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "open", merged: false });

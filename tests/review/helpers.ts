@@ -9,9 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { ContentStore } from "~/modules/content/store.server";
 import { createProposal, type Proposal } from "~/modules/contributions/service.server";
-import { claimProposal, getProposalRecord, markOpened, progressStore, toDeliverable } from "~/modules/contributions/store.server";
+import { claimProposal, getProposalRecord, markOpened, progressStore, proposalRecords, toDeliverable } from "~/modules/contributions/store.server";
 import type { Database } from "~/modules/db/index.server";
-import { createLocalForge } from "~/modules/forge/local.server";
+import { createLocalDelivery } from "~/modules/forge/local/index.server";
 import { REPO_FILES, TEMPLATE } from "../contributions/fixtures";
 
 export function tempDir(prefix = "dq-review-"): string {
@@ -54,7 +54,7 @@ export async function proposeLocally(db: Database, store: ContentStore, form: Re
   const id = result.proposal.id;
   const t = at.getTime();
   if (!claimProposal(db, id, t, t + 60_000, "local")) throw new Error("could not claim the proposal");
-  const delivered = await createLocalForge({ db }).deliver(toDeliverable(result.proposal), progressStore(db, id));
+  const delivered = await createLocalDelivery({ records: proposalRecords(db) }).deliver(toDeliverable(result.proposal), progressStore(db, id));
   markOpened(db, id, delivered, t);
   return getProposalRecord(db, id)!;
 }

@@ -7,17 +7,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { getEvents, getProposalRecord } from "~/modules/contributions/store.server";
+import { getEvents, getProposalRecord, proposalRecords } from "~/modules/contributions/store.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
-import { contentTarget, createLocalReviewForge, runGitCommand, type GitRunner } from "~/modules/forge/local.server";
+import { contentTarget, createLocalForge } from "~/modules/forge/local/index.server";
+import { runGit, type GitRunner } from "~/modules/git/run.server";
 import { createReviewService, ReviewRefused, type Actor } from "~/modules/review/service.server";
 import { questionNumberOf } from "~/modules/review/renumber";
 import { createGitSync } from "~/modules/sync/git.server";
 import { answerForm, contentRepo, git, loadStore, proposeLocally, questionForm, tempDir } from "./helpers";
 
-const maintainer: Actor = { login: "maintainer", kind: "token" };
+const maintainer: Actor = { login: "maintainer", via: "token" };
 /** git as on a machine without any git configuration (the committer falls back to the site's identity). */
-const bareGit: GitRunner = (args, cwd, env) => runGitCommand(args, cwd, { GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", ...env });
+const bareGit: GitRunner = (args, options = {}) => runGit(args, { ...options, env: { GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", ...options.env } });
 
 let db: Database;
 afterEach(() => db?.close());
@@ -27,8 +28,8 @@ async function setup(withGit = true, runGit: GitRunner = bareGit) {
   const repo = contentRepo(withGit);
   const store = await loadStore(repo.contentDir);
   const reloaded: string[][] = [];
-  const forge = createLocalReviewForge({
-    db,
+  const forge = createLocalForge({
+    records: proposalRecords(db),
     contentDir: repo.contentDir,
     runGit,
     reload: async (paths) => {
@@ -36,7 +37,7 @@ async function setup(withGit = true, runGit: GitRunner = bareGit) {
       await store.reload(paths);
     },
   });
-  const review = createReviewService({ db, store, backend: { kind: "local", forge }, log: { warn() {} } });
+  const review = createReviewService({ db, store, forge, log: { warn() {} } });
   return { ...repo, store, review, reloaded, forge };
 }
 
@@ -147,7 +148,7 @@ describe("the local review queue", () => {
   });
 
   it("puts everything back when the commit fails, and the proposal stays open", async () => {
-    const failing: GitRunner = (args, cwd, env) => (args.includes("commit") ? Promise.reject(new Error("pre-commit hook failed")) : bareGit(args, cwd, env));
+    const failing: GitRunner = (args, options) => (args.includes("commit") ? Promise.reject(new Error("pre-commit hook failed")) : bareGit(args, options));
     const { root, contentDir, store, review } = await setup(true, failing);
     const p = await proposeLocally(db, store, questionForm);
     await expect(review.merge(p.id, maintainer)).rejects.toThrow(/pre-commit hook failed/);
@@ -242,8 +243,8 @@ describe("a local queue whose checkout follows a remote (CONTENT_REMOTE set)", (
     const store = await loadStore(contentDir);
     const quiet = { info() {}, warn() {}, error() {} };
     const sync = createGitSync({ store, remote: "origin", log: quiet });
-    const forge = createLocalReviewForge({ db, contentDir, runGit: bareGit, reload: (paths) => store.reload(paths) });
-    const review = createReviewService({ db, store, backend: { kind: "local", forge }, sync, log: { warn() {} } });
+    const forge = createLocalForge({ records: proposalRecords(db), contentDir, runGit: bareGit, reload: (paths) => store.reload(paths), checkout: sync });
+    const review = createReviewService({ db, store, forge, log: { warn() {} } });
     const p = await proposeLocally(db, store, questionForm);
 
     // Someone pushes an edit before the maintainer merges.

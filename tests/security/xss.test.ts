@@ -14,7 +14,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AnswerView, QuestionView } from "~/components/question-view";
 import { ContentStore, type LoadedContent } from "~/modules/content/store.server";
 import { previewProposal } from "~/modules/contributions/preview.server";
-import { parseProposalMarker, renderPullRequestBody } from "~/modules/contributions/pull-request";
+import { renderPullRequestBody } from "~/modules/contributions/pull-request";
+import { parseProposalMarker } from "~/modules/forge/marker";
 import { LIMITS } from "~/modules/contributions/schema";
 import { atomFeed } from "~/modules/feeds/atom";
 import { unsafeParts } from "~/modules/markdown/html-safety";
@@ -146,12 +147,14 @@ describe("Atom feed", () => {
 
 describe("proposal preview", () => {
   let content: LoadedContent;
+  let store: ContentStore;
   beforeAll(async () => {
-    content = await new ContentStore(path.join(ROOT, "content")).load();
+    store = new ContentStore(path.join(ROOT, "content"));
+    content = await store.load();
   });
 
   it("renders hostile title, body, name and GitHub name safely", () => {
-    const question = previewProposal(content, {
+    const question = previewProposal(store, {
       kind: "question",
       title: `Why ${SCRIPT}?`,
       body: `Body ${IMG} [x](javascript:alert(1))`,
@@ -162,7 +165,7 @@ describe("proposal preview", () => {
     expect(unsafeParts(question.question.html)).toEqual([]);
 
     const slug = content.questions[0]!.slug;
-    const answer = previewProposal(content, { kind: "answer", questionSlug: slug, body: `Answer ${IMG}`, name: "M", github: "@javascript:alert(1)" })!;
+    const answer = previewProposal(store, { kind: "answer", questionSlug: slug, body: `Answer ${IMG}`, name: "M", github: "@javascript:alert(1)" })!;
     const proposed = answer.answers.find((a) => a.id === answer.focusAnswerId)!;
     expect(unsafeParts(proposed.html)).toEqual([]);
   });
@@ -172,7 +175,7 @@ describe("proposal preview", () => {
     const body = "a\n=\n".repeat(15_000);
     expect(body.length).toBeGreaterThan(LIMITS.body);
     const started = performance.now();
-    const preview = previewProposal(content, { kind: "question", title: "A long question?", body, tags: ["orm"] })!;
+    const preview = previewProposal(store, { kind: "question", title: "A long question?", body, tags: ["orm"] })!;
     expect(performance.now() - started).toBeLessThan(1000);
     expect(preview.question.html).toContain("This text is shown unformatted. The text is 60,000 characters long; the limit is 20,000.");
   });

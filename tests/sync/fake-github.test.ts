@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderPullRequestBody } from "~/modules/contributions/pull-request";
 import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
-import { createGitHubForge } from "~/modules/forge/github.server";
+import { createGitHubForge } from "~/modules/forge/github/index.server";
 import type { GitSyncResult } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { startPoller } from "~/modules/sync/poller.server";

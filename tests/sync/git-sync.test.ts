@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ContentStore } from "~/modules/content/store.server";
-import { contentSyncSetting, createGitSync, runGit, GitCommandError } from "~/modules/sync/git.server";
+import { GitCommandError, runGit } from "~/modules/git/run.server";
+import { contentSyncSetting, createGitSync } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { copyContentRepo, createContentRepo, git, questionMarkdown, type ContentRepo } from "./git-fixture";
 
@@ -220,7 +221,7 @@ describe("git sync of the content checkout", () => {
           held();
           await gate;
         }
-        return runGit(args, timeoutMs);
+        return runGit(args, { timeoutMs });
       },
     });
     const running = sync.sync("webhook");
@@ -281,7 +282,7 @@ describe("git sync of the content checkout", () => {
         maxInFlight = Math.max(maxInFlight, inFlight);
         if (args.includes("fetch")) fetches.push(Date.now());
         try {
-          return await runGit(args, timeoutMs);
+          return await runGit(args, { timeoutMs });
         } finally {
           inFlight -= 1;
         }
@@ -327,7 +328,7 @@ describe("runGit", () => {
   it("kills a git command that exceeds the timeout", async () => {
     // hash-object --stdin waits for an end of input that never comes.
     const started = Date.now();
-    const error = await runGit(["hash-object", "--stdin"], 300).catch((e: unknown) => e);
+    const error = await runGit(["hash-object", "--stdin"], { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitCommandError);
     expect((error as GitCommandError).timedOut).toBe(true);
     expect((error as Error).message).toMatch(/timed out/);
@@ -337,12 +338,12 @@ describe("runGit", () => {
 
 describe("whether the checkout follows a remote", () => {
   it("GitHub mode: always (origin unless CONTENT_REMOTE says otherwise); merges happen on GitHub", () => {
-    expect(contentSyncSetting({ forge: "github", remote: undefined })).toEqual({ enabled: true, remote: "origin" });
-    expect(contentSyncSetting({ forge: "github", remote: "upstream" })).toEqual({ enabled: true, remote: "upstream" });
+    expect(contentSyncSetting({ remoteForge: true, remote: undefined })).toEqual({ enabled: true, remote: "origin" });
+    expect(contentSyncSetting({ remoteForge: true, remote: "upstream" })).toEqual({ enabled: true, remote: "upstream" });
   });
 
   it("local mode: only with CONTENT_REMOTE set (local merges are then pushed to it: see the review tests)", () => {
-    expect(contentSyncSetting({ forge: "local", remote: undefined })).toMatchObject({ enabled: false });
-    expect(contentSyncSetting({ forge: "local", remote: "origin" })).toEqual({ enabled: true, remote: "origin" });
+    expect(contentSyncSetting({ remoteForge: false, remote: undefined })).toMatchObject({ enabled: false });
+    expect(contentSyncSetting({ remoteForge: false, remote: "origin" })).toEqual({ enabled: true, remote: "origin" });
   });
 });

@@ -43,7 +43,7 @@ function fakeForge(states: Record<number, ChangeState | Error>, name: "github" |
     if (s instanceof Error) throw s;
     return s;
   });
-  const forge: Forge = { name, deliver: vi.fn(), getState };
+  const forge: Pick<Forge, "name" | "remote" | "getState"> = { name, remote: name === "github", getState };
   return { forge, getState };
 }
 

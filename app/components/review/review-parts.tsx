@@ -55,7 +55,8 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
 
 const FILE_STATUS: Record<ReviewFile["status"], string> = { added: "new file", modified: "changed", removed: "removed", renamed: "renamed" };
 
-export function DiffList({ files }: { files: ReviewFile[] }) {
+/** The changed files, line by line: the review screen and the contributor's status page show the same view. */
+export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" | "lines">[] }) {
   return (
     <>
       {files.map((d) => (
@@ -88,27 +89,30 @@ export function DiffList({ files }: { files: ReviewFile[] }) {
 export function ReviewActions({
   csrf,
   mergeBlocked,
-  github,
   actingAs,
+  actingNote,
+  mergeHint,
   result,
 }: {
   csrf: string;
   mergeBlocked?: string;
-  github: boolean;
-  /** GitHub: whose identity the actions use. */
+  /** Whose identity the actions use on the forge (absent: a forge without identities). */
   actingAs?: "maintainer" | "site";
+  /** The forge's words for it, shown above the forms. */
+  actingNote?: string;
+  /** What merging does, in the forge's words. */
+  mergeHint: string;
   /** The last refused action: its comment is kept and its message shown next to the field. */
   result?: { intent: string | null; comment?: string; error?: string; field?: string | null };
 }) {
   const commentOf = (intent: string) => (result?.intent === intent ? result.comment : undefined);
   const errorOf = (intent: string) => (result?.intent === intent && result.field === "comment" ? result.error : undefined);
-  const asWhom = actingAs === "site" ? "as the site's GitHub identity (you signed in with the maintainer token)" : "as you, with your GitHub account";
   return (
     <section aria-labelledby="actions-heading">
       <h2 id="actions-heading">Decide</h2>
-      {github ? (
+      {actingNote ? (
         <p className="field-hint" data-acting-as={actingAs}>
-          On GitHub these actions are taken {asWhom}.
+          {actingNote}
         </p>
       ) : null}
       <div className="review-actions">
@@ -116,11 +120,7 @@ export function ReviewActions({
           <h3>Merge</h3>
           <input type="hidden" name="csrf" value={csrf} />
           <input type="hidden" name="intent" value="merge" />
-          <p className="field-hint">
-            {github
-              ? `Squash-merges the pull request ${actingAs === "site" ? "as the site's GitHub identity" : "as you"}.`
-              : "Writes the files into the content folder (and commits them when it is a git checkout)."}
-          </p>
+          <p className="field-hint">{mergeHint}</p>
           {mergeBlocked ? (
             <p className="field-error" id="merge-blocked">
               {mergeBlocked}

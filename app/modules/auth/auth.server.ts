@@ -10,7 +10,7 @@
  */
 import { json, redirect } from "@remix-run/node";
 import type { Database } from "~/modules/db/index.server";
-import type { GitHubAuthApi } from "~/modules/forge/github-auth.server";
+import type { ForgeAccounts } from "~/modules/forge/types";
 import { RateLimiter } from "~/modules/security/rate-limit.server";
 import { CSRF_FIELD, csrfValid, randomToken, secretsMatch } from "./csrf.server";
 import { authorizeUrl, exchangeCode, OAuthError, type OAuthApp } from "./github-oauth.server";
@@ -24,6 +24,8 @@ export interface Viewer {
   kind?: "token" | "github";
   /** GitHub login, or `maintainer` after token sign-in. */
   login?: string;
+  /** Who the pages say is signed in: `@login`, or `maintainer` after token sign-in. */
+  signedInAs?: string;
   name?: string | null;
   /** May use the review queue. */
   maintainer: boolean;
@@ -48,8 +50,8 @@ export interface AuthDeps {
   db: Database;
   secret: string;
   tokenSignIn: TokenSignIn;
-  /** GitHub sign-in, when GITHUB_CLIENT_ID/SECRET are configured. */
-  github?: { app: OAuthApp; api: GitHubAuthApi; repository: string };
+  /** GitHub sign-in, when GITHUB_CLIENT_ID/SECRET are configured: the OAuth app, and the forge's accounts. */
+  github?: { app: OAuthApp; api: Pick<ForgeAccounts, "user" | "permission">; repository: string };
   /** How long a GitHub permission answer is trusted. Default 5 minutes. */
   permissionTtlMs?: number;
   trustProxy?: boolean;
@@ -114,7 +116,8 @@ export function createAuth(deps: AuthDeps) {
       return { signedIn: false, maintainer: false };
     }
     const csrf = session.get("csrf");
-    const base = { signedIn: true, kind: record.kind, login: record.login, name: record.name, ...(csrf ? { csrf } : {}) } as const;
+    const signedInAs = record.kind === "token" ? "maintainer" : `@${record.login}`;
+    const base = { signedIn: true, kind: record.kind, login: record.login, signedInAs, name: record.name, ...(csrf ? { csrf } : {}) } as const;
     if (record.kind === "token") return { ...base, maintainer: true };
     if (!deps.github) return { ...base, maintainer: false, reason: "GitHub sign-in is turned off on this server." };
     const perm = await permissionOf(record.login);
@@ -140,7 +143,7 @@ export function createAuth(deps: AuthDeps) {
           (v.signedIn
             ? (v.reason ?? "Your account may not use the review queue.")
             : "The review queue is for maintainers. Please sign in."),
-        signedInAs: v.signedIn ? (v.kind === "github" ? `@${v.login}` : "maintainer") : null,
+        signedInAs: v.signedIn ? (v.signedInAs ?? null) : null,
         signIn: methods,
       },
       { status: 403, headers: NO_STORE },

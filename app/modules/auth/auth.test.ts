@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrate, openDatabase, openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { migrations } from "~/modules/db/migrations";
-import type { CollaboratorPermission, GitHubAuthApi } from "~/modules/forge/github-auth.server";
+import type { CollaboratorPermission, ForgeAccounts } from "~/modules/forge/types";
 import { createAuth, safeReturnTo, type Auth } from "./auth.server";
 import { createTokenSignIn } from "./token.server";
 
@@ -270,7 +270,7 @@ describe("GitHub sign-in", () => {
   function githubAuth(permissions: Record<string, CollaboratorPermission>, extra: Partial<Parameters<typeof createAuth>[0]> = {}) {
     db = openMemoryDatabase();
     const calls: string[] = [];
-    const api: GitHubAuthApi = {
+    const api: Pick<ForgeAccounts, "user" | "permission"> = {
       user: async (token) => ({ login: token === "gho_alice" ? "alice" : "bob", name: null }),
       permission: async (login) => {
         calls.push(login);

@@ -16,9 +16,7 @@
  */
 import type { Env } from "~/modules/config/env.server";
 import type { Database } from "~/modules/db/index.server";
-import type { ForgeConfig } from "~/modules/forge/config.server";
-import { createGitHubAuthApi } from "~/modules/forge/github-auth.server";
-import type { GitHubForgeDeps } from "~/modules/forge/github.server";
+import type { Forge } from "~/modules/forge/types";
 import { createAuth, type Auth } from "./auth.server";
 import { resolveSessionSecret } from "./secret.server";
 import { createTokenSignIn } from "./token.server";
@@ -30,13 +28,13 @@ export { SessionSecretError } from "./secret.server";
 export interface AuthSetup {
   env: Env;
   db: Database;
-  forgeConfig: ForgeConfig;
-  github?: GitHubForgeDeps;
+  /** The forge: its accounts (sign-in with GitHub, when configured) and its words. */
+  forge: Pick<Forge, "accounts" | "texts">;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
 export function setupAuth(setup: AuthSetup): Auth {
-  const { env, forgeConfig } = setup;
+  const { env, forge } = setup;
   const log = setup.log ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
   const { secret } = resolveSessionSecret({
     secret: env.SESSION_SECRET,
@@ -44,14 +42,14 @@ export function setupAuth(setup: AuthSetup): Auth {
     dataDir: env.DATA_DIR,
     log,
   });
-  const github =
-    forgeConfig.kind === "github" && forgeConfig.oauth
-      ? {
-          app: { oauthUrl: env.GITHUB_OAUTH_URL, clientId: forgeConfig.oauth.clientId, clientSecret: forgeConfig.oauth.clientSecret, scope: env.GITHUB_OAUTH_SCOPE },
-          api: createGitHubAuthApi(forgeConfig, setup.github),
-          repository: `${forgeConfig.owner}/${forgeConfig.repo}`,
-        }
-      : undefined;
+  const accounts = forge.accounts;
+  const github = accounts
+    ? {
+        app: { oauthUrl: accounts.oauth.url, clientId: accounts.oauth.clientId, clientSecret: accounts.oauth.clientSecret, scope: accounts.oauth.scope },
+        api: accounts,
+        repository: accounts.repository,
+      }
+    : undefined;
   const tokenWithGitHub = env.MAINTAINER_TOKEN_WITH_GITHUB && env.MAINTAINER_TOKEN !== undefined;
   if (github && env.MAINTAINER_TOKEN !== undefined && !tokenWithGitHub) {
     log.warn("MAINTAINER_TOKEN is ignored: with GitHub sign-in configured maintainers sign in with GitHub (set MAINTAINER_TOKEN_WITH_GITHUB=1 to accept the token too).");
@@ -69,9 +67,7 @@ export function setupAuth(setup: AuthSetup): Auth {
     );
   }
   if (github) log.info(`Maintainers sign in with GitHub (write access to ${github.repository}).`);
-  else if (forgeConfig.kind === "github") {
-    log.info("Maintainers sign in with the maintainer token and act on GitHub as the site's GitHub identity (set GITHUB_CLIENT_ID/SECRET so they act as themselves).");
-  }
+  else if (forge.texts.tokenSignInNote) log.info(forge.texts.tokenSignInNote);
   return createAuth({
     db: setup.db,
     secret,

@@ -1,11 +1,16 @@
 /**
  * The sign-in routes' server side (/auth/token, /auth/github,
- * /auth/github/callback, /auth/logout). Pages here are never cached.
+ * /auth/github/callback, /auth/logout), with the services the routes got as
+ * Remix's load context. Pages here are never cached.
  */
 import { json } from "@remix-run/node";
 import { clientAddress } from "~/modules/security/request.server";
-import { getServices } from "~/modules/server/services.server";
-import { safeReturnTo } from "./auth.server";
+import { safeReturnTo, type Auth } from "./auth.server";
+
+/** What the sign-in pages need of the process's services (`context.services`). */
+export interface AuthServices {
+  auth: Auth;
+}
 
 export const AUTH_HEADERS = { "Cache-Control": "private, no-store" };
 
@@ -14,8 +19,7 @@ function returnToOf(url: URL): string {
 }
 
 /** GET /auth/token: the form — or, with `?token=…` (the link printed at start), the sign-in itself. */
-export async function tokenPage(request: Request, context: { clientIp?: string } | undefined) {
-  const s = await getServices();
+export async function tokenPage(s: AuthServices, request: Request, context: { clientIp?: string } | undefined) {
   const url = new URL(request.url);
   const token = url.searchParams.get("token");
   const v = await s.auth.viewer(request);
@@ -30,8 +34,7 @@ export async function tokenPage(request: Request, context: { clientIp?: string }
 }
 
 /** POST /auth/token: the pasted token. */
-export async function tokenSignIn(request: Request, context: { clientIp?: string } | undefined) {
-  const s = await getServices();
+export async function tokenSignIn(s: AuthServices, request: Request, context: { clientIp?: string } | undefined) {
   const form = await request.formData();
   const token = form.get("token");
   const returnTo = safeReturnTo(typeof form.get("returnTo") === "string" ? (form.get("returnTo") as string) : null);
@@ -41,21 +44,18 @@ export async function tokenSignIn(request: Request, context: { clientIp?: string
 }
 
 /** GET /auth/github: off to GitHub. */
-export async function githubStart(request: Request) {
-  const s = await getServices();
+export async function githubStart(s: AuthServices, request: Request) {
   return s.auth.startGitHubSignIn(request, new URL(request.url).searchParams.get("returnTo"));
 }
 
 /** GET /auth/github/callback: back from GitHub. */
-export async function githubCallback(request: Request) {
-  const s = await getServices();
+export async function githubCallback(s: AuthServices, request: Request) {
   const result = await s.auth.finishGitHubSignIn(request);
   if (result instanceof Response) return result;
   return json({ error: result.error, methods: s.auth.methods }, { status: result.status, headers: AUTH_HEADERS });
 }
 
 /** POST /auth/logout. */
-export async function logout(request: Request) {
-  const s = await getServices();
+export async function logout(s: AuthServices, request: Request) {
   return s.auth.signOut(request);
 }

@@ -60,10 +60,6 @@ const EnvSchema = z.object({
    * name). `1` also accepts MAINTAINER_TOKEN; such a maintainer acts as the site's GitHub identity.
    */
   MAINTAINER_TOKEN_WITH_GITHUB: boolish.default("0"),
-  /** Base URL of GitHub's web sign-in (OAuth authorize and access_token); tests point it at the fake GitHub. */
-  GITHUB_OAUTH_URL: z.preprocess(unsetIfEmpty, z.string().url().default("https://github.com")),
-  /** OAuth scope asked of maintainers signing in with GitHub (`repo` for a private content repository). */
-  GITHUB_OAUTH_SCOPE: z.preprocess(unsetIfEmpty, z.string().default("public_repo")),
   /** Minutes a maintainer's GitHub permission is remembered before it is asked again. */
   MAINTAINER_PERMISSION_TTL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(5)),
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
+import { singleton } from "~/modules/process/singleton.server";
 import { parseContent } from "~/modules/validation";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { markdownToText } from "~/modules/markdown/text";
@@ -174,19 +175,12 @@ export class ContentStore {
   }
 }
 
-const globalStore = globalThis as unknown as { __contentStore?: Promise<ContentStore> };
-
 /** The process-wide store, loaded on first use (and watched when CONTENT_WATCH is on). */
 export function getContentStore(options: { dir: string; watch: boolean }): Promise<ContentStore> {
-  if (!globalStore.__contentStore) {
+  return singleton("content-store", async () => {
     const store = new ContentStore(options.dir);
-    globalStore.__contentStore = store.load().then(() => {
-      if (options.watch) store.watch();
-      return store;
-    });
-    globalStore.__contentStore.catch(() => {
-      globalStore.__contentStore = undefined;
-    });
-  }
-  return globalStore.__contentStore;
+    await store.load();
+    if (options.watch) store.watch();
+    return store;
+  });
 }

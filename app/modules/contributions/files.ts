@@ -55,6 +55,8 @@ export class ProposalRefused extends Error {
 export interface FilesOptions {
   /** ISO date (`YYYY-MM-DD`) of the proposal; today (UTC) by default. */
   today?: string;
+  /** A draft (the form's preview while typing): an edit that changes nothing yet, or has no tags chosen, is built anyway. */
+  draft?: boolean;
 }
 
 /** Today as `YYYY-MM-DD` (UTC). */
@@ -203,23 +205,23 @@ function newAnswer(input: AnswerProposalInput, content: ContentIndex, today: str
   };
 }
 
-function edit(input: EditProposalInput, content: ContentIndex): ProposalFiles {
+function edit(input: EditProposalInput, content: ContentIndex, draft: boolean): ProposalFiles {
   const target = parseEditPath(input.path);
   const question = findQuestion(content, target.slug);
   if (!question) throw new ProposalRefused("path", "This question does not exist (any more?): reload the page.");
   if (target.kind === "question") {
     if (input.title === undefined) throw new ProposalRefused("title", "Enter the title.");
-    if (input.tags === undefined || input.tags.length === 0) throw new ProposalRefused("tags", "Choose at least one tag.");
+    if (!draft && (input.tags === undefined || input.tags.length === 0)) throw new ProposalRefused("tags", "Choose at least one tag.");
     const before = questionFileText(question);
     const after = questionFileText({
       number: question.number,
       title: input.title,
-      tags: input.tags,
+      tags: input.tags ?? [],
       added: question.added,
       credit: input.credit,
       body: input.body,
     });
-    if (after === before) throw new ProposalRefused("body", "Nothing has changed: edit the question before proposing it.");
+    if (after === before && !draft) throw new ProposalRefused("body", "Nothing has changed: edit the question before proposing it.");
     return {
       kind: "edit",
       files: [{ path: questionPath(question.slug), content: after }],
@@ -232,7 +234,7 @@ function edit(input: EditProposalInput, content: ContentIndex): ProposalFiles {
   if (!answer) throw new ProposalRefused("path", "This answer does not exist (any more?): reload the page.");
   const before = answerFileText(answer);
   const after = answerFileText({ author: answer.author, github: answer.github, date: answer.date, body: input.body });
-  if (after === before) throw new ProposalRefused("body", "Nothing has changed: edit the answer before proposing it.");
+  if (after === before && !draft) throw new ProposalRefused("body", "Nothing has changed: edit the answer before proposing it.");
   const path = answerPath(question.slug, answer.id);
   return { kind: "edit", files: [{ path, content: after }], slug: question.slug, answerId: answer.id, questionTitle: question.title, target: path };
 }
@@ -251,7 +253,7 @@ export function proposalToFiles(input: ProposalInput, content: ContentIndex, opt
     case "answer":
       return newAnswer(input, content, today);
     case "edit":
-      return edit(input, content);
+      return edit(input, content, options.draft === true);
   }
 }
 

@@ -1,10 +1,11 @@
 /** A posted form as a plain object: repeated names (the tag checkboxes) are arrays. Pure. */
 export type FormValues = Record<string, string | string[]>;
 
-/** The single value of a field ("" when absent). */
-export function one(values: FormValues, key: string): string {
+/** The single value of a field: the first of a repeated one, "" when absent (also for stored fields, which may hold anything). */
+export function one(values: FormValues | Readonly<Record<string, unknown>>, key: string): string {
   const v = values[key];
-  return (Array.isArray(v) ? v[0] : v) ?? "";
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === "string" ? first : "";
 }
 
 /** All values of a repeated field. */

@@ -42,7 +42,7 @@ export interface OutboxLog {
 
 export interface OutboxOptions {
   db: Database;
-  forge: Forge;
+  forge: Pick<Forge, "name" | "texts" | "deliver">;
   /** How often the worker looks for due proposals. Default 15 s. */
   intervalMs?: number;
   log?: OutboxLog;
@@ -119,7 +119,7 @@ export function startOutbox(options: OutboxOptions): Outbox {
 
   async function attempt(id: string): Promise<void> {
     const start = now();
-    if (!claimProposal(db, id, start, start + leaseMs, forge.name)) return;
+    if (!claimProposal(db, id, start, start + leaseMs, forge.name, forge.texts.name)) return;
     const proposal = getProposalRecord(db, id);
     if (!proposal) return;
     const progress = progressStore(db, id, now);

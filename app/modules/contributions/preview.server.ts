@@ -1,16 +1,23 @@
 /**
- * What a proposal will look like on the site: the same page data the
- * question page renders (through the one Markdown pipeline, sanitised), so
- * the form's preview and the review screen show exactly what readers will.
+ * What a proposal will look like on the site, by construction: the form's
+ * values become the proposal's files (`proposalToFiles`, exactly as when it
+ * is sent), the files are parsed by the site's own parser (`parseContent`)
+ * together with the rest of their question folder, and the question page is
+ * built from that (`questionPage`, the one Markdown pipeline, sanitised). The
+ * review screen previews a change's files the same way (`previewFromFiles`).
  */
+import { contractFileOf, LICENSE_PATHS, questionFile, TAGS_PATH, toContentPath } from "~/modules/contract";
 import type { AnswerView, LoadedContent, QuestionPage } from "~/modules/content/index.server";
-import { questionPage, renderAnswer } from "~/modules/content/index.server";
-import { renderMarkdown, unformattedHtml } from "~/modules/markdown/render";
-import { excerpt } from "~/modules/markdown/text";
+import { questionPage } from "~/modules/content/index.server";
+import { contentSnapshot } from "~/modules/content/snapshot";
+import type { ProposalFile } from "~/modules/forge/types";
+import { unformattedHtml } from "~/modules/markdown/render";
 import { similarQuestions, type SimilarQuestion } from "~/modules/search";
-import { answerId, isoDate, nextQuestionNumber, parseEditPath, slugify } from "./files";
+import { parseContent } from "~/modules/validation";
+import type { ContentFile } from "~/modules/validation/types";
+import { isoDate, parseEditPath, ProposalRefused, proposalToFiles } from "./files";
 import { many, one, type FormValues } from "./form-values";
-import { LIMITS } from "./schema";
+import { GITHUB_USERNAME, LIMITS, type ProposalInput } from "./schema";
 
 export type { FormValues } from "./form-values";
 
@@ -24,22 +31,13 @@ export interface ProposalPreview {
   similar: SimilarQuestion[];
 }
 
-
-/**
- * The body as the site would show it. A body longer than the form accepts is
- * shown unformatted: a preview must never cost more than a proposal may.
- */
-function bodyHtml(body: string, render: (markdown: string) => string): string {
-  if (body.length > LIMITS.body) {
-    return unformattedHtml(body, `The text is ${body.length.toLocaleString("en-US")} characters long; the limit is ${LIMITS.body.toLocaleString("en-US")}.`);
-  }
-  return render(body);
+/** The content as the site has it: the parsed snapshot and the files it was parsed from. */
+export interface ContentSource {
+  readonly content: LoadedContent;
+  readonly contentFiles: readonly ContentFile[];
 }
 
-function tagObjects(content: LoadedContent, ids: string[]) {
-  const byId = new Map(content.tags.map((t) => [t.id, t]));
-  return ids.filter((id) => byId.has(id)).map((id) => byId.get(id)!);
-}
+const encoder = new TextEncoder();
 
 export function similarTo(content: LoadedContent, title: string, body = "", excludeSlug?: string): SimilarQuestion[] {
   if (title.trim().length < 4 && body.trim().length < 20) return [];
@@ -47,72 +45,102 @@ export function similarTo(content: LoadedContent, title: string, body = "", excl
 }
 
 /**
- * The preview of a question, answer or edit proposal from the form's values.
- * Returns undefined when the target (question to answer, file to edit) does not exist.
+ * Renders changed files exactly as the site will: the files of their question folder with the change
+ * applied (and the tag vocabulary), parsed like the site parses content, then the question page among
+ * the site's questions. `keepInvalid`: render even when the content check finds errors (the form's
+ * preview while typing; the check's messages say what must change).
  */
-export function previewProposal(content: LoadedContent, values: FormValues): ProposalPreview | undefined {
-  const kind = one(values, "kind");
-  const body = one(values, "body");
-  const today = isoDate();
-  const name = one(values, "name").trim() || "You";
-  const github = one(values, "github").trim().replace(/^@/, "") || undefined;
+export function previewFromFiles(source: ContentSource, files: readonly ProposalFile[], options: { keepInvalid?: boolean } = {}): ProposalPreview | undefined {
+  const first = files.map((f) => contractFileOf(f.path)).find((f) => f !== undefined);
+  if (!first) return undefined;
+  const folder = `questions/${first.slug}/`;
+  const own = new Map(files.filter((f) => contractFileOf(f.path)?.slug === first.slug).map((f) => [toContentPath(f.path), f.content]));
+  const shared = new Set<string>([TAGS_PATH, ...LICENSE_PATHS]);
+  const folderFiles: ContentFile[] = source.contentFiles.filter((f) => (f.path.startsWith(folder) || shared.has(f.path)) && !own.has(f.path));
+  for (const [p, text] of own) folderFiles.push({ path: p, bytes: encoder.encode(text) });
+  const parsed = parseContent(folderFiles, { keepInvalid: options.keepInvalid === true });
+  const q = parsed.questions.find((x) => x.path === questionFile(first.slug));
+  if (!q) return undefined;
+  // The site's questions with this one added or replaced: its neighbours are the ones the site will show.
+  const content = source.content;
+  const questions = [...content.questions.filter((x) => x.slug !== q.slug), q].sort((a, b) => a.number - b.number || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const page = questionPage({ ...content, ...contentSnapshot(content.version, questions, content.tags) }, q);
+  const answer = files.map((f) => contractFileOf(f.path)).find((f) => f?.kind === "answer");
+  return {
+    question: page.question,
+    tags: page.tags,
+    answers: page.answers,
+    ...(answer?.kind === "answer" ? { focusAnswerId: answer.answerId } : {}),
+    similar: [],
+  };
+}
 
-  if (kind === "question") {
-    const title = one(values, "title").trim() || "Untitled question";
-    return {
-      question: {
-        slug: slugify(title, content.questions.map((q) => q.slug)),
-        number: nextQuestionNumber(content),
-        title,
-        added: today,
-        credit: one(values, "credit").trim() || name,
-        html: bodyHtml(body, renderMarkdown),
-        description: excerpt(body.slice(0, LIMITS.body), 160),
-      },
-      tags: tagObjects(content, many(values, "tags")),
-      answers: [],
-      similar: similarTo(content, title, body),
-    };
-  }
-
-  if (kind === "answer") {
-    const q = content.bySlug.get(one(values, "questionSlug"));
-    if (!q) return undefined;
-    const page = questionPage(content, q);
-    // The id the answer's file will get, so heading anchors match the published page.
-    const id = answerId(today, one(values, "name").trim(), page.answers.map((a) => a.id), github);
-    const answer: AnswerView = { id, author: name, github, date: today, html: bodyHtml(body, (md) => renderAnswer(id, md)) };
-    return { question: page.question, tags: page.tags, answers: [...page.answers, answer], focusAnswerId: answer.id, similar: [] };
-  }
-
-  if (kind === "edit") {
-    let target;
-    try {
-      target = parseEditPath(one(values, "path"));
-    } catch {
-      return undefined;
+/**
+ * The form's values as a proposal, with what is still missing filled in (an untitled question, "You"):
+ * the preview follows typing, before the form is complete. Undefined for an unknown kind of proposal.
+ */
+function previewInput(values: FormValues, content: LoadedContent, body: string): ProposalInput | undefined {
+  const github = one(values, "github").trim().replace(/^@/, "");
+  const contributor = {
+    name: one(values, "name").trim() || "You",
+    ...(GITHUB_USERNAME.test(github) ? { github } : {}),
+    licence: true as const,
+    website: "",
+  };
+  const known = new Set(content.tags.map((t) => t.id));
+  const tags = [...new Set(many(values, "tags"))].filter((t) => known.has(t));
+  const credit = one(values, "credit").trim() || undefined;
+  const title = one(values, "title").trim();
+  switch (one(values, "kind")) {
+    case "question":
+      return { kind: "question", title: title || "Untitled question", body, tags, credit, ...contributor };
+    case "answer":
+      return { kind: "answer", questionSlug: one(values, "questionSlug"), body, ...contributor };
+    case "edit": {
+      let slug: string;
+      try {
+        slug = parseEditPath(one(values, "path")).slug;
+      } catch {
+        return undefined;
+      }
+      return { kind: "edit", path: one(values, "path"), title: title || content.bySlug.get(slug)?.title, tags, credit, body, ...contributor };
     }
-    const q = content.bySlug.get(target.slug);
-    if (!q) return undefined;
-    const page = questionPage(content, q);
-    if (target.kind === "question") {
-      const title = one(values, "title").trim() || q.title;
-      return {
-        question: { ...page.question, title, html: bodyHtml(body, renderMarkdown), description: excerpt(body.slice(0, LIMITS.body), 160) },
-        tags: tagObjects(content, many(values, "tags")),
-        answers: page.answers,
-        similar: similarTo(content, title, body, q.slug),
-      };
-    }
-    const answerId = target.answerId;
-    if (!page.answers.some((a) => a.id === answerId)) return undefined;
-    return {
-      question: page.question,
-      tags: page.tags,
-      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: bodyHtml(body, (md) => renderAnswer(a.id, md)) } : a)),
-      focusAnswerId: answerId,
-      similar: [],
-    };
   }
   return undefined;
+}
+
+/**
+ * The preview of a question, answer or edit proposal from the form's values: the published page.
+ * Undefined when the target (question to answer, file to edit) does not exist.
+ */
+export function previewProposal(source: ContentSource, values: FormValues): ProposalPreview | undefined {
+  const content = source.content;
+  const body = one(values, "body");
+  // A body longer than the form accepts is shown unformatted, without parsing it: a preview must never
+  // cost more than a proposal may.
+  const tooLong = body.length > LIMITS.body;
+  const input = previewInput(values, content, tooLong ? "…" : body);
+  if (!input) return undefined;
+  let built;
+  try {
+    built = proposalToFiles(input, content, { today: isoDate(), draft: true });
+  } catch (error) {
+    if (error instanceof ProposalRefused) return undefined;
+    throw error;
+  }
+  const preview = previewFromFiles(source, built.files, { keepInvalid: true });
+  if (!preview) return undefined;
+  if (tooLong) {
+    const html = unformattedHtml(body, `The text is ${body.length.toLocaleString("en-US")} characters long; the limit is ${LIMITS.body.toLocaleString("en-US")}.`);
+    if (preview.focusAnswerId) preview.answers = preview.answers.map((a) => (a.id === preview.focusAnswerId ? { ...a, html } : a));
+    else preview.question = { ...preview.question, html };
+  }
+  // "Is it already here?": for a question, or an edit of one (not counting the question itself).
+  const similar =
+    input.kind === "question"
+      ? similarTo(content, input.title, body)
+      : input.kind === "edit" && built.answerId === undefined
+        ? similarTo(content, input.title ?? "", body, built.slug)
+        : [];
+  return { ...preview, similar };
 }

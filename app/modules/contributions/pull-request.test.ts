@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { neutralise, parseProposalMarker, proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
+import { parseProposalMarker } from "~/modules/forge/marker";
+import { neutralise, proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
 
 const data = {
   id: "abc123def456",

@@ -3,14 +3,12 @@
  * read from `.github/proposal-template.md` by `template.server.ts`.
  *
  * Placeholders: {{summary}} {{contributor}} {{files}} {{statusUrl}} {{note}}
- * {{id}} {{kind}} {{proposalJson}}. The body always carries the hidden
- * marker `<!-- django-questions:proposal {"id":"…","kind":"…"} -->`
- * (appended when the template lacks it) so the review side can map a pull
- * request back to its proposal.
+ * {{id}} {{kind}} {{proposalJson}}. The body always carries the forge's hidden
+ * proposal marker (`app/modules/forge/marker.ts`; appended when the template
+ * lacks it) so the review side can map a pull request back to its proposal.
  */
+import { markerJson, withProposalMarker } from "~/modules/forge/marker";
 import type { Contributor, ProposalFile, ProposalKind } from "~/modules/forge/types";
-
-export const MARKER_PREFIX = "django-questions:proposal";
 
 /** Where a proposal's status page lives on the site. */
 export function statusPath(id: string): string {
@@ -79,7 +77,6 @@ export interface PullRequestBodyData {
 
 export function renderPullRequestBody(template: string, data: PullRequestBodyData): string {
   const verb = data.kind === "edit" ? "changed" : "new";
-  const marker = JSON.stringify({ id: data.id, kind: data.kind });
   const note = data.note?.trim()
     ? data.note
         .trim()
@@ -95,27 +92,10 @@ export function renderPullRequestBody(template: string, data: PullRequestBodyDat
     files: data.files.map((f) => `- \`${f.path}\` (${verb})`).join("\n"),
     statusUrl: data.statusUrl,
     note,
-    proposalJson: marker,
+    proposalJson: markerJson(data),
   };
-  let body = template.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, name: string) => values[name] ?? "");
-  if (!body.includes(`<!-- ${MARKER_PREFIX} ${marker} -->`)) {
-    body = `${body.replace(/\s+$/, "")}\n\n<!-- ${MARKER_PREFIX} ${marker} -->\n`;
-  }
-  return body;
-}
-
-/** Reads the hidden marker back from a pull request body. */
-export function parseProposalMarker(body: string | null | undefined): { id: string; kind: ProposalKind } | undefined {
-  if (!body) return undefined;
-  const m = /<!--\s*django-questions:proposal\s+(\{[^]*?\})\s*-->/.exec(body);
-  if (!m) return undefined;
-  try {
-    const data = JSON.parse(m[1]!) as { id?: unknown; kind?: unknown };
-    if (typeof data.id === "string" && (data.kind === "question" || data.kind === "answer" || data.kind === "edit")) {
-      return { id: data.id, kind: data.kind };
-    }
-  } catch {
-    // not ours
-  }
-  return undefined;
+  return withProposalMarker(
+    template.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, name: string) => values[name] ?? ""),
+    data,
+  );
 }

@@ -1,9 +1,13 @@
 /**
- * Proposals and their timeline in SQLite. Every state change is one
+ * Proposals and their timeline in SQLite: the one owner of the `proposals`
+ * and `proposal_events` tables. Every query on them is here — the forms'
+ * (insert, duplicates), the outbox's (claim, progress, outcome), the local
+ * forge's queue (`proposalRecords`), the review's (status, renumbering) and
+ * the sync's (the proposal of a pull request). Every state change is one
  * transaction together with its event, so the status page never shows a
  * state without the event that explains it.
  */
-import type { Database } from "~/modules/db/index.server";
+import { nextSequenceValue, type Database } from "~/modules/db/index.server";
 import type {
   Contributor,
   DeliverableProposal,
@@ -12,6 +16,8 @@ import type {
   ProgressStore,
   ProposalFile,
   ProposalKind,
+  ProposalRecords,
+  QueueEntry,
 } from "~/modules/forge/types";
 
 export type ProposalStatus = "queued" | "opened" | "merged" | "closed" | "failed" | "changes_requested";
@@ -144,23 +150,13 @@ function toProposal(r: Row): Proposal {
   };
 }
 
-export interface NewProposal {
-  id: string;
-  kind: ProposalKind;
-  target: string;
-  slug: string;
-  title: string;
-  fields: Record<string, unknown>;
-  files: ProposalFile[];
+/** What a new proposal is stored with (everything else starts empty: status `queued`, no attempt yet). */
+export type NewProposal = Pick<Proposal, "id" | "kind" | "target" | "slug" | "title" | "fields" | "files" | "contributor" | "prTitle" | "prBody" | "createdAt"> & {
   baseFiles?: BaseFile[];
-  contributor: Contributor;
-  prTitle: string;
-  prBody: string;
   userToken?: string;
   submissionKey?: string;
   fingerprint: string;
-  createdAt: string;
-}
+};
 
 export function insertProposal(db: Database, p: NewProposal, detail: string): Proposal {
   db.transaction(() => {
@@ -290,10 +286,11 @@ export function nextDueTime(db: Database): number | undefined {
 }
 
 /**
- * Takes the proposal for one attempt (lease until `leaseUntil`, attempts + 1).
+ * Takes the proposal for one attempt (lease until `leaseUntil`, attempts + 1); `forgeLabel` names the
+ * forge in the timeline.
  * Returns false when another worker holds it or it is no longer queued/due.
  */
-export function claimProposal(db: Database, id: string, now: number, leaseUntil: number, forge: ForgeName): boolean {
+export function claimProposal(db: Database, id: string, now: number, leaseUntil: number, forge: ForgeName, forgeLabel: string = forge): boolean {
   return db.transaction(() => {
     const r = db
       .prepare(
@@ -304,7 +301,7 @@ export function claimProposal(db: Database, id: string, now: number, leaseUntil:
       .run(leaseUntil, forge, new Date(now).toISOString(), id, now, now);
     if (r.changes !== 1) return false;
     const { attempts } = db.prepare("SELECT attempts FROM proposals WHERE id = ?").get(id) as { attempts: number };
-    addEvent(db, id, "attempt", `Attempt ${attempts}: delivering to the ${forge === "github" ? "GitHub" : "local review"} forge.`, new Date(now).toISOString());
+    addEvent(db, id, "attempt", `Attempt ${attempts}: delivering to ${forgeLabel}.`, new Date(now).toISOString());
     return true;
   }).immediate();
 }
@@ -496,5 +493,81 @@ export function toDeliverable(p: Proposal): DeliverableProposal {
     title: p.prTitle,
     body: p.prBody,
     createdAt: p.createdAt,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The review side and the sync
+
+/** The proposal (newest first) that a forge's change `number` belongs to; `orUnassigned`: also one whose forge is not recorded. */
+export function findProposalByChange(db: Database, forge: ForgeName, number: number, options: { orUnassigned?: boolean } = {}): Proposal | undefined {
+  const row = db
+    .prepare(`SELECT * FROM proposals WHERE pr_number = ? AND (forge = ?${options.orUnassigned ? " OR forge IS NULL" : ""}) ORDER BY created_at DESC LIMIT 1`)
+    .get(number, forge) as Row | undefined;
+  return row ? toProposal(row) : undefined;
+}
+
+/**
+ * After a renumbering at merge time the stored files (and the number in the fields) become what was
+ * merged, so the contributor's status page shows the merged text; a `renumbered` event per change.
+ */
+export function recordRenumbering(db: Database, id: string, files: ProposalFile[], plan: readonly { from: number; to: number }[], now: number): void {
+  if (plan.length === 0) return;
+  const proposal = getProposalRecord(db, id);
+  if (!proposal) return;
+  const fields = { ...proposal.fields };
+  if (proposal.kind === "question" && plan[0]) fields.number = plan[0].to;
+  const at = new Date(now).toISOString();
+  db.transaction(() => {
+    db.prepare("UPDATE proposals SET files = ?, fields = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(files), JSON.stringify(fields), at, id);
+    for (const r of plan) {
+      addEvent(db, id, "renumbered", `Question number ${r.from} was taken by another question meanwhile: renumbered to ${r.to}.`, at);
+    }
+  })();
+}
+
+function toQueueEntry(r: Row): QueueEntry {
+  const p = toProposal(r);
+  return {
+    id: p.id,
+    kind: p.kind,
+    number: p.prNumber,
+    title: p.prTitle,
+    branch: p.branch,
+    contributor: p.contributor,
+    files: p.files,
+    status: p.status,
+    createdAt: p.createdAt,
+  };
+}
+
+/** The stored proposals as a forge reads its queue from them (the local review queue). */
+export function proposalRecords(db: Database): ProposalRecords {
+  return {
+    open(forge) {
+      const rows = db
+        .prepare(
+          `SELECT * FROM proposals WHERE forge = ? AND pr_number IS NOT NULL AND status IN ('opened', 'changes_requested')
+           ORDER BY created_at DESC, id DESC`,
+        )
+        .all(forge) as Row[];
+      return rows.map(toQueueEntry);
+    },
+    byNumber(forge, number) {
+      const row = db.prepare("SELECT * FROM proposals WHERE forge = ? AND pr_number = ?").get(forge, number) as Row | undefined;
+      return row ? toQueueEntry(row) : undefined;
+    },
+    byId(id) {
+      const row = db.prepare("SELECT * FROM proposals WHERE id = ?").get(id) as Row | undefined;
+      return row ? toQueueEntry(row) : undefined;
+    },
+    allocateNumber(forge, save) {
+      // The number and what the forge saves with it are one transaction: a crash never burns or repeats a number.
+      return db.transaction(() => {
+        const n = nextSequenceValue(db, `${forge}-review-number`);
+        save(n);
+        return n;
+      })();
+    },
   };
 }

@@ -1,20 +1,43 @@
 /**
- * The contribution forms' server side: what the routes call. Turns a posted
- * form into a stored proposal (or errors with everything typed kept), and
- * serves previews and status pages.
+ * The contribution forms' server side: what the routes call, with the
+ * services they got as Remix's load context. Turns a posted form into a
+ * stored proposal (or errors with everything typed kept), and serves
+ * previews and status pages.
  */
 import { randomBytes } from "node:crypto";
-import { getServices } from "~/modules/server/services.server";
+import { answerPath, questionPath } from "~/modules/contract";
+import type { Auth } from "~/modules/auth/index.server";
+import type { Database } from "~/modules/db/index.server";
+import { fileDiffs, type FileDiff } from "~/modules/diff/file-diff";
+import type { Forge } from "~/modules/forge/types";
+import type { RateLimiter } from "~/modules/security/rate-limit.server";
 import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
-import { lineDiff, withContext, type DiffLine } from "~/modules/diff/line-diff";
-import type { ContentFile, Finding } from "~/modules/validation/types";
-import { toContentPath } from "./check";
+import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
-import { previewProposal, type FormValues, type ProposalPreview } from "./preview.server";
+import type { Outbox } from "./outbox.server";
+import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 import { createProposal, getProposal, retryProposal, type ProposalWithEvents } from "./service.server";
 
 export type { FormValues, ProposalPreview } from "./preview.server";
+
+/** What the contribution pages need of the process's services (`context.services`). */
+export interface ContributionServices {
+  env: { PUBLIC_URL?: string };
+  store: ContentSource;
+  db: Database;
+  forge: Pick<Forge, "texts" | "accounts">;
+  outbox: Pick<Outbox, "kick">;
+  /** The pull request body template. */
+  template: string;
+  proposalLimiter: RateLimiter;
+  sendLimiter: RateLimiter;
+  previewLimiter: RateLimiter;
+  auth: Pick<Auth, "viewer" | "methods">;
+}
+
+/** The request's client address, as the HTTP handler saw it. */
+type ClientContext = { clientIp?: string } | undefined;
 
 export interface FormState {
   values: FormValues;
@@ -50,16 +73,16 @@ async function readForm(request: Request): Promise<FormValues> {
  * the client alone.
  */
 export async function handleProposalPost(
+  services: ContributionServices,
   request: Request,
-  context: { clientIp?: string } | undefined,
+  context: ClientContext,
   fixed: FormValues,
 ): Promise<{ redirect: string } | FormState> {
   assertSameOrigin(request);
-  const services = await getServices();
   const values = { ...(await readForm(request)), ...fixed };
   const intent = values.intent;
   delete values.intent;
-  const content = services.store.content;
+  const { store } = services;
 
   const client = clientAddress(request, context);
   if (intent === "preview") {
@@ -75,7 +98,7 @@ export async function handleProposalPost(
         retryAfterSeconds: allowed.retryAfterSeconds,
       };
     }
-    return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(content, values), previewOnly: true };
+    return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(store, values), previewOnly: true };
   }
 
   // Two limits: stored proposals (strict: PROPOSAL_RATE_LIMIT), and every send including ones
@@ -94,19 +117,19 @@ export async function handleProposalPost(
       },
       warnings: {},
       findings: [],
-      preview: previewProposal(content, values),
+      preview: previewProposal(store, values),
       previewOnly: false,
     };
   }
 
-  // A contributor signed in with GitHub gets the pull request opened as themself.
+  // A contributor signed in with the forge gets the pull request opened as themself.
   const viewer = await services.auth.viewer(request);
-  const userToken = viewer.kind === "github" ? viewer.githubToken : undefined;
+  const userToken = viewer.githubToken;
   const result = await createProposal(values, {
     ...(userToken ? { userToken } : {}),
     db: services.db,
-    content,
-    contentFiles: () => services.store.contentFiles,
+    content: store.content,
+    contentFiles: () => store.contentFiles,
     template: services.template,
     // Only a configured PUBLIC_URL goes into pull requests: a request's Host can be forged.
     ...(services.env.PUBLIC_URL ? { siteUrl: services.env.PUBLIC_URL.replace(/\/+$/, "") } : {}),
@@ -121,15 +144,14 @@ export async function handleProposalPost(
     fieldErrors: result.fieldErrors,
     warnings: result.warnings,
     findings: result.findings,
-    preview: previewProposal(content, values),
+    preview: previewProposal(store, values),
     previewOnly: false,
   };
 }
 
 /** Live preview for the as-you-type view (JSON). */
-export async function livePreview(request: Request, context?: { clientIp?: string }): Promise<ProposalPreview | null> {
+export async function livePreview(services: ContributionServices, request: Request, context?: ClientContext): Promise<ProposalPreview | null> {
   assertSameOrigin(request);
-  const services = await getServices();
   const allowed = services.previewLimiter.attempt(clientAddress(request, context));
   if (!allowed.allowed) {
     throw new Response(`Too many previews: wait ${allowed.retryAfterSeconds} s (the Preview button still works).`, {
@@ -138,36 +160,33 @@ export async function livePreview(request: Request, context?: { clientIp?: strin
     });
   }
   const values = await readForm(request);
-  return previewProposal(services.store.content, values) ?? null;
+  return previewProposal(services.store, values) ?? null;
 }
 
 export interface ContributorAccount {
-  /** GitHub sign-in is configured: contributors may open pull requests as themselves. */
+  /** Sign-in with the forge's accounts is configured: contributors may open pull requests as themselves. */
   githubSignIn: boolean;
-  /** The signed-in GitHub login, if any. */
+  /** The signed-in login, if any. */
   login: string | null;
 }
 
-/** For the forms: who is contributing (GitHub sign-in is optional, never required). */
-export async function contributorAccount(request: Request): Promise<ContributorAccount> {
-  const services = await getServices();
-  if (services.forge.name !== "github" || !services.auth.methods.github) return { githubSignIn: false, login: null };
+/** For the forms: who is contributing (signing in is optional, never required). */
+export async function contributorAccount(services: ContributionServices, request: Request): Promise<ContributorAccount> {
+  if (!services.forge.accounts || !services.auth.methods.github) return { githubSignIn: false, login: null };
   const viewer = await services.auth.viewer(request);
-  return { githubSignIn: true, login: viewer.kind === "github" ? (viewer.login ?? null) : null };
+  return { githubSignIn: true, login: viewer.kind === "token" ? null : (viewer.login ?? null) };
 }
 
-export async function tagOptions() {
-  const services = await getServices();
+export function tagOptions(services: ContributionServices) {
   return services.store.content.tags.map((t) => ({ id: t.id, label: t.label, description: t.description }));
 }
 
 /** The values of an edit form: the file's current fields, or a 404. */
-export async function editValues(slug: string, answerId: string | null) {
-  const services = await getServices();
+export function editValues(services: ContributionServices, slug: string, answerId: string | null) {
   const content = services.store.content;
   const q = content.bySlug.get(slug);
   if (!q) throw new Response("No such question", { status: 404 });
-  const path = answerId ? `content/questions/${slug}/answers/${answerId}.md` : `content/questions/${slug}/question.md`;
+  const path = answerId ? answerPath(slug, answerId) : questionPath(slug);
   try {
     const values = editFormValues(content, path);
     return { question: { slug: q.slug, number: q.number, title: q.title }, values, target: answerId ? "answer" : "question" } as const;
@@ -177,57 +196,19 @@ export async function editValues(slug: string, answerId: string | null) {
   }
 }
 
-export async function questionForAnswer(slug: string) {
-  const services = await getServices();
+export function questionForAnswer(services: ContributionServices, slug: string) {
   const q = services.store.content.bySlug.get(slug);
   if (!q) throw new Response("No such question", { status: 404 });
   return { slug: q.slug, number: q.number, title: q.title };
 }
 
-export interface FileDiff {
-  path: string;
-  isNew: boolean;
-  lines: DiffLine[];
-}
-
 export interface StatusPage extends ProposalWithEvents {
-  forge: "local" | "github";
+  /** What the status page calls the change (`Pull request`, `Review`). */
+  changeLabel: string;
   diffs: FileDiff[];
 }
 
-/**
- * What each file of a proposal changes: against `base` (the files as they were when the
- * proposal was made) when given, else against the content as it is now.
- */
-export function proposalDiffs(
-  files: { path: string; content: string }[],
-  current: readonly ContentFile[],
-  base?: readonly { path: string; content: string | null }[] | null,
-): FileDiff[] {
-  const decoder = new TextDecoder();
-  const byPath = new Map(current.map((f) => [f.path, f]));
-  const baseByPath = base ? new Map(base.map((f) => [f.path, f.content])) : undefined;
-  return files.map((f) => {
-    let before: string | undefined;
-    if (baseByPath?.has(f.path)) {
-      before = baseByPath.get(f.path) ?? undefined;
-    } else {
-      const existing = byPath.get(toContentPath(f.path));
-      before = existing ? decoder.decode(existing.bytes) : undefined;
-    }
-    const lines = lineDiff(before ?? "", f.content);
-    const unchanged = lines.every((l) => l.type === "same");
-    return {
-      path: f.path,
-      isNew: before === undefined,
-      // A file equal to its base is shown whole; otherwise the changes with context.
-      lines: before !== undefined && !unchanged ? withContext(lines, 3).map((l) => l ?? { type: "same" as const, text: "…" }) : lines,
-    };
-  });
-}
-
-export async function proposalStatus(id: string): Promise<StatusPage> {
-  const services = await getServices();
+export function proposalStatus(services: ContributionServices, id: string): StatusPage {
   const found = getProposal(services.db, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   // The e-mail address is for the commit only: it never reaches a page.
@@ -235,17 +216,16 @@ export async function proposalStatus(id: string): Promise<StatusPage> {
   return {
     proposal: { ...found.proposal, contributor },
     events: found.events,
-    forge: services.forge.name,
+    changeLabel: services.forge.texts.changeLabel,
     // Against the files as they were when the proposal was made: after a merge, or after other
     // changes to the same file, the page still shows what this proposal changes.
-    diffs: proposalDiffs(found.proposal.files, services.store.contentFiles, found.proposal.baseFiles),
+    diffs: fileDiffs(found.proposal.files, services.store.contentFiles, found.proposal.baseFiles),
   };
 }
 
 /** "Try again" on a failed proposal's status page. */
-export async function retryFailedProposal(request: Request, id: string): Promise<void> {
+export async function retryFailedProposal(services: ContributionServices, request: Request, id: string): Promise<void> {
   assertSameOrigin(request);
-  const services = await getServices();
   const found = getProposal(services.db, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   if (found.proposal.status !== "failed") return;

@@ -1,3 +1,4 @@
+import { isAnswerFile } from "~/modules/contract";
 import type { DeliverableProposal } from "./types";
 
 /** The commit e-mail of a contributor who gave neither an e-mail nor a GitHub account GitHub knows: credits no account. */
@@ -13,7 +14,7 @@ export const SHORT_ID_LENGTH = 8;
  */
 export function proposalArea(p: Pick<DeliverableProposal, "kind" | "files">): "question" | "answer" {
   if (p.kind !== "edit") return p.kind;
-  return p.files.some((f) => /\/answers\/[^/]+\.md$/.test(f.path)) ? "answer" : "question";
+  return p.files.some((f) => isAnswerFile(f.path)) ? "answer" : "question";
 }
 
 /**

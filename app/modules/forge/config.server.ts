@@ -10,8 +10,9 @@
  *   sets `GITHUB_REPOSITORY` by itself); `FORGE=github` requires GitHub.
  *
  * Optional: `GITHUB_CLIENT_ID` + `GITHUB_CLIENT_SECRET` (contributors sign in
- * with GitHub and open pull requests as themselves), `GITHUB_BASE_BRANCH`
- * (default: the repository's default branch).
+ * with GitHub and open pull requests as themselves; `GITHUB_OAUTH_URL`,
+ * `GITHUB_OAUTH_SCOPE`), `GITHUB_BASE_BRANCH` (default: the repository's
+ * default branch).
  */
 import { z } from "zod";
 
@@ -27,7 +28,8 @@ export interface GitHubForgeConfig {
   auth: GitHubAuthConfig;
   /** Branch the pull requests target; the repository's default branch when absent. */
   baseBranch?: string;
-  oauth?: { clientId: string; clientSecret: string };
+  /** GitHub sign-in (`GITHUB_CLIENT_ID`/`SECRET`): the OAuth app, GitHub's web sign-in URL and the scope asked. */
+  oauth?: { clientId: string; clientSecret: string; url: string; scope: string };
 }
 
 export type ForgeConfig = { kind: "local" } | GitHubForgeConfig;
@@ -61,6 +63,10 @@ const EnvSchema = z.object({
   GITHUB_BASE_BRANCH: z.preprocess(nonEmpty, z.string().optional()),
   GITHUB_CLIENT_ID: z.preprocess(nonEmpty, z.string().optional()),
   GITHUB_CLIENT_SECRET: z.preprocess(nonEmpty, z.string().optional()),
+  /** Base URL of GitHub's web sign-in (OAuth authorize and access_token); tests point it at the fake GitHub. */
+  GITHUB_OAUTH_URL: z.preprocess(nonEmpty, z.string().url("GITHUB_OAUTH_URL must be a URL, e.g. https://github.com").default("https://github.com")),
+  /** OAuth scope asked of people signing in with GitHub (`repo` for a private content repository). */
+  GITHUB_OAUTH_SCOPE: z.preprocess(nonEmpty, z.string().default("public_repo")),
   GITHUB_ACTIONS: z.preprocess(nonEmpty, z.string().optional()),
 });
 
@@ -123,7 +129,7 @@ export function loadForgeConfig(env: Record<string, string | undefined> = proces
     auth,
     ...(e.GITHUB_BASE_BRANCH ? { baseBranch: e.GITHUB_BASE_BRANCH } : {}),
     ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
-      ? { oauth: { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } }
+      ? { oauth: { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET, url: e.GITHUB_OAUTH_URL.replace(/\/+$/, ""), scope: e.GITHUB_OAUTH_SCOPE } }
       : {}),
   };
 }

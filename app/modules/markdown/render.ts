@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { checkMarkdownLimits } from "./limits";
 import { LruCache } from "./lru";
 import { createProcessor, normaliseOptions, type RenderOptions } from "./processor";
+import { escapeHtml } from "./escape";
 
 export type { RenderOptions } from "./processor";
 
@@ -84,9 +85,7 @@ function renderUncached(markdown: string, run: () => string): string {
   return fallbackHtml(markdown, problem.message);
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
+export { escapeHtml } from "./escape";
 
 /** The source shown escaped in `<pre>`, with the reason it is not formatted (what the renderer shows past its limits). */
 export function unformattedHtml(markdown: string, reason: string): string {

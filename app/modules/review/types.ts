@@ -5,6 +5,7 @@
 import type { ProposalPreview } from "~/modules/contributions/preview.server";
 import type { ProposalEvent, ProposalStatus } from "~/modules/contributions/store.server";
 import type { DiffLine } from "~/modules/diff/line-diff";
+import type { ActingAs, CheckRun } from "~/modules/forge/types";
 import type { SimilarQuestion } from "~/modules/search";
 import type { Finding } from "~/modules/validation/types";
 import type { CheckSummary } from "./checks";
@@ -37,16 +38,29 @@ export interface ReviewFile {
   lines: (DiffLine | null)[];
 }
 
+/** What the review page says about the forge (its words: `ForgeTexts`). */
+export interface ReviewForgeTexts {
+  name: string;
+  /** What one change is called, as a label: `Pull request`. */
+  changeLabel: string;
+  /** Appended to a renumbering notice: how the forge renumbers. */
+  renumbering: string;
+  /** What merging does. */
+  mergeHint: string;
+  /** Whose identity the actions use on the forge (absent for a forge without identities). */
+  actingNote?: string;
+}
+
 export interface ReviewDetail {
   item: QueueItem;
-  forge: "local" | "github";
+  forge: ReviewForgeTexts;
   /** The change rendered as the site will show it (absent when it cannot be rendered, e.g. broken front matter). */
   preview?: ProposalPreview;
   files: ReviewFile[];
   /** Every finding of the content check on the change. */
   findings: Finding[];
-  /** GitHub's check runs on the head commit. */
-  checkRuns: { name: string; status: string; conclusion: string | null; url?: string }[];
+  /** The forge's check runs on the head commit (none on a forge without CI). */
+  checkRuns: CheckRun[];
   similar: SimilarQuestion[];
   /** The proposal's timeline (empty for pull requests not made by the form). */
   events: ProposalEvent[];
@@ -55,10 +69,10 @@ export interface ReviewDetail {
   /** Merge, request changes and close are possible (the change is open). */
   open: boolean;
   /**
-   * GitHub: whose GitHub identity the actions use — the signed-in maintainer's own (GitHub sign-in),
-   * or the site's (token sign-in). Absent for the local queue.
+   * Whose identity the actions use on the forge — the signed-in maintainer's own (forge sign-in),
+   * or the site's (token sign-in). Absent for a forge without identities (the local queue).
    */
-  actingAs?: "maintainer" | "site";
+  actingAs?: ActingAs;
   /** Why merging is not possible now, when it is not. */
   mergeBlocked?: string;
   /** Where the merged question can be read (after a merge). */

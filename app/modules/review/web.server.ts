@@ -1,42 +1,32 @@
 /**
- * The review routes' server side: every loader and action starts with the
- * maintainer check (403 otherwise), actions also check the CSRF token and
- * the origin. Review pages are never cached.
+ * The review routes' server side, with the services the routes got as
+ * Remix's load context: every loader and action starts with the maintainer
+ * check (403 otherwise), actions also check the CSRF token and the origin.
+ * Review pages are never cached.
  */
 import { json, redirect } from "@remix-run/node";
-import type { Maintainer } from "~/modules/auth/index.server";
+import type { Auth, Maintainer } from "~/modules/auth/index.server";
 import { ForgeError } from "~/modules/forge/errors";
-import type { GitHubReviewForge } from "~/modules/forge/github.server";
-import { createLocalReviewForge } from "~/modules/forge/local.server";
-import { getServices, type Services } from "~/modules/server/services.server";
-import { createReviewService, ReviewRefused, type Actor, type ReviewService } from "./service.server";
+import type { Forge } from "~/modules/forge/types";
+import { ReviewRefused, type Actor, type ReviewService } from "./service.server";
 import type { ReviewAction } from "./types";
 
 export const REVIEW_HEADERS = { "Cache-Control": "private, no-store" };
 
-const services = new WeakMap<Services, ReviewService>();
-
-export function reviewServiceFor(s: Services): ReviewService {
-  let service = services.get(s);
-  if (!service) {
-    const backend =
-      s.forgeConfig.kind === "github" && s.forge.review
-        ? { kind: "github" as const, forge: s.forge.review as GitHubReviewForge }
-        : {
-            kind: "local" as const,
-            forge: createLocalReviewForge({ db: s.db, contentDir: s.store.dir, reload: (paths) => s.store.reload(paths) }),
-          };
-    service = createReviewService({ db: s.db, store: s.store, backend, sync: s.sync });
-    services.set(s, service);
-  }
-  return service;
+/** What the review pages need of the process's services (`context.services`). */
+export interface ReviewServices {
+  auth: Pick<Auth, "requireMaintainer" | "checkAction" | "viewer" | "methods">;
+  review: ReviewService;
+  forge: Pick<Forge, "texts">;
 }
 
 function actorOf(m: Maintainer): Actor {
-  return { login: m.login, kind: m.kind ?? "token", ...(m.githubToken ? { githubToken: m.githubToken } : {}) };
+  return m.kind === "token" || m.kind === undefined
+    ? { login: m.login, via: "token" }
+    : { login: m.login, via: "forge", ...(m.githubToken ? { forgeToken: m.githubToken } : {}) };
 }
 
-/** What the pages may know about the maintainer (never the GitHub token). */
+/** What the pages may know about the maintainer (never the forge token). */
 export interface PublicMaintainer {
   login: string;
   kind: "token" | "github";
@@ -49,7 +39,7 @@ function publicMaintainer(m: Maintainer): PublicMaintainer {
   return { login: m.login, kind: m.kind ?? "token", name: m.name ?? null, ...(m.role ? { role: m.role } : {}), csrf: m.csrf };
 }
 
-/** Maps the service's refusals and GitHub errors to answers the page shows. */
+/** Maps the service's refusals and the forge's errors to answers the page shows. */
 function failure(error: unknown, extra: Record<string, unknown> = {}): Response {
   if (error instanceof ReviewRefused) {
     if (error.status === 404) throw new Response(error.message, { status: 404, headers: REVIEW_HEADERS });
@@ -61,26 +51,22 @@ function failure(error: unknown, extra: Record<string, unknown> = {}): Response 
   throw error;
 }
 
-export async function loadQueue(request: Request) {
-  const s = await getServices();
+export async function loadQueue(s: ReviewServices, request: Request) {
   const m = await s.auth.requireMaintainer(request);
+  const page = { maintainer: publicMaintainer(m), queueText: s.forge.texts.queue, now: Date.now() };
   try {
-    const items = await reviewServiceFor(s).queue(actorOf(m));
-    return json({ items, maintainer: publicMaintainer(m), forge: s.forge.name, error: null as string | null, now: Date.now() }, { headers: REVIEW_HEADERS });
+    const items = await s.review.queue(actorOf(m));
+    return json({ items, ...page, error: null as string | null }, { headers: REVIEW_HEADERS });
   } catch (error) {
     if (!(error instanceof ForgeError)) throw error;
-    return json(
-      { items: [], maintainer: publicMaintainer(m), forge: s.forge.name, error: error.message, now: Date.now() },
-      { status: 502, headers: REVIEW_HEADERS },
-    );
+    return json({ items: [], ...page, error: error.message }, { status: 502, headers: REVIEW_HEADERS });
   }
 }
 
-export async function loadDetail(request: Request, id: string) {
-  const s = await getServices();
+export async function loadDetail(s: ReviewServices, request: Request, id: string) {
   const m = await s.auth.requireMaintainer(request);
   try {
-    const detail = await reviewServiceFor(s).detail(id, actorOf(m));
+    const detail = await s.review.detail(id, actorOf(m));
     const done = new URL(request.url).searchParams.get("done");
     return json({ detail, maintainer: publicMaintainer(m), done }, { headers: REVIEW_HEADERS });
   } catch (error) {
@@ -92,8 +78,7 @@ export async function loadDetail(request: Request, id: string) {
 
 const ACTIONS: readonly ReviewAction[] = ["merge", "request-changes", "close"];
 
-export async function reviewAction(request: Request, id: string) {
-  const s = await getServices();
+export async function reviewAction(s: ReviewServices, request: Request, id: string) {
   // Who is asking comes first: the body of a request that is not a maintainer's is never read.
   await s.auth.requireMaintainer(request);
   const form = await request.formData();
@@ -103,12 +88,11 @@ export async function reviewAction(request: Request, id: string) {
   if (typeof intent !== "string" || !(ACTIONS as readonly string[]).includes(intent)) {
     return json({ error: "Unknown action.", field: null, intent: null, comment }, { status: 400, headers: REVIEW_HEADERS });
   }
-  const review = reviewServiceFor(s);
   const actor = actorOf(m);
   try {
-    if (intent === "merge") await review.merge(id, actor);
-    else if (intent === "request-changes") await review.requestChanges(id, actor, comment);
-    else await review.close(id, actor, comment);
+    if (intent === "merge") await s.review.merge(id, actor);
+    else if (intent === "request-changes") await s.review.requestChanges(id, actor, comment);
+    else await s.review.close(id, actor, comment);
   } catch (error) {
     return failure(error, { intent, comment });
   }
@@ -116,12 +100,11 @@ export async function reviewAction(request: Request, id: string) {
 }
 
 /** For the layout: who is signed in (or nothing), and the sign-in methods. */
-export async function reviewViewer(request: Request) {
-  const s = await getServices();
+export async function reviewViewer(s: ReviewServices, request: Request) {
   const v = await s.auth.viewer(request);
   return {
     signedIn: v.signedIn,
-    login: v.signedIn ? (v.kind === "github" ? `@${v.login}` : "maintainer") : null,
+    login: v.signedIn ? (v.signedInAs ?? null) : null,
     maintainer: v.maintainer,
     csrf: v.csrf ?? null,
     signIn: s.auth.methods,

@@ -6,6 +6,8 @@
  * contains escaped text plus `<mark>` / `</mark>` tags.
  */
 
+import { escapeHtml } from "../markdown/escape";
+
 /** A match as lunr reports it: `[start, length]`. */
 export type MatchRange = readonly [start: number, length: number];
 
@@ -15,18 +17,7 @@ export interface Span {
   end: number;
 }
 
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for use in HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
+export { escapeHtml } from "../markdown/escape";
 
 /**
  * Sorts ranges, clips them to `[0, textLength)`, drops empty/invalid ones and

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { createReadableStreamFromReadable, createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import { CSP_NONCE_PLACEHOLDER, contentSecurityPolicy } from "~/modules/security/csp";
 import { isCrossSite } from "~/modules/security/request.server";
 import { PageCache, etagFor, matchesIfNoneMatch, splitAt, type CachedPage } from "./page-cache.server";
@@ -15,6 +15,8 @@ export interface ServerHandlerOptions {
   health: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Cookie names whose presence makes a page personal (never cached). */
   privateCookies?: string[];
+  /** Remix's load context of a request: the services (the client's address is added here). */
+  getLoadContext?: () => Promise<Omit<AppLoadContext, "clientIp">> | Omit<AppLoadContext, "clientIp">;
 }
 
 /** 122 random bits from Node's pooled UUID source: cheaper per response than randomBytes. */
@@ -112,7 +114,7 @@ function withVary(headers: [string, string][]): [string, string][] {
   return out;
 }
 
-function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, cacheState: string): void {
+function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, cacheState: string, csp: boolean): void {
   if (matchesIfNoneMatch(req.headers["if-none-match"], page.etag)) {
     // The browser keeps its copy and that copy's policy: send no new CSP with the 304.
     const headers = page.headers.filter(([k]) => k !== "content-type");
@@ -128,7 +130,7 @@ function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, c
   for (const [k, v] of SECURITY_HEADERS) headers.push(k, v);
   for (const [k, v] of page.headers) headers.push(k, v);
   headers.push("ETag", page.etag, "X-Page-Cache", cacheState, "Content-Length", String(length));
-  if (page.html) headers.push("Content-Security-Policy", contentSecurityPolicy(nonce));
+  if (page.html && csp) headers.push("Content-Security-Policy", contentSecurityPolicy(nonce));
   res.writeHead(page.status, headers);
   if (req.method === "HEAD") {
     res.end();
@@ -146,10 +148,14 @@ function sendPage(req: IncomingMessage, res: ServerResponse, page: CachedPage, c
 /**
  * The app's HTTP handler in front of Remix: security headers, /healthz,
  * request size limit, page cache with ETag/304, per-response CSP nonce,
- * request log. server.mjs wires it after compression and static files.
+ * request log. server.mjs wires it after compression and static files;
+ * scripts/dev.mjs behind Vite's development middleware (`build` is then a
+ * function that loads the current build, and pages carry no CSP: Vite's
+ * development scripts would not pass it).
  */
-export function createServerHandler(build: ServerBuild, options: ServerHandlerOptions) {
+export function createServerHandler(build: ServerBuild | (() => Promise<ServerBuild>), options: ServerHandlerOptions) {
   const remix = createRequestHandler(build, options.mode);
+  const csp = options.mode === "production";
   const cache = new PageCache();
   const privateCookies = options.privateCookies ?? ["__session"];
 
@@ -167,7 +173,7 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
       const key = cacheable ? PageCache.key(options.contentVersion(), req.url ?? "/", req.headers.host ?? "") : "";
       if (cacheable) {
         const hit = cache.get(key);
-        if (hit) return sendPage(req, res, hit, "hit");
+        if (hit) return sendPage(req, res, hit, "hit", csp);
       }
       for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
       const path = (req.url ?? "/").split("?")[0];
@@ -212,7 +218,8 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
         req.resume();
         return;
       }
-      const response = await remix(request, { clientIp: clientIp(req) });
+      const context = (await options.getLoadContext?.()) as AppLoadContext | undefined;
+      const response = await remix(request, { ...context, clientIp: clientIp(req) } as AppLoadContext);
       if (res.headersSent) return;
       const body = Buffer.from(await response.arrayBuffer());
       let headers: [string, string][] = [];
@@ -233,14 +240,14 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
       if (response.status === 200 && (method === "GET" || method === "HEAD")) {
         // sendPage writes every header itself
         for (const [k] of SECURITY_HEADERS) res.removeHeader(k);
-        return sendPage(req, res, page, cacheable ? "miss" : "off");
+        return sendPage(req, res, page, cacheable ? "miss" : "off", csp);
       }
       // Redirects, errors, action responses: as they are (with a fresh nonce).
       const nonce = freshNonce();
       const out = Buffer.from(body.toString("utf8").replaceAll(CSP_NONCE_PLACEHOLDER, nonce));
       res.statusCode = response.status;
       for (const [k, v] of headers) res.setHeader(k, v);
-      if ((response.headers.get("content-type") ?? "").startsWith("text/html")) {
+      if (csp && (response.headers.get("content-type") ?? "").startsWith("text/html")) {
         res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
       }
       res.setHeader("Content-Length", out.length);

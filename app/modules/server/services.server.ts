@@ -1,13 +1,15 @@
 /**
  * The composition root: the long-lived pieces of the server, made once per
- * process and shared by routes (through `getServices()`) and by the
- * production server (`startBackgroundServices()`).
+ * process. The HTTP handler hands them to every loader and action as Remix's
+ * load context (`context.services`, see load-context.ts); modules never
+ * reach for them through a global.
  *
  *   content store  — the content folder in memory, reloaded on change
  *   db             — SQLite under DATA_DIR (proposals, review queue, sessions)
- *   forge          — local review queue (default) or GitHub, from configuration
+ *   forge          — local review queue (default) or GitHub, from configuration: delivery and review
  *   outbox         — delivers stored proposals to the forge, with retries
- *   sync           — fast-forwards the content checkout (webhook, poller)
+ *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges
+ *   review         — the maintainers' queue, over the forge
  *   poller         — started by startBackgroundServices: git sync + proposal states
  */
 import fs from "node:fs";
@@ -17,9 +19,12 @@ import { getEnv, type Env } from "~/modules/config/env.server";
 import { getStore } from "~/modules/content/index.server";
 import type { ContentStore } from "~/modules/content/store.server";
 import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
+import { proposalRecords } from "~/modules/contributions/store.server";
 import { loadPullRequestTemplate } from "~/modules/contributions/template.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
-import { createForge, loadForgeConfig, type Forge, type ForgeConfig } from "~/modules/forge/index.server";
+import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
+import { singleton } from "~/modules/process/singleton.server";
+import { createReviewService, type ReviewService } from "~/modules/review/service.server";
 import { RateLimiter } from "~/modules/security/rate-limit.server";
 import { contentSyncSetting, createGitSync, type GitSync } from "~/modules/sync/git.server";
 import { startPoller } from "~/modules/sync/poller.server";
@@ -28,7 +33,6 @@ export interface Services {
   env: Env;
   store: ContentStore;
   db: Database;
-  forgeConfig: ForgeConfig;
   forge: Forge;
   outbox: Outbox;
   /** The pull request body template (`.github/proposal-template.md`). */
@@ -43,11 +47,11 @@ export interface Services {
   sync: GitSync;
   /** Maintainers' sign-in and sessions (the review queue's gate). */
   auth: Auth;
+  /** The maintainers' review queue. */
+  review: ReviewService;
   /** Stops everything this module started. */
   stop: () => Promise<void>;
 }
-
-const holder = globalThis as unknown as { __services?: Promise<Services> };
 
 async function create(): Promise<Services> {
   const env = getEnv();
@@ -55,29 +59,34 @@ async function create(): Promise<Services> {
   fs.mkdirSync(path.resolve(env.DATA_DIR), { recursive: true });
   const db = openDatabase(path.resolve(env.DATA_DIR));
   const forgeConfig = loadForgeConfig(process.env);
-  const forge = createForge(forgeConfig, { db });
+  // The forge's merges keep the checkout in line through the sync, made right after it (it follows a remote
+  // whenever the forge is a remote one).
+  const checkout = {
+    get enabled() {
+      return sync.enabled;
+    },
+    sync: (reason?: string) => sync.sync(reason),
+    push: (reason?: string) => sync.push(reason),
+  };
+  const forge = createForge(forgeConfig, { records: proposalRecords(db), content: store, checkout });
+  const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
+  const sync: GitSync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH });
   // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
   const outbox = startOutbox({ db, forge, baseDelayMs: env.OUTBOX_RETRY_BASE_MS, intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS) });
   const template = loadPullRequestTemplate(process.cwd());
   const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
   const sendLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT * 6, env.PROPOSAL_RATE_WINDOW * 1000);
   const previewLimiter = new RateLimiter(240, 60_000);
-  if (forgeConfig.kind === "github" && !env.PUBLIC_URL) {
+  if (forge.remote && !env.PUBLIC_URL) {
     console.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
   }
-  const syncSetting = contentSyncSetting({ forge: forgeConfig.kind, remote: env.CONTENT_REMOTE });
-  const sync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH });
-  const auth = setupAuth({ env, db, forgeConfig });
-  console.log(
-    forgeConfig.kind === "github"
-      ? `Proposals go to GitHub: ${forgeConfig.owner}/${forgeConfig.repo}.`
-      : `Proposals go to the local review queue (${path.resolve(env.DATA_DIR)}).`,
-  );
+  const auth = setupAuth({ env, db, forge });
+  const review = createReviewService({ db, store, forge });
+  console.log(`Proposals go to ${forge.texts.destination}${forge.remote ? "" : ` (${path.resolve(env.DATA_DIR)})`}.`);
   return {
     env,
     store,
     db,
-    forgeConfig,
     forge,
     outbox,
     template,
@@ -86,6 +95,7 @@ async function create(): Promise<Services> {
     previewLimiter,
     sync,
     auth,
+    review,
     stop: async () => {
       await sync.whenIdle(10_000);
       await outbox.stop();
@@ -95,14 +105,14 @@ async function create(): Promise<Services> {
   };
 }
 
+/** The process's services, made on first use (the production server makes them before it listens). */
 export function getServices(): Promise<Services> {
-  if (!holder.__services) {
-    holder.__services = create();
-    holder.__services.catch(() => {
-      holder.__services = undefined;
-    });
-  }
-  return holder.__services;
+  return singleton("services", create);
+}
+
+/** Remix's load context of every request: the services (the HTTP handler adds the client's address). */
+export async function getLoadContext(): Promise<{ services: Services }> {
+  return { services: await getServices() };
 }
 
 /** Called once by server.mjs: makes everything (so a restart resumes pending deliveries at once). */

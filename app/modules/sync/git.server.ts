@@ -8,15 +8,16 @@
  *   git merge --ff-only <fetched sha>               never a merge commit
  *   git diff --name-only --no-renames -z old new    → store.reload(paths)
  *
- * Every command runs through execFile (no shell) with a timeout. Syncs run
+ * Every command runs through `runGit` (app/modules/git: no shell, a timeout, a
+ * scrubbed environment), as the local review queue's commits do. Syncs run
  * one at a time: a trigger while one runs schedules exactly one more (any
  * number of triggers during a run coalesce into that one). A failure (not a
  * checkout, network, diverged history, local changes in the way) is logged
  * with a clear message and the store keeps serving the previous content.
  */
-import { execFile } from "node:child_process";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
+import { GitCommandError, runGit } from "~/modules/git/run.server";
 import { consoleLog, errorMessage, type SyncLog } from "./log";
 
 export interface GitSyncResult {
@@ -58,7 +59,7 @@ export interface GitSyncOptions {
   /** Timeout of each git command. Default 60 s. */
   timeoutMs?: number;
   log?: SyncLog;
-  /** Runs one git command (default {@link runGit}); tests wrap it to watch the commands. */
+  /** Runs one git command (default: `runGit` of app/modules/git); tests wrap it to watch the commands. */
   runGit?: (args: readonly string[], timeoutMs: number) => Promise<string>;
 }
 
@@ -88,49 +89,6 @@ export interface GitSync {
   followedBranch(): Promise<string | undefined>;
 }
 
-export class GitCommandError extends Error {
-  constructor(
-    readonly args: readonly string[],
-    readonly stderr: string,
-    readonly exitCode: number | string | null,
-    readonly timedOut: boolean,
-  ) {
-    super(
-      timedOut
-        ? `git ${args.filter((a) => a !== "-C").join(" ")} timed out`
-        : `git ${args[2] ?? args[0] ?? ""} failed: ${stderr || `exit code ${String(exitCode)}`}`,
-    );
-    this.name = "GitCommandError";
-  }
-}
-
-/** Variables that would point git at another repository than the one we ask about. */
-const GIT_LOCATION_VARS = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR", "GIT_NAMESPACE"];
-
-function gitEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: "0", LC_ALL: "C" };
-  for (const name of GIT_LOCATION_VARS) delete env[name];
-  return env;
-}
-
-/** Runs `git <args>` without a shell; resolves with stdout. */
-export function runGit(args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      args,
-      { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, env: gitEnv(), encoding: "utf8", windowsHide: true },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: number | string };
-        if (e.code === "ENOENT") return reject(new Error("git is not installed (or not on the PATH)"));
-        const timedOut = e.killed === true && e.signal === "SIGKILL";
-        reject(new GitCommandError(args, String(stderr).trim(), e.code ?? null, timedOut));
-      },
-    );
-  });
-}
-
 /** `git merge-base --is-ancestor a b`: exit 0 yes, 1 no, anything else an error. */
 async function isAncestor(g: (args: string[]) => Promise<string>, top: string, a: string, b: string): Promise<boolean> {
   try {
@@ -147,14 +105,14 @@ class SyncFailure extends Error {}
 /**
  * Whether the content checkout follows a remote at all, and which one.
  *
- * GitHub mode: always (`CONTENT_REMOTE`, default `origin`) — merges happen on GitHub and reach the
- * site by fast-forward. Local mode (the local review queue): merges are commits made in the checkout
+ * A remote forge (GitHub): always (`CONTENT_REMOTE`, default `origin`) — merges happen there and reach
+ * the site by fast-forward. The local review queue: merges are commits made in the checkout
  * itself, so it follows a remote only when `CONTENT_REMOTE` is set explicitly — and then each local
  * merge is pushed there, so the checkout never falls behind-and-ahead (diverges) of it. Without it,
  * a fresh clone's `origin` (e.g. the upstream project) is left alone: no polling, no warnings.
  */
-export function contentSyncSetting(options: { forge: "local" | "github"; remote: string | undefined }): { enabled: boolean; remote: string } {
-  return { enabled: options.forge === "github" || options.remote !== undefined, remote: options.remote ?? "origin" };
+export function contentSyncSetting(options: { remoteForge: boolean; remote: string | undefined }): { enabled: boolean; remote: string } {
+  return { enabled: options.remoteForge || options.remote !== undefined, remote: options.remote ?? "origin" };
 }
 
 export function createGitSync(options: GitSyncOptions): GitSync {
@@ -172,7 +130,7 @@ export function createGitSync(options: GitSyncOptions): GitSync {
   /** Paths whose reload failed: retried by the next sync even if HEAD does not move. */
   const unreloaded = new Set<string>();
 
-  const exec = options.runGit ?? runGit;
+  const exec = options.runGit ?? ((args: readonly string[], ms: number) => runGit(args, { timeoutMs: ms }));
   const g = (args: string[]) => exec(args, timeoutMs);
   const enabled = options.enabled ?? true;
   /** Syncs and pushes never run at the same time. */

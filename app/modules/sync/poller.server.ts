@@ -22,8 +22,8 @@ export interface PollerOptions {
   /** The git sync; absent → content is not polled. */
   sync?: Pick<GitSync, "sync">;
   db: Database;
-  /** The GitHub forge; absent (or the local forge) → proposals are not polled. */
-  forge?: Forge;
+  /** The forge; absent, or one that is not remote (the local queue) → proposals are not polled. */
+  forge?: Pick<Forge, "name" | "remote" | "getState">;
   /** Most proposals refreshed per round (API budget). Default 200. */
   maxProposalsPerRound?: number;
   log?: SyncLog;
@@ -55,7 +55,7 @@ export function startPoller(options: PollerOptions): Poller {
   const now = options.now ?? Date.now;
   const intervalMs = Math.floor(options.intervalSeconds * 1000);
   const enabled = intervalMs > 0;
-  const forge = options.forge?.name === "github" ? options.forge : undefined;
+  const forge = options.forge?.remote ? options.forge : undefined;
   const limit = options.maxProposalsPerRound ?? 200;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<PollRound> | undefined;
@@ -65,7 +65,7 @@ export function startPoller(options: PollerOptions): Poller {
     if (!forge) return;
     const proposals = listProposalRecords(options.db, {
       status: ["opened", "changes_requested"],
-      forge: "github",
+      forge: forge.name,
       order: "oldest",
       limit,
     });

@@ -3,9 +3,9 @@
  * contributor sees on the status page). Shared by the webhook and the poller,
  * idempotent: applying the same state twice changes nothing the second time.
  */
-import { parseProposalMarker } from "~/modules/contributions/pull-request";
-import { addEvent, getProposalRecord, setReviewStatus, type Proposal, type ProposalStatus } from "~/modules/contributions/store.server";
+import { addEvent, findProposalByChange, getProposalRecord, setReviewStatus, type Proposal, type ProposalStatus } from "~/modules/contributions/store.server";
 import type { Database } from "~/modules/db/index.server";
+import { parseProposalMarker } from "~/modules/forge/marker";
 import type { ChangeState } from "~/modules/forge/types";
 
 export interface PullRequestRef {
@@ -31,10 +31,7 @@ export function findProposalForPullRequest(db: Database, pr: PullRequestRef): Pr
     // only a pull request from the proposal's own branch is the one.
     if (byMarker && byMarker.prNumber === null && byMarker.branch !== null && pr.headRef === byMarker.branch) return byMarker;
   }
-  const row = db
-    .prepare("SELECT id FROM proposals WHERE pr_number = ? AND (forge = 'github' OR forge IS NULL) ORDER BY created_at DESC LIMIT 1")
-    .get(pr.number) as { id: string } | undefined;
-  return row ? getProposalRecord(db, row.id) : undefined;
+  return findProposalByChange(db, "github", pr.number, { orUnassigned: true });
 }
 
 export interface StateUpdate {

@@ -14,9 +14,9 @@
  * Delivery ids are remembered in SQLite for 30 days, so a redelivery — by
  * GitHub or by hand from its UI — does no work twice, across restarts too.
  */
-import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
 import type { Database } from "~/modules/db/index.server";
+import { verifyWebhookSignature } from "~/modules/forge/github/webhook.server";
 import type { GitSync } from "./git.server";
 import { consoleLog, errorMessage, type SyncLog } from "./log";
 import {
@@ -214,7 +214,7 @@ export async function handleGitHubWebhook(request: WebhookRequest, ctx: WebhookC
   if (!signature) return json(401, { error: "The X-Hub-Signature-256 header is missing: configure the webhook with a secret." });
   let valid = false;
   try {
-    valid = await verify(ctx.secret, request.body, signature);
+    valid = await verifyWebhookSignature(ctx.secret, request.body, signature);
   } catch {
     valid = false; // empty body: nothing can be signed
   }

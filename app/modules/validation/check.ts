@@ -39,6 +39,15 @@ export function checkContent(files: ContentFile[], options: CheckOptions = {}): 
   return runRules(buildContext(files, options));
 }
 
+export interface ParseOptions extends CheckOptions {
+  /**
+   * The contribution form's preview: keep files the check finds errors in, as long as the site can
+   * build them — a field that fails its check is read as written when it is text, a number or a list
+   * of texts; a file without a value it needs is still left out.
+   */
+  keepInvalid?: boolean;
+}
+
 export interface ParsedContent {
   /** Sorted by number; each question's answers sorted by date, then id. */
   questions: Question[];
@@ -53,14 +62,18 @@ export interface ParsedContent {
  * error finding is left out (answers of a left-out question too); warnings
  * do not exclude anything. Tag entries with problems are left out.
  */
-export function parseContent(files: ContentFile[], options: CheckOptions = {}): ParsedContent {
+export function parseContent(files: ContentFile[], options: ParseOptions = {}): ParsedContent {
   const ctx = buildContext(files, options);
   const findings = runRules(ctx);
+  const lenient = options.keepInvalid === true;
   const broken = new Set(findings.filter((f) => f.severity === "error").map((f) => f.path));
+  const skipped = (entry: MarkdownEntry) => (lenient ? !readable(entry) : broken.has(entry.path));
+  const field = <T>(entry: MarkdownEntry, name: string) => requiredField<T>(entry, name, lenient);
+  const optionalField = <T>(entry: MarkdownEntry, name: string) => fieldValue<T>(entry, name, lenient);
 
   const answersBySlug = new Map<string, Answer[]>();
   for (const entry of ctx.answers) {
-    if (broken.has(entry.path)) continue;
+    if (skipped(entry)) continue;
     const answer: Answer = {
       id: entry.id,
       questionSlug: entry.slug,
@@ -76,7 +89,7 @@ export function parseContent(files: ContentFile[], options: CheckOptions = {}): 
 
   const questions: Question[] = [];
   for (const entry of ctx.questions) {
-    if (broken.has(entry.path)) continue;
+    if (skipped(entry)) continue;
     const answers = (answersBySlug.get(entry.slug) ?? []).sort(
       (a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id),
     );
@@ -99,14 +112,26 @@ export function parseContent(files: ContentFile[], options: CheckOptions = {}): 
   return { questions, tags: ctx.tagsFile ? [...ctx.tagsFile.tags] : [], findings };
 }
 
-function optionalField<T>(entry: MarkdownEntry, name: string): T | undefined {
+/** A field's value; `lenient`: a value that fails its check is taken as written when it is text, a number or a list of texts. */
+function fieldValue<T>(entry: MarkdownEntry, name: string, lenient = false): T | undefined {
   const result = entry.fields.get(name)?.result;
-  return result?.ok ? (result.value as T) : undefined;
+  if (result?.ok) return result.value as T;
+  if (!lenient || !result) return undefined;
+  const raw = entry.data?.[name];
+  if (typeof raw === "string" || typeof raw === "number" || (Array.isArray(raw) && raw.every((x) => typeof x === "string"))) return raw as T;
+  return undefined;
 }
 
-function field<T>(entry: MarkdownEntry, name: string): T {
-  const value = optionalField<T>(entry, name);
-  // Unreachable for files without error findings: a missing or invalid required field is an error.
+function requiredField<T>(entry: MarkdownEntry, name: string, lenient = false): T {
+  const value = fieldValue<T>(entry, name, lenient);
+  // Unreachable for files without error findings (a missing or invalid required field is an error), and
+  // for `readable` files in lenient mode.
   if (value === undefined) throw new Error(`${entry.path}: "${name}" is not valid`);
   return value;
+}
+
+/** Every required field of the file has a value (lenient reading). */
+function readable(entry: MarkdownEntry): boolean {
+  if (entry.fields.size === 0) return false; // no usable front matter
+  return [...entry.fields.values()].every((state) => !state.spec.required || fieldValue(entry, state.spec.name, true) !== undefined);
 }

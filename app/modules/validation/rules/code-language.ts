@@ -1,5 +1,5 @@
-import { isFenced, walk } from "../markdown";
-import { markdownEntries, type Hit, type Rule } from "./rule";
+import { isFenced } from "../markdown";
+import { walkBodies, type Hit, type Rule } from "./rule";
 
 export const codeLanguage: Rule = {
   id: "code-language",
@@ -8,23 +8,18 @@ export const codeLanguage: Rule = {
   field: { question: "body", answer: "body" },
   check(ctx) {
     const hits: Hit[] = [];
-    for (const entry of markdownEntries(ctx)) {
-      const tree = entry.markdown();
-      if (!tree || entry.body === null) continue;
-      const body = entry.body;
-      walk(tree, (node) => {
-        if (node.type !== "code" || node.lang) return;
-        const start = node.position?.start;
-        if (!start || !isFenced(body, start.offset)) return;
-        const fence = body.slice(start.offset!, start.offset! + 3);
-        hits.push({
-          path: entry.path,
-          line: start.line + entry.bodyLine - 1,
-          column: start.column,
-          message: `code block has no language; name it after the opening fence, e.g. ${fence}python (${fence}text for plain output)`,
-        });
+    walkBodies(ctx, (entry, node) => {
+      if (node.type !== "code" || node.lang) return;
+      const start = node.position?.start;
+      if (!start || !isFenced(entry.body, start.offset)) return;
+      const fence = entry.body.slice(start.offset!, start.offset! + 3);
+      hits.push({
+        path: entry.path,
+        line: start.line + entry.bodyLine - 1,
+        column: start.column,
+        message: `code block has no language; name it after the opening fence, e.g. ${fence}python (${fence}text for plain output)`,
       });
-    }
+    });
     return hits;
   },
 };

@@ -1,4 +1,5 @@
 import type { ContentContext, MarkdownEntry } from "../context";
+import { walk, type MdNode } from "../markdown";
 import type { Severity } from "../types";
 
 /** What a rule reports; the registry adds the rule's id and severity. */
@@ -35,6 +36,16 @@ export interface Rule {
 
 export function markdownEntries(ctx: ContentContext): MarkdownEntry[] {
   return [...ctx.questions, ...ctx.answers];
+}
+
+/** Visits every node of every question and answer body that parses (each body is parsed once, cached). */
+export function walkBodies(ctx: ContentContext, visit: (entry: MarkdownEntry & { body: string }, node: MdNode, parent: MdNode | null) => void): void {
+  for (const entry of markdownEntries(ctx)) {
+    const tree = entry.markdown();
+    if (!tree || entry.body === null) continue;
+    const withBody = entry as MarkdownEntry & { body: string };
+    walk(tree, (node, parent) => visit(withBody, node, parent));
+  }
 }
 
 /** Reports the problems of one front-matter field of questions or answers; `formField`: where the form shows them. */

@@ -1,9 +1,7 @@
 /**
- * The GitHub forge: one proposal → one branch, one commit, one pull request.
- * Octokit is imported only here, in `github-auth.server.ts` (the client
- * factory and the maintainers' sign-in calls) and by the GitHub content sync.
+ * The GitHub forge's delivery: one proposal → one branch, one commit, one pull request.
  *
- * Happy path per proposal (see README.md for the call count):
+ * Happy path per proposal (see ../README.md for the call count):
  *   GET  /users/{username}                         the contributor's GitHub account, when a username was given
  *                                                  (once per process and username; 404 → not credited, a timeline note)
  *   GET  /repos/{o}/{r}/git/ref/heads/{base}       head commit of the base branch
@@ -11,7 +9,7 @@
  *   POST /repos/{o}/{r}/git/trees                  files inline on base_tree
  *   POST /repos/{o}/{r}/git/commits                author = contributor, Proposal-Id (+ Co-authored-by) trailer
  *   POST /repos/{o}/{r}/git/refs                   refs/heads/contrib/<question|answer>/<slug>-<id>
- *   POST /repos/{o}/{r}/pulls
+ *   POST /repos/{o}/{r}/pulls                      the body carries the proposal marker (../marker.ts)
  *   POST /repos/{o}/{r}/issues/{n}/labels
  * once per process: GET /repos/{o}/{r} (default branch), POST labels (422 already_exists is fine).
  *
@@ -19,25 +17,12 @@
  * exists" answer is resolved by reading back what exists, so a retry after a
  * timeout, a lost response or a crash never opens a second pull request.
  */
-import { Octokit, RequestError } from "octokit";
-import { branchName, commitCarriesProposal, githubNoreplyEmail, NEUTRAL_CONTRIBUTOR_EMAIL, proposalArea, proposalTrailer } from "./branch";
-import type { GitHubForgeConfig } from "./config.server";
-import { parseProposalMarker } from "~/modules/contributions/pull-request";
-import { ForgeError, RateLimitedError, rateLimitRetryAt } from "./errors";
-import { octokitClient, reviewError } from "./github-auth.server";
-import type {
-  ChangedFile,
-  ChangeRef,
-  ChangeState,
-  DeliverableProposal,
-  DeliverOptions,
-  DeliveryProgress,
-  DeliveryResult,
-  Forge,
-  OpenChange,
-  ProgressStore,
-  ReviewForge,
-} from "./types";
+import { branchName, commitCarriesProposal, githubNoreplyEmail, NEUTRAL_CONTRIBUTOR_EMAIL, proposalArea, proposalTrailer } from "../branch";
+import type { GitHubForgeConfig } from "../config.server";
+import { ForgeError } from "../errors";
+import { withProposalMarker } from "../marker";
+import type { ChangeRef, ChangeState, DeliverableProposal, DeliverOptions, DeliveryProgress, DeliveryResult, Forge, ProgressStore } from "../types";
+import { deliveryError, is422, octokitClient, RequestError, responseData, type GitHubForgeDeps, type OctokitClient } from "./client.server";
 
 export const LABELS: Record<string, { color: string; description: string }> = {
   contribution: { color: "0e8a16", description: "Proposed on the Django Questions site" },
@@ -46,45 +31,13 @@ export const LABELS: Record<string, { color: string; description: string }> = {
   edit: { color: "fbca04", description: "Changes an existing question or answer" },
 };
 
-export interface GitHubForgeDeps {
-  /** Per-request timeout. Default 20 s. */
-  requestTimeoutMs?: number;
-  /** Rate-limit waits up to this long are retried in-process once; longer ones go back to the outbox. Default 10 s. */
-  shortWaitSeconds?: number;
-  /** Quick in-process retries of 5xx answers (the outbox retries later anyway). Default 2. */
-  retries?: number;
-  /** Milliseconds per unit of the retry plugins' waits (tests make it small). Default 1000. */
-  retryAfterBaseValue?: number;
-  /**
-   * Bottleneck groups of the throttling plugin (tests pass groups without
-   * the 1 s / 3 s spacing GitHub recommends between write requests).
-   */
-  throttleGroups?: { write?: unknown; notifications?: unknown };
-  /** E-mail of the commit author when the contributor gave neither an e-mail nor a GitHub username that GitHub knows. */
-  noreplyEmail?: string;
-  /** Committer of the proposal commits. */
-  committer?: { name: string; email: string };
-  fetch?: typeof globalThis.fetch;
-  log?: { warn(message: string): void; info(message: string): void };
-  /**
-   * Waits between polls while GitHub is still creating a contributor's fork
-   * (it forks in the background: the fork's git data answers 409 "Git
-   * Repository is empty." or 404 for seconds to minutes). When the fork is
-   * still not ready after these, the attempt ends with a transient error and
-   * the outbox tries again later. Default 1, 2, 4, 8 s (15 s in all).
-   */
-  forkReadyDelaysMs?: readonly number[];
-  /** Sleep (tests). */
-  sleep?: (ms: number) => Promise<void>;
-}
-
 /** The labels of a proposal's pull request: `contribution`, what it is about, and `edit` for edits. */
 export function proposalLabels(p: Pick<DeliverableProposal, "kind" | "files">): string[] {
   const area = proposalArea(p);
   return p.kind === "edit" ? ["contribution", area, "edit"] : ["contribution", area];
 }
 
-type Client = InstanceType<typeof Octokit>;
+type Client = OctokitClient;
 
 interface Repo {
   owner: string;
@@ -103,18 +56,6 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 function isoSeconds(iso: string): string {
   const d = new Date(iso);
   return (Number.isNaN(d.getTime()) ? new Date() : d).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-function responseData(error: unknown): { message?: string; errors?: Array<{ message?: string; code?: string; resource?: string }> } {
-  const data = (error as { response?: { data?: unknown } })?.response?.data;
-  return data && typeof data === "object" ? (data as never) : {};
-}
-
-function is422(error: unknown, pattern: RegExp): boolean {
-  if (!(error instanceof RequestError) || error.status !== 422) return false;
-  const data = responseData(error);
-  const texts = [data.message ?? "", error.message, ...(data.errors ?? []).map((e) => `${e.message ?? ""} ${e.code ?? ""}`)];
-  return texts.some((t) => pattern.test(t));
 }
 
 /** The contributor's GitHub account as resolved at delivery (`DeliveryProgress.githubUser`). */
@@ -145,7 +86,7 @@ function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | nul
   return `${lines.join("\n")}\n`;
 }
 
-export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Forge {
+export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Pick<Forge, "deliver" | "getState"> {
   const upstream: Repo = { owner: config.owner, repo: config.repo };
   const noreply = deps.noreplyEmail ?? NEUTRAL_CONTRIBUTOR_EMAIL;
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
@@ -156,67 +97,16 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
     return octokitClient(config, auth, deps);
   }
 
-
   const app = client("app");
   /** Commit SHA → its tree SHA (immutable, so safe to remember): saves a call while the base branch has not moved. */
   const treeOfCommit = new Map<string, string>();
   const slug = `${upstream.owner}/${upstream.repo}`;
+  const appCredentials =
+    config.auth.type === "token" ? "GITHUB_TOKEN" : "the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)";
 
   /** Turns an Octokit error into a ForgeError the outbox understands. */
   function toForgeError(error: unknown, step: string, who: "app" | "user"): ForgeError {
-    if (error instanceof ForgeError) return error;
-    const now = Date.now();
-    if (!(error instanceof RequestError)) {
-      const message = error instanceof Error ? error.message : String(error);
-      return new ForgeError("transient", `Network error while ${step}: ${message}`, { cause: error });
-    }
-    const status = error.status;
-    const headers = error.response?.headers;
-    // GitHub's 5xx answers often carry no message: say so rather than end on a colon.
-    const ghMessage = (responseData(error).message ?? error.message).trim() || "no message from GitHub";
-    const retryAt = rateLimitRetryAt(headers, now);
-    const credentials =
-      who === "user"
-        ? "the contributor's GitHub sign-in"
-        : config.auth.type === "token"
-          ? "GITHUB_TOKEN"
-          : "the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)";
-    if (status === 429 || (status === 403 && (retryAt !== undefined || /rate limit/i.test(ghMessage)))) {
-      const at = retryAt ?? now + 60_000;
-      return new RateLimitedError(`GitHub rate limit reached while ${step} (${status}: ${ghMessage})`, at, { status, cause: error });
-    }
-    if (status === 401) {
-      return new ForgeError(
-        "config",
-        `GitHub rejected the token (401 ${ghMessage}) while ${step}: check ${credentials}, then retry the proposal.`,
-        { status, cause: error },
-      );
-    }
-    if (status === 403) {
-      return new ForgeError(
-        "config",
-        `GitHub refused access (403 ${ghMessage}) while ${step}: ${credentials} needs write access to ${slug} (contents and pull requests: read and write; the "repo" scope for a classic token). Fix it, then retry the proposal.`,
-        { status, cause: error },
-      );
-    }
-    if (status === 404) {
-      return new ForgeError(
-        "config",
-        `GitHub answered 404 Not Found while ${step}: check GITHUB_REPOSITORY=${slug} (and GITHUB_BASE_BRANCH if set), and that ${credentials} can see the repository and write to it (GitHub answers 404 rather than 403 to a token without access), then retry the proposal.`,
-        { status, cause: error },
-      );
-    }
-    if (status === 409 && /empty/i.test(ghMessage)) {
-      return new ForgeError("config", `The repository ${slug} is empty (409) while ${step}: push the content first.`, { status, cause: error });
-    }
-    if (status >= 500 || status === 408 || status === 409) {
-      return new ForgeError("transient", `GitHub error ${status} while ${step}: ${ghMessage}`, { status, cause: error });
-    }
-    const details = (responseData(error).errors ?? []).map((e) => e.message ?? e.code).filter(Boolean).join("; ");
-    return new ForgeError("rejected", `GitHub refused ${step} (${status} ${ghMessage}${details ? `: ${details}` : ""}).`, {
-      status,
-      cause: error,
-    });
+    return deliveryError(error, step, who === "user" ? "the contributor's GitHub sign-in" : appCredentials, slug);
   }
 
   async function step<T>(name: string, who: "app" | "user", fn: () => Promise<T>): Promise<T> {
@@ -511,7 +401,7 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
         title: p.title,
         head: headRef,
         base,
-        body: p.body,
+        body: withProposalMarker(p.body, p),
         maintainer_can_modify: true,
       });
       return { number: data.number, url: data.html_url, reused: false, state: "open" };
@@ -556,9 +446,6 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
   }
 
   return {
-    name: "github",
-    review: createGitHubReviewForge(config, deps),
-
     async deliver(p: DeliverableProposal, progress: ProgressStore, options: DeliverOptions = {}): Promise<DeliveryResult> {
       const start: DeliveryProgress = { ...progress.current };
       const user = options.userToken ? client({ token: options.userToken }) : undefined;
@@ -611,258 +498,4 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeDe
       return data.state === "closed" ? "closed" : "open";
     },
   };
-}
-
-// ---------------------------------------------------------------------------
-// The maintainers' side (ReviewForge): list, inspect, merge, request changes,
-// close. Reads and writes go to the upstream repository; `asUser(token)` gives
-// the same operations as a signed-in maintainer, so GitHub shows who did them.
-
-/** An open pull request that concerns the wiki (made by the form, or touching `content/`). */
-export interface GitHubOpenChange extends OpenChange {
-  headSha: string;
-  /** The pull request changes files under `content/` (always true for proposals). */
-  touchesContent: boolean;
-}
-
-export interface GitHubChangedFile extends ChangedFile {
-  /** Blob SHA of the file at the head (absent for removed files). */
-  sha?: string;
-  /** A renamed file's path before the rename. */
-  previousPath?: string;
-}
-
-export interface GitHubPull {
-  number: number;
-  title: string;
-  body: string | null;
-  url: string;
-  state: "open" | "closed";
-  merged: boolean;
-  author?: string;
-  headSha: string;
-  headRef: string;
-  /** The repository holding the head branch (a fork, or upstream). */
-  headOwner: string;
-  headRepo: string;
-  baseRef: string;
-  createdAt: string;
-  proposalId?: string;
-}
-
-export interface CheckRunInfo {
-  name: string;
-  status: string;
-  conclusion: string | null;
-  url?: string;
-}
-
-export interface GitHubReviewForge extends ReviewForge {
-  listOpen(): Promise<GitHubOpenChange[]>;
-  diff(number: number): Promise<GitHubChangedFile[]>;
-  /** The same operations with a user's token (a signed-in maintainer). */
-  asUser(token: string): GitHubReviewForge;
-  pull(number: number): Promise<GitHubPull>;
-  /** The latest check runs of a commit. */
-  checkRuns(ref: string): Promise<CheckRunInfo[]>;
-  /** Text of a file at a ref of the given repository (default upstream); undefined when absent. */
-  fileText(path: string, ref: string, repo?: { owner: string; repo: string }): Promise<string | undefined>;
-  /**
-   * Numbers of the questions on a branch: `content/questions/<slug>/question.md` → number.
-   * `known(path, blobSha)` answers from the local copy when it has that very blob, so only
-   * files the site does not have yet are fetched.
-   */
-  questionNumbers(ref: string, known?: (path: string, blobSha: string) => number | undefined): Promise<Map<string, number>>;
-  /** Commits a new version of a file to the pull request's head branch; returns the new head commit SHA. */
-  updateFile(number: number, file: { path: string; content: string; sha?: string; message: string }): Promise<string>;
-  /** Squash-merges; `sha` makes GitHub refuse when the head moved. Returns the merge commit SHA. */
-  squashMerge(number: number, options?: { message?: string; title?: string; sha?: string }): Promise<{ sha: string }>;
-}
-
-const CHANGE_STATUS: Record<string, ChangedFile["status"]> = { added: "added", removed: "removed", renamed: "renamed", modified: "modified" };
-
-export function createGitHubReviewForge(
-  config: GitHubForgeConfig,
-  deps: GitHubForgeDeps = {},
-  token?: string,
-  /** Shared by the forge and every `asUser` copy of it (a new copy is made for each request). */
-  touches: Map<string, boolean> = new Map(),
-): GitHubReviewForge {
-  const upstream = { owner: config.owner, repo: config.repo };
-  const octokit = octokitClient(config, token ? { token } : "app", deps);
-  // `touches`: `${number}:${headSha}` → touches content/ (a head SHA's files never change, whoever asks).
-
-  async function call<T>(step: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw reviewError(error, step);
-    }
-  }
-
-  async function listFiles(number: number): Promise<GitHubChangedFile[]> {
-    const files = await call(`listing the files of #${number}`, () =>
-      octokit.paginate(octokit.rest.pulls.listFiles, { ...upstream, pull_number: number, per_page: 100 }),
-    );
-    return files.map((f) => ({
-      path: f.filename,
-      status: CHANGE_STATUS[f.status] ?? "modified",
-      ...(f.patch !== undefined ? { patch: f.patch } : {}),
-      ...(f.status !== "removed" && f.sha ? { sha: f.sha } : {}),
-      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
-    }));
-  }
-
-  const forge: GitHubReviewForge = {
-    asUser(userToken: string) {
-      return createGitHubReviewForge(config, deps, userToken, touches);
-    },
-
-    async listOpen() {
-      const pulls = await call("listing the open pull requests", () =>
-        octokit.paginate(octokit.rest.pulls.list, { ...upstream, state: "open", per_page: 100 }),
-      );
-      const out: GitHubOpenChange[] = [];
-      for (const pr of pulls.slice(0, 300)) {
-        const marker = parseProposalMarker(pr.body);
-        let touchesContent = marker !== undefined;
-        if (!touchesContent) {
-          const key = `${pr.number}:${pr.head.sha}`;
-          let known = touches.get(key);
-          if (known === undefined) {
-            known = (await listFiles(pr.number)).some((f) => f.path.startsWith("content/"));
-            touches.set(key, known);
-            if (touches.size > 2000) touches.delete(touches.keys().next().value!);
-          }
-          touchesContent = known;
-        }
-        if (!touchesContent) continue;
-        out.push({
-          number: pr.number,
-          title: pr.title,
-          url: pr.html_url,
-          branch: pr.head.ref,
-          ...(pr.user?.login ? { author: pr.user.login } : {}),
-          ...(marker ? { proposalId: marker.id } : {}),
-          createdAt: pr.created_at,
-          headSha: pr.head.sha,
-          touchesContent,
-        });
-      }
-      return out;
-    },
-
-    diff: listFiles,
-
-    async pull(number) {
-      const { data } = await call(`reading pull request #${number}`, () => octokit.rest.pulls.get({ ...upstream, pull_number: number }));
-      const marker = parseProposalMarker(data.body);
-      return {
-        number: data.number,
-        title: data.title,
-        body: data.body,
-        url: data.html_url,
-        state: data.state === "closed" ? "closed" : "open",
-        merged: Boolean(data.merged || data.merged_at),
-        ...(data.user?.login ? { author: data.user.login } : {}),
-        headSha: data.head.sha,
-        headRef: data.head.ref,
-        headOwner: data.head.repo?.owner.login ?? upstream.owner,
-        headRepo: data.head.repo?.name ?? upstream.repo,
-        baseRef: data.base.ref,
-        createdAt: data.created_at,
-        ...(marker ? { proposalId: marker.id } : {}),
-      };
-    },
-
-    async checkRuns(ref) {
-      const { data } = await call(`reading the checks of ${ref.slice(0, 12)}`, () =>
-        octokit.rest.checks.listForRef({ ...upstream, ref, per_page: 100 }),
-      );
-      return data.check_runs.map((r) => ({
-        name: r.name,
-        status: r.status,
-        conclusion: r.conclusion ?? null,
-        ...(r.html_url ? { url: r.html_url } : {}),
-      }));
-    },
-
-    async fileText(path, ref, repo = upstream) {
-      try {
-        const { data } = await octokit.rest.repos.getContent({ ...repo, path, ref });
-        if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
-        return Buffer.from(data.content, "base64").toString("utf8");
-      } catch (error) {
-        if (error instanceof RequestError && error.status === 404) return undefined;
-        throw reviewError(error, `reading ${path}`);
-      }
-    },
-
-    async questionNumbers(ref, known) {
-      const { data } = await call(`listing the files of ${ref}`, () =>
-        octokit.rest.git.getTree({ ...upstream, tree_sha: ref, recursive: "1" }),
-      );
-      const out = new Map<string, number>();
-      for (const entry of data.tree) {
-        if (entry.type !== "blob" || !entry.path || !entry.sha || !/^content\/questions\/[^/]+\/question\.md$/.test(entry.path)) continue;
-        let number = known?.(entry.path, entry.sha);
-        if (number === undefined) {
-          const { data: blob } = await call(`reading ${entry.path}`, () => octokit.rest.git.getBlob({ ...upstream, file_sha: entry.sha! }));
-          const m = /^---\r?\n[^]*?^number:[ \t]*(\d+)[ \t]*$/m.exec(Buffer.from(blob.content, "base64").toString("utf8"));
-          if (m) number = Number(m[1]);
-        }
-        if (number !== undefined) out.set(entry.path, number);
-      }
-      return out;
-    },
-
-    async updateFile(number, file) {
-      const pr = await forge.pull(number);
-      const { data } = await call(`committing ${file.path} to #${number}`, () =>
-        octokit.rest.repos.createOrUpdateFileContents({
-          owner: pr.headOwner,
-          repo: pr.headRepo,
-          path: file.path,
-          branch: pr.headRef,
-          message: file.message,
-          content: Buffer.from(file.content, "utf8").toString("base64"),
-          ...(file.sha ? { sha: file.sha } : {}),
-        }),
-      );
-      if (!data.commit.sha) throw new ForgeError("transient", `GitHub did not say which commit it made for ${file.path}.`);
-      return data.commit.sha;
-    },
-
-    async merge(number, options = {}) {
-      await forge.squashMerge(number, options);
-    },
-
-    async squashMerge(number, options = {}) {
-      const { data } = await call(`merging #${number}`, () =>
-        octokit.rest.pulls.merge({
-          ...upstream,
-          pull_number: number,
-          merge_method: "squash",
-          ...(options.title ? { commit_title: options.title } : {}),
-          ...(options.message !== undefined ? { commit_message: options.message } : {}),
-          ...(options.sha ? { sha: options.sha } : {}),
-        }),
-      );
-      return { sha: data.sha };
-    },
-
-    async requestChanges(number, message) {
-      await call(`requesting changes on #${number}`, () =>
-        octokit.rest.pulls.createReview({ ...upstream, pull_number: number, event: "REQUEST_CHANGES", body: message }),
-      );
-    },
-
-    async close(number, message) {
-      if (message?.trim()) {
-        await call(`commenting on #${number}`, () => octokit.rest.issues.createComment({ ...upstream, issue_number: number, body: message }));
-      }
-      await call(`closing #${number}`, () => octokit.rest.pulls.update({ ...upstream, pull_number: number, state: "closed" }));
-    },
-  };
-  return forge;
 }
