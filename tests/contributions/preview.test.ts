@@ -56,6 +56,37 @@ describe("the preview is the published page", () => {
     expect(page.tags).toEqual(preview.tags);
   });
 
+  it("a title without letters: the same fallback slug (question-<number>), where the form once previewed another", async () => {
+    // The old preview derived the slug itself and forgot the number: "question" against the published "question-3".
+    const store = await contentStore();
+    const form = { ...questionForm, title: "¿¿¿ !!! ??? !!!" };
+    const preview = previewProposal(store, values(form))!;
+    const { built, page } = await publish(store, form);
+    expect(built.slug).toBe(`question-${built.number}`);
+    expect(preview.question.slug).toBe(built.slug);
+    expect(page.question).toEqual(preview.question);
+  });
+
+  it("an edit of an answer: the edited answer as it will read, focused, with its id", async () => {
+    const store = await contentStore();
+    const q = store.content.questions.find((x) => x.answers.length > 0)!;
+    const a = q.answers[0]!;
+    const form = { kind: "edit", path: `content/questions/${q.slug}/answers/${a.id}.md`, body: `${a.body.trim()}\n\nAlso: \`select_for_update()\`.`, name: "Eve Editor", licence: "on", website: "" };
+    const preview = previewProposal(store, values(form))!;
+    expect(preview.focusAnswerId).toBe(a.id);
+    const { page } = await publish(store, form);
+    expect(preview.answers).toEqual(page.answers);
+    expect(preview.answers.find((x) => x.id === a.id)!.html).toContain("<code>select_for_update()</code>");
+  });
+
+  it("while typing: the check's errors do not hide the preview (no tag chosen, raw HTML in the text)", async () => {
+    const store = await contentStore();
+    const preview = previewProposal(store, values({ kind: "question", title: "", body: "Is <b>this</b> safe?", tags: [] }))!;
+    expect(preview.question.title).toBe("Untitled question");
+    expect(preview.tags).toEqual([]);
+    expect(preview.question.html).toContain("Is this safe?");
+  });
+
   it("a new answer: the same answer id (heading anchors) and the same HTML", async () => {
     const store = await contentStore();
     const form = { ...answerForm, body: `${answerForm.body}\n\n## Why it matters\n\nFewer queries.` };

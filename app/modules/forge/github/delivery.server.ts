@@ -22,44 +22,20 @@ import type { GitHubForgeConfig } from "../config.server";
 import { ForgeError } from "../errors";
 import { withProposalMarker } from "../marker";
 import type { ChangeRef, ChangeState, DeliverableProposal, DeliverOptions, DeliveryProgress, DeliveryResult, Forge, ProgressStore } from "../types";
-import { deliveryError, is422, octokitClient, RequestError, responseData, type GitHubForgeDeps, type OctokitClient } from "./client.server";
+import { is422, type GitHubForgeDeps, type OctokitClient } from "./client.server";
+import { deliveryContext, type Head, type Repo, type Who } from "./context.server";
+import { createContributorResolver, type ResolvedGitHubUser } from "./contributor.server";
+import { createHeadResolver } from "./fork.server";
+import { createLabeller } from "./labels.server";
 
-export const LABELS: Record<string, { color: string; description: string }> = {
-  contribution: { color: "0e8a16", description: "Proposed on the Django Questions site" },
-  question: { color: "1d76db", description: "A question: a new one, or an edit of one" },
-  answer: { color: "5319e7", description: "An answer: a new one, or an edit of one" },
-  edit: { color: "fbca04", description: "Changes an existing question or answer" },
-};
-
-/** The labels of a proposal's pull request: `contribution`, what it is about, and `edit` for edits. */
-export function proposalLabels(p: Pick<DeliverableProposal, "kind" | "files">): string[] {
-  const area = proposalArea(p);
-  return p.kind === "edit" ? ["contribution", area, "edit"] : ["contribution", area];
-}
+export { LABELS, proposalLabels } from "./labels.server";
 
 type Client = OctokitClient;
-
-interface Repo {
-  owner: string;
-  repo: string;
-}
-
-/** Where the branch goes: `base` is the branch the commit starts from; `parent` its head when already known. */
-interface Head extends Repo {
-  base: string;
-  parent?: string;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 
 function isoSeconds(iso: string): string {
   const d = new Date(iso);
   return (Number.isNaN(d.getTime()) ? new Date() : d).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
-
-/** The contributor's GitHub account as resolved at delivery (`DeliveryProgress.githubUser`). */
-type ResolvedGitHubUser = NonNullable<DeliveryProgress["githubUser"]>;
 
 function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
   const subject =
@@ -87,213 +63,22 @@ function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | nul
 }
 
 export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForgeDeps = {}): Pick<Forge, "deliver" | "getState"> {
-  const upstream: Repo = { owner: config.owner, repo: config.repo };
   const noreply = deps.noreplyEmail ?? NEUTRAL_CONTRIBUTOR_EMAIL;
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
-  const log = deps.log ?? { warn: (m: string) => console.warn(`[github] ${m}`), info: () => {} };
 
-  /** One Octokit per credential, built like every other GitHub client of the app (timeouts, retries, throttling). */
-  function client(auth: { token: string } | "app"): Client {
-    return octokitClient(config, auth, deps);
-  }
-
-  const app = client("app");
+  const ctx = deliveryContext(config, deps);
+  const { upstream, app, client, toForgeError, step, upstreamBase } = ctx;
+  const resolveGitHubUser = createContributorResolver(ctx);
+  const headRepo = createHeadResolver(ctx);
+  const addLabels = createLabeller(ctx);
   /** Commit SHA → its tree SHA (immutable, so safe to remember): saves a call while the base branch has not moved. */
   const treeOfCommit = new Map<string, string>();
-  const slug = `${upstream.owner}/${upstream.repo}`;
-  const appCredentials =
-    config.auth.type === "token" ? "GITHUB_TOKEN" : "the GitHub App (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)";
-
-  /** Turns an Octokit error into a ForgeError the outbox understands. */
-  function toForgeError(error: unknown, step: string, who: "app" | "user"): ForgeError {
-    return deliveryError(error, step, who === "user" ? "the contributor's GitHub sign-in" : appCredentials, slug);
-  }
-
-  async function step<T>(name: string, who: "app" | "user", fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw toForgeError(error, name, who);
-    }
-  }
-
-  // --- once per process -----------------------------------------------------
-
-  let baseBranch: Promise<string> | undefined = config.baseBranch ? Promise.resolve(config.baseBranch) : undefined;
-  function upstreamBase(): Promise<string> {
-    baseBranch ??= step("reading the repository", "app", async () => {
-      const { data } = await app.rest.repos.get({ ...upstream });
-      return data.default_branch;
-    });
-    baseBranch.catch(() => {
-      if (!config.baseBranch) baseBranch = undefined;
-    });
-    return baseBranch;
-  }
-
-  /** Labels known to exist (created, or GitHub said they already exist): checked once per process. */
-  const labelsReady = new Map<string, Promise<void>>();
-  function ensureLabel(name: string): Promise<void> {
-    let ready = labelsReady.get(name);
-    if (!ready) {
-      const spec = LABELS[name] ?? { color: "ededed", description: "" };
-      ready = app.rest.issues.createLabel({ ...upstream, name, color: spec.color, description: spec.description }).then(
-        () => undefined,
-        (error: unknown) => {
-          if (!is422(error, /already_exists|already exists/i)) throw error;
-        },
-      );
-      labelsReady.set(name, ready);
-      ready.catch(() => labelsReady.delete(name));
-    }
-    return ready;
-  }
-
-  /**
-   * GitHub accounts by lower-cased username (`GET /users/{username}`), once per process: an
-   * account's id never changes and its login rarely does. "No such user" is not remembered, so
-   * an account made after a typo'd proposal is found by the next one.
-   */
-  const accounts = new Map<string, Promise<{ id: number; login: string; type: string; email: string | null } | null>>();
-  function githubAccount(username: string) {
-    const key = username.toLowerCase();
-    let found = accounts.get(key);
-    if (!found) {
-      found = app.rest.users.getByUsername({ username }).then(
-        ({ data }) => ({ id: data.id, login: data.login, type: data.type, email: data.email ?? null }),
-        (error: unknown) => {
-          // 404: no such user (or a suspended one). The proposal is delivered without the credit: not a configuration failure.
-          if (error instanceof RequestError && error.status === 404) return null;
-          throw toForgeError(error, `looking up the GitHub user ${username}`, "app");
-        },
-      );
-      accounts.set(key, found);
-      found.then(
-        (account) => {
-          if (!account) accounts.delete(key);
-        },
-        () => accounts.delete(key),
-      );
-      if (accounts.size > 1000) accounts.delete(accounts.keys().next().value!);
-    }
-    return found;
-  }
-
-  /**
-   * Resolves the GitHub username the contributor gave, once per proposal (saved in the progress,
-   * so every retry makes the same commit and the timeline says it once). An unknown username
-   * is delivered without the co-author credit, and the timeline says why.
-   */
-  async function resolveGitHubUser(p: DeliverableProposal, progress: ProgressStore): Promise<ResolvedGitHubUser | null | undefined> {
-    const username = p.contributor.github;
-    if (!username) return undefined;
-    if (progress.current.githubUser !== undefined) return progress.current.githubUser;
-    const account = await githubAccount(username);
-    if (!account || account.type !== "User") {
-      progress.save({ githubUser: null });
-      progress.note(
-        "github-user-not-found",
-        account
-          ? `${account.login} is a GitHub organization, not a user: not credited as co-author.`
-          : `GitHub user ${username} not found: not credited as co-author.`,
-      );
-      return null;
-    }
-    // The author already is that account when it signs with the account's no-reply address
-    // (no e-mail given) or with an address the account shows publicly.
-    const email = p.contributor.email?.trim().toLowerCase();
-    const own = [githubNoreplyEmail(account), `${account.login}@users.noreply.github.com`, account.email ?? ""].map((e) => e.toLowerCase());
-    const githubUser: ResolvedGitHubUser = { id: account.id, login: account.login, sameAsAuthor: !email || own.includes(email) };
-    progress.save({ githubUser });
-    return githubUser;
-  }
-
-  // --- steps ----------------------------------------------------------------
-
-  /**
-   * Polls the fork until GitHub has finished creating it (its branch `base`
-   * can be read), with bounded backoff; returns the branch's head. A fork
-   * that is still not ready is a transient error: the outbox retries later,
-   * in the same fork (it is saved in the progress).
-   */
-  async function waitForFork(fork: Repo, base: string, user: Client): Promise<string> {
-    const delays = deps.forkReadyDelaysMs ?? [1000, 2000, 4000, 8000];
-    const sleep = deps.sleep ?? defaultSleep;
-    let waited = 0;
-    for (let i = 0; ; i++) {
-      try {
-        const { data } = await user.rest.git.getRef({ ...fork, ref: `heads/${base}` });
-        return data.object.sha;
-      } catch (error) {
-        // 409 "Git Repository is empty." / 404: GitHub has not copied the git data yet.
-        const notReady = error instanceof RequestError && (error.status === 409 || error.status === 404);
-        if (!notReady) throw toForgeError(error, "reading the fork", "user");
-        if (i >= delays.length) {
-          const answer = `${error.status} ${(responseData(error).message ?? error.message).trim()}`;
-          throw new ForgeError(
-            "transient",
-            `GitHub is still creating the fork ${fork.owner}/${fork.repo} (it answered ${answer} after ${Math.round(waited / 1000)} s of waiting); the proposal continues in that fork on the next attempt.`,
-            { status: error.status, cause: error },
-          );
-        }
-        await sleep(delays[i]!);
-        waited += delays[i]!;
-      }
-    }
-  }
-
-  async function headRepo(progress: ProgressStore, user: Client | undefined): Promise<Head> {
-    const done = progress.current;
-    const base = await upstreamBase();
-    if (!user) {
-      // Without the contributor's token (forgotten after a long configuration failure) the
-      // site's own credentials deliver: from the fork only when the branch is already there.
-      if (done.headOwner && done.headRepo && done.branch) return { owner: done.headOwner, repo: done.headRepo, base };
-      const inFork = done.headOwner !== undefined && (done.headOwner !== upstream.owner || done.headRepo !== upstream.repo);
-      if (inFork) progress.save({ headOwner: undefined, headRepo: undefined, headBase: undefined, forkReady: undefined, commitSha: undefined });
-      return { ...upstream, base };
-    }
-    let fork: Repo;
-    let forkBase: string;
-    if (done.headOwner && done.headRepo) {
-      const own = done.headOwner === upstream.owner && done.headRepo === upstream.repo;
-      if (own || done.forkReady) return { owner: done.headOwner, repo: done.headRepo, base: done.headBase ?? base };
-      fork = { owner: done.headOwner, repo: done.headRepo };
-      forkBase = done.headBase ?? base;
-    } else {
-      const { data } = await step("reading the repository as the signed-in contributor", "user", () => user.rest.repos.get({ ...upstream }));
-      if (data.permissions?.push) {
-        progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
-        return { ...upstream, base };
-      }
-      // GitHub answers 202 at once and copies the git data in the background.
-      const created = await step("forking the repository for the contributor", "user", () =>
-        user.rest.repos.createFork({ ...upstream, default_branch_only: true }),
-      );
-      fork = { owner: created.data.owner.login, repo: created.data.name };
-      forkBase = created.data.default_branch || base;
-      progress.save({ headOwner: fork.owner, headRepo: fork.repo, headBase: forkBase });
-      progress.note("forked", `Forked ${slug} to ${fork.owner}/${fork.repo} (the contributor cannot push to ${slug}).`);
-    }
-    let parent: string | undefined = await waitForFork(fork, forkBase, user);
-    // Bring the fork's branch up to date with upstream; a diverged fork still works (the PR diff is against its merge base).
-    try {
-      const { data } = await user.rest.repos.mergeUpstream({ ...fork, branch: forkBase });
-      if (data.merge_type !== "none") parent = undefined; // moved: read it again
-    } catch (error) {
-      const e = toForgeError(error, "syncing the fork", "user");
-      if (e.kind === "transient" || e.kind === "rate-limited") throw e;
-      progress.note("fork-not-synced", `The fork could not be synced with ${slug}: ${e.message}`);
-    }
-    progress.save({ forkReady: true });
-    return { ...fork, base: forkBase, ...(parent ? { parent } : {}) };
-  }
 
   async function createCommit(
     p: DeliverableProposal,
     head: Head,
     actor: Client,
-    who: "app" | "user",
+    who: Who,
     account: ResolvedGitHubUser | null | undefined,
   ): Promise<string> {
     const parent =
@@ -344,7 +129,7 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
     branch: string,
     commitSha: string,
     actor: Client,
-    who: "app" | "user",
+    who: Who,
   ): Promise<{ sha: string; existed: boolean }> {
     try {
       await actor.rest.git.createRef({ owner: head.owner, repo: head.repo, ref: `refs/heads/${branch}`, sha: commitSha });
@@ -370,7 +155,7 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
     return { sha, existed: true };
   }
 
-  async function findPull(head: Repo, branch: string, actor: Client, who: "app" | "user") {
+  async function findPull(head: Repo, branch: string, actor: Client, who: Who) {
     const { data } = await step("looking for the existing pull request", who, () =>
       actor.rest.pulls.list({ ...upstream, head: `${head.owner}:${branch}`, state: "all", per_page: 10 }),
     );
@@ -386,7 +171,7 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
     head: Head,
     branch: string,
     actor: Client,
-    who: "app" | "user",
+    who: Who,
     resuming: boolean,
   ): Promise<{ number: number; url: string; reused: boolean; state: ChangeState }> {
     if (resuming) {
@@ -413,36 +198,6 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
       throw new ForgeError("transient", `GitHub says a pull request exists for ${headRef} but does not list it yet.`);
     }
     return existing;
-  }
-
-  /**
-   * Labels help the maintainers but never hold a proposal back for good:
-   * transient errors are retried (the pull request is already saved, so the
-   * next attempt only labels it); other errors are noted and skipped.
-   */
-  async function addLabels(p: DeliverableProposal, number: number, progress: ProgressStore): Promise<void> {
-    const names = proposalLabels(p);
-    const retryable = (e: ForgeError) => e.kind === "transient" || e.kind === "rate-limited";
-    try {
-      for (const name of names) {
-        try {
-          await ensureLabel(name);
-        } catch (error) {
-          const e = toForgeError(error, `creating the label "${name}"`, "app");
-          if (retryable(e)) throw e;
-          // Adding a missing label creates it, only without colour and description.
-          progress.note("label-not-created", e.message);
-        }
-      }
-      await app.rest.issues.addLabels({ ...upstream, issue_number: number, labels: names });
-      progress.note("labelled", `Labelled ${names.join(", ")}.`);
-    } catch (error) {
-      const e = toForgeError(error, "labelling the pull request", "app");
-      if (retryable(e)) throw e;
-      log.warn(`labels not added to #${number}: ${e.message}`);
-      progress.note("labels-skipped", `The labels could not be added: ${e.message}`);
-    }
-    progress.save({ labelled: true });
   }
 
   return {
