@@ -1,11 +1,11 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { QuestionList } from "~/components/question-list";
-import { listQuestions, loadContent, tagCounts } from "~/modules/content/index.server";
+import { listQuestions, tagCounts } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const content = await loadContent();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const content = context.services.store.content;
   const tag = new URL(request.url).searchParams.get("tag") ?? undefined;
   const tags = tagCounts(content);
   const active = tag ? tags.find((t) => t.id === tag) : undefined;

@@ -1,12 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { PracticeSession } from "~/components/practice-session";
-import { loadContent, practiceData } from "~/modules/content/index.server";
+import { practiceData } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  const content = await loadContent();
+  const content = context.services.store.content;
   const slug = url.searchParams.get("q") ?? undefined;
   const data = practiceData(content, {
     tags: url.searchParams.getAll("tag"),

@@ -1,12 +1,12 @@
 import { json, redirect, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { AnswerView, QuestionView } from "~/components/question-view";
-import { findQuestion, loadContent, questionPage } from "~/modules/content/index.server";
+import { findQuestion, questionPage } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 import { publicOrigin } from "~/modules/seo/origin.server";
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
-  const content = await loadContent();
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
+  const content = context.services.store.content;
   const found = findQuestion(content, params.slug ?? "");
   if (found.kind === "redirect") throw redirect(`/q/${found.slug}`, 301);
   if (found.kind === "missing") throw new Response("No such question", { status: 404 });

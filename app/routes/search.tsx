@@ -1,14 +1,13 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { loadContent } from "~/modules/content/index.server";
 import { searchQuestions } from "~/modules/search";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
 const MAX_QUERY = 5_000;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const content = await loadContent();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const content = context.services.store.content;
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, MAX_QUERY * 2);
   const response = q.trim() ? searchQuestions(content.search, q, { limit: 50 }) : null;
   return json({ q, response }, { headers: { "Cache-Control": HTML_CACHE_CONTROL } });

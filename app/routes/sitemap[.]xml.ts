@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { loadContent } from "~/modules/content/index.server";
 import { contentSitemap } from "~/modules/feeds/index.server";
 import { publicOrigin } from "~/modules/seo/origin.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const content = await loadContent();
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const content = context.services.store.content;
   return new Response(contentSitemap(content, publicOrigin(request)), {
     headers: { "Content-Type": "application/xml; charset=utf-8", "Cache-Control": "public, max-age=300" },
   });

@@ -1,11 +1,11 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { QuestionList } from "~/components/question-list";
-import { listQuestions, loadContent, tagCounts } from "~/modules/content/index.server";
+import { listQuestions, tagCounts } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const content = await loadContent();
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const content = context.services.store.content;
   const tag = tagCounts(content).find((t) => t.id === params.tag);
   if (!tag) throw new Response(`There is no tag "${params.tag}".`, { status: 404 });
   return json(

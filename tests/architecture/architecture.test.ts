@@ -77,8 +77,16 @@ describe("what lives where", () => {
   });
 
   it("modules and routes get the services from the load context, not a global getter", () => {
-    const callers = sources.filter((f) => /\bgetServices\s*\(/.test(text(f))).map(rel);
-    // The composition root makes them; the entry hands them to the HTTP handler.
-    expect(callers.filter((f) => f !== "app/modules/server/services.server.ts")).toEqual([]);
+    const callers = (getter: RegExp) => sources.filter((f) => getter.test(text(f))).map(rel);
+    // The composition root makes them (and the server entry loads the content before the first request).
+    expect(callers(/\bgetServices\s*\(/).filter((f) => f !== "app/modules/server/services.server.ts")).toEqual([]);
+    expect(callers(/\b(?:getStore|getContentStore|loadContent)\s*\(/).filter((f) => !f.startsWith("app/modules/content/"))).toEqual([
+      "app/entry.server.tsx",
+      "app/modules/server/services.server.ts",
+    ]);
+    // Every route that reads content or uses a service gets it from its context.
+    const routes = sources.filter((f) => rel(f).startsWith("app/routes/") && /\bservices\b/.test(text(f))).map(rel);
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) expect(text(path.join(ROOT, route)), route).toMatch(/context\.services|context\b[^]*services/);
   });
 });

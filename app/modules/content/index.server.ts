@@ -6,12 +6,10 @@ import type { Question, Tag } from "./types";
 
 export type { LoadedContent } from "./store.server";
 
-/** The current content snapshot (loads the folder on first use). */
-export async function loadContent(): Promise<LoadedContent> {
-  return (await getStore()).content;
-}
-
-/** The process-wide content store, configured from the environment. */
+/**
+ * The process-wide content store, configured from the environment: made by the composition root
+ * (app/modules/server/services.server.ts); routes read it as `context.services.store`.
+ */
 export async function getStore() {
   const env = getEnv();
   return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
