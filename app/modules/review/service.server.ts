@@ -28,10 +28,11 @@ import {
   setReviewStatus,
   type Proposal,
 } from "~/modules/contributions/store.server";
+import type { Database } from "~/modules/db/index.server";
 import { fileDiffs } from "~/modules/diff/file-diff";
 import type { ChangeDetail, CheckRun, Forge, ProposalFile, ReviewOperations } from "~/modules/forge/types";
 import { checkContent, parseFrontMatter } from "~/modules/validation";
-import type { ContentFile, Finding } from "~/modules/validation/types";
+import type { Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
 import { patchToLines } from "./patch";
 import { applyRenumbering, planRenumbering, questionNumberOf, withQuestionNumber, type Renumbering } from "./renumber";
@@ -60,7 +61,7 @@ export class ReviewRefused extends Error {
 }
 
 export interface ReviewServiceDeps {
-  db: Parameters<typeof getProposalRecord>[0];
+  db: Database;
   store: ContentSource;
   /** The forge: its name (proposals record it), its texts and its review side. */
   forge: Pick<Forge, "name" | "texts" | "review">;
