@@ -330,25 +330,13 @@ function matchSummary(hit: Hit): { fields: Set<SearchField>; titleTerms: number 
   return { fields, titleTerms };
 }
 
-/** Stemmed form of a raw token, memoised: highlighting stems the same words over and over. */
-const termMemo = new Map<string, string | null>();
-function memoTerm(token: string): string | null {
-  let t = termMemo.get(token);
-  if (t === undefined) {
-    t = indexTerm(token);
-    if (termMemo.size > 50_000) termMemo.clear();
-    termMemo.set(token, t);
-  }
-  return t;
-}
-
 /** Where the hit's matched terms occur in one field's original text. */
 function positionsIn(text: string, field: SearchField, hit: Hit): MatchRange[] {
   const wanted = new Set(hit.terms.filter((t) => hit.match[t]?.includes(field)));
   if (wanted.size === 0) return [];
   const ranges: MatchRange[] = [];
   for (const { token, start, length } of tokensWithOffsets(text)) {
-    const term = memoTerm(token);
+    const term = indexTerm(token);
     if (term !== null && wanted.has(term)) ranges.push([start, length]);
   }
   return ranges;

@@ -69,11 +69,23 @@ export function stem(word: string): string {
   return stemmer(word);
 }
 
-/** What the index stores for a raw token: trimmed, lower-cased, not a stop word, stemmed; `null` for nothing. */
+const termMemo = new Map<string, string | null>();
+const TERM_MEMO_MAX = 200_000;
+
+/**
+ * What the index stores for a raw token: trimmed, lower-cased, not a stop
+ * word, stemmed; `null` for nothing. Memoised (bounded): a corpus repeats its
+ * words, and stemming is most of the cost of indexing.
+ */
 export function indexTerm(raw: string): string | null {
-  const t = trimTerm(raw.toLowerCase());
-  if (t === "" || STOP_WORDS.has(t)) return null;
-  return stem(t);
+  let term = termMemo.get(raw);
+  if (term === undefined) {
+    const t = trimTerm(raw.toLowerCase());
+    term = t === "" || STOP_WORDS.has(t) ? null : stem(t);
+    if (termMemo.size >= TERM_MEMO_MAX) termMemo.clear();
+    termMemo.set(raw, term);
+  }
+  return term;
 }
 
 /** Raw tokens of a text as the index splits it (whitespace and hyphens after normalisation). */
