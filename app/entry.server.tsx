@@ -3,7 +3,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { getStore } from "~/modules/content/index.server";
+import { getStore, pageVersion as versionOfPage } from "~/modules/content/index.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 
 export const streamTimeout = 5_000;
@@ -20,6 +20,11 @@ export async function ready(): Promise<void> {
 /** Synchronous: the page cache looks it up on every request (after `ready()`). */
 export function contentVersion(): string {
   return loaded?.version ?? "loading";
+}
+
+/** The version of what one page shows (the page cache's key): an edit keeps unrelated pages warm. */
+export function pageVersion(url: string): string {
+  return loaded ? versionOfPage(loaded.content, url) : "loading";
 }
 
 export default function handleRequest(
@@ -70,6 +75,7 @@ export async function health(): Promise<Record<string, unknown>> {
     answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
     contentErrors: content.findings.filter((f) => f.severity === "error").length,
     loadedAt: content.loadedAt.toISOString(),
+    lastLoad: store.lastLoad,
     memory: { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed },
   };
 }
