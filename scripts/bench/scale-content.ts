@@ -4,7 +4,9 @@
  * real question ((i - 1) mod R) + 1 with its own number, slug and title: each
  * title gets two made-up words of its own, so no two generated titles are
  * possible duplicates of each other. Its three answers are the real answers of
- * that question and of the next ones, in turn. Deterministic.
+ * that question and of the next ones, in turn. Every body ends with a sentence
+ * of its own, so no two files are alike (nothing can be parsed once and
+ * reused, as it could not on a real site). Deterministic.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -101,13 +103,13 @@ export function generateScaleContent(realContent: string, target: string, count:
     fs.mkdirSync(path.join(dir, "answers"), { recursive: true });
     fs.writeFileSync(
       path.join(dir, "question.md"),
-      `---\nnumber: ${i}\ntitle: ${yamlString(title)}\ntags: [${src.tags.join(", ")}]\nadded: ${src.added}\n---\n${src.body}`,
+      `---\nnumber: ${i}\ntitle: ${yamlString(title)}\ntags: [${src.tags.join(", ")}]\nadded: ${src.added}\n---\n${src.body.trimEnd()}\n\nThis is variant ${words} of the question.\n`,
     );
     for (let k = 0; k < 3; k++) {
       const answer = k < src.answers.length ? src.answers[k]! : allAnswers[(i * 3 + k) % allAnswers.length]!;
       fs.writeFileSync(
         path.join(dir, "answers", `answer-${k + 1}.md`),
-        `---\nauthor: ${yamlString(answer.author)}\ndate: ${answer.date}\n---\n${answer.body}`,
+        `---\nauthor: ${yamlString(answer.author)}\ndate: ${answer.date}\n---\n${answer.body.trimEnd()}\n\nAnswer ${k + 1} to variant ${words}.\n`,
       );
     }
     made.push({ slug, number: i, title, dir });

@@ -24,7 +24,7 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
  */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<AppServer> {
   const contentDir = env.CONTENT_DIR ?? copyContent();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "dq-data-"));
   let log = "";
@@ -43,7 +43,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = /ready on (http:\/\/localhost:\d+)/.exec(log);

@@ -1,4 +1,9 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { contentDir, getEnv } from "~/modules/config/env.server";
+import { AnalysisCache } from "./analysis-cache.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { getContentStore, type LoadedContent } from "./store.server";
@@ -12,10 +17,27 @@ export async function loadContent(): Promise<LoadedContent> {
   return (await getStore()).content;
 }
 
+/**
+ * The analysis cache of the production build: under DATA_DIR, valid for this
+ * very server bundle (its hash), so a new build never reads an old build's
+ * findings. None in development and tests, whose code changes under them.
+ */
+function analysisCache(dataDir: string): AnalysisCache | undefined {
+  if (!import.meta.url.startsWith("file:") || !import.meta.url.endsWith(".js")) return undefined;
+  try {
+    const bundle = readFileSync(fileURLToPath(import.meta.url));
+    const key = createHash("sha1").update(bundle).digest("hex").slice(0, 16);
+    return new AnalysisCache(path.resolve(dataDir, "content-cache", "analyses.jsonl"), key);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The process-wide content store, configured from the environment. */
 export async function getStore() {
   const env = getEnv();
-  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
+  const cache = analysisCache(env.DATA_DIR);
+  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH, ...(cache ? { cache } : {}) });
 }
 
 export interface QuestionSummary {
