@@ -24,7 +24,7 @@ export interface MdNode {
  * read the trees, so sharing them is safe. Bounded (oldest out first).
  */
 const memo = new Map<string, MdNode>();
-const MEMO_ENTRIES = 1_000;
+const MEMO_ENTRIES = 50;
 
 export function parseMarkdown(markdown: string): MdNode {
   const hit = memo.get(markdown);
