@@ -13,7 +13,7 @@
  */
 import type { ContentContext, MarkdownEntry, Problem } from "./context";
 import { LICENSE_PATHS, TAGS_PATH, classifyPath } from "./paths";
-import { normalisedTitle, titleWords } from "./similarity";
+import { DUPLICATE_TITLE_THRESHOLD, normalisedTitle, titleWords } from "./similarity";
 import type { Position } from "./text";
 
 export interface QuestionFacts {
@@ -268,25 +268,28 @@ export class FolderIndex {
   }
 
   /**
-   * Questions whose title may be similar to `path`'s: those sharing a
-   * significant title word or the same normalised title text (the only ways
-   * `titleSimilarity` can be above 0). With the number of shared words.
+   * Questions whose title may be at least DUPLICATE_TITLE_THRESHOLD similar
+   * to `path`'s, with the number of significant words they share. A title of
+   * |A| words reaching the threshold shares at least k = ⌈t·|A|⌉ of them, so
+   * it shares one of ANY |A| − k + 1 of them (pigeonhole): only the postings of
+   * that many of the rarest words are read, not every title sharing a common
+   * word. Titles without significant words compare by their normalised text.
    */
   titleCandidates(path: string): Map<string, { shared: number; words: Set<string>; normalised: string }> {
     const own = this.titles.get(path);
     const out = new Map<string, { shared: number; words: Set<string>; normalised: string }>();
     if (!own) return out;
-    const counts = new Map<string, number>();
-    for (const w of own.words) {
-      for (const other of this.titleWordIndex.get(w) ?? []) {
-        if (other !== path) counts.set(other, (counts.get(other) ?? 0) + 1);
-      }
+    const found = new Set<string>();
+    const words = [...own.words].sort((a, b) => (this.titleWordIndex.get(a)?.size ?? 0) - (this.titleWordIndex.get(b)?.size ?? 0));
+    const needed = Math.ceil(DUPLICATE_TITLE_THRESHOLD * words.length - 1e-9);
+    for (const w of words.slice(0, words.length - needed + 1)) {
+      for (const other of this.titleWordIndex.get(w) ?? []) if (other !== path) found.add(other);
     }
-    for (const other of this.titleTextIndex.get(own.normalised) ?? []) {
-      if (other !== path && !counts.has(other)) counts.set(other, 0);
-    }
-    for (const [other, shared] of counts) {
+    for (const other of this.titleTextIndex.get(own.normalised) ?? []) if (other !== path) found.add(other);
+    for (const other of found) {
       const t = this.titles.get(other)!;
+      let shared = 0;
+      for (const w of own.words) if (t.words.has(w)) shared++;
       out.set(other, { shared, words: t.words, normalised: t.normalised });
     }
     return out;
