@@ -1,6 +1,7 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { forwardRef, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { QuestionPage } from "~/modules/content/index.server";
+import { ScrollBox } from "./scroll-box";
 import {
   GRADES,
   grade as applyGrade,
@@ -281,6 +282,7 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
 
       <section aria-labelledby="progress-heading" className="practice-progress">
         <h2 id="progress-heading">Your progress</h2>
+        <ScrollBox labelledBy="progress-heading">
         <table className="data">
           <thead>
             <tr>
@@ -305,6 +307,7 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
             ))}
           </tbody>
         </table>
+        </ScrollBox>
         <button
           type="button"
           className="btn-danger"

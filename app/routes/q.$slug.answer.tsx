@@ -3,6 +3,10 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, questionForAnswer } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+
+/** The live preview and the content check while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const question = await questionForAnswer(params.slug ?? "");

@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CheckBadge, KIND_LABEL, StatusBadge } from "~/components/review/review-parts";
+import { ScrollBox } from "~/components/scroll-box";
 import { REVIEW_HEADERS, loadQueue } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
@@ -39,6 +40,7 @@ export default function ReviewQueue() {
         </p>
       ) : null}
       {items.length > 0 ? (
+        <ScrollBox label="Changes waiting for review">
         <table className="data queue">
           <thead>
             <tr>
@@ -87,6 +89,7 @@ export default function ReviewQueue() {
             ))}
           </tbody>
         </table>
+        </ScrollBox>
       ) : null}
     </section>
   );

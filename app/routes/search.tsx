@@ -4,6 +4,10 @@ import { useEffect, useRef } from "react";
 import { loadContent } from "~/modules/content/index.server";
 import { searchQuestions } from "~/modules/search";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+
+/** Live results while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 const MAX_QUERY = 5_000;
 
