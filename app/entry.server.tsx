@@ -6,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { getStore } from "~/modules/content/index.server";
 import { closeDocumentLast } from "~/modules/page/document";
 import { pageShipsScripts } from "~/modules/page/scripts";
+import { logRemixError } from "~/modules/server/bad-input.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 
 export const streamTimeout = 5_000;
@@ -82,6 +83,11 @@ export default function handleRequest(
 }
 
 export { createServerHandler } from "~/modules/server/http.server";
+
+/** Remix's errors: a client's mistake logs one line, a server error its stack (server/bad-input.server.ts). */
+export function handleError(error: unknown, { request }: { request: Request }): void {
+  logRemixError(error, request);
+}
 export { startBackgroundServices } from "~/modules/server/services.server";
 
 export async function health(): Promise<Record<string, unknown>> {
