@@ -45,7 +45,7 @@ const QuestionCard = forwardRef<HTMLDivElement, CardProps>(function QuestionCard
         <article key={a.id} className="answer" aria-label={`Answer by ${a.author}`}>
           <div className="prose" dangerouslySetInnerHTML={{ __html: a.html }} />
           <footer className="answer-meta">
-            <span>{a.author}</span>
+            <bdi>{a.author}</bdi>
           </footer>
         </article>
       ))}
@@ -56,7 +56,9 @@ const QuestionCard = forwardRef<HTMLDivElement, CardProps>(function QuestionCard
       <p className="q-kicker">Question {page.question.number}</p>
       {/* Focused when the reader moves to this card, so screen readers announce it. */}
       <h2 id="practice-title" tabIndex={-1}>
-        <Link to={`/q/${page.question.slug}`}>{page.question.title}</Link>
+        <Link to={`/q/${page.question.slug}`}>
+          <bdi>{page.question.title}</bdi>
+        </Link>
       </h2>
       {last ? (
         <p className="last-grade">

@@ -37,7 +37,9 @@ export default function AnswerQuestion() {
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to={`/q/${question.slug}`}>Question {question.number}</Link> › Write an answer
       </nav>
-      <h1>Answer: {question.title}</h1>
+      <h1>
+        Answer: <bdi>{question.title}</bdi>
+      </h1>
       <ProposalForm
         kind="answer"
         questionFields={false}

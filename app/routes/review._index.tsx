@@ -60,10 +60,14 @@ export default function ReviewQueue() {
                     {item.number !== undefined ? ` · #${item.number}` : ""}
                   </span>
                   <br />
-                  <Link to={`/review/${encodeURIComponent(item.id)}`}>{item.title}</Link>{" "}
+                  <Link to={`/review/${encodeURIComponent(item.id)}`}>
+                    <bdi>{item.title}</bdi>
+                  </Link>{" "}
                   {item.status === "changes_requested" ? <StatusBadge status={item.status} /> : null}
                 </td>
-                <td>{item.contributor}</td>
+                <td>
+                  <bdi>{item.contributor}</bdi>
+                </td>
                 <td>
                   <time dateTime={item.createdAt}>{age(item.createdAt, now)}</time>
                 </td>
@@ -78,7 +82,7 @@ export default function ReviewQueue() {
                       {item.duplicates.map((d) => (
                         <li key={d.slug}>
                           <Link to={`/q/${d.slug}`}>
-                            {d.number}. {d.title}
+                            {d.number}. <bdi>{d.title}</bdi>
                           </Link>
                         </li>
                       ))}
