@@ -100,7 +100,7 @@ export default function ProposalStatusPage() {
           <summary>
             <code>{d.path}</code> {d.isNew ? "(new file)" : "(changed)"}
           </summary>
-          <pre className="diff" aria-label={`Changes to ${d.path}`}>
+          <pre className="diff" role="group" aria-label={`Changes to ${d.path}`}>
             {d.lines.map((l, i) => (
               <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
                 {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}
