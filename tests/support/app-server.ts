@@ -21,6 +21,16 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
 }
 
 /**
+ * How many questions a content folder holds (folders with a question.md). Tests that count what a
+ * page lists compare with the folder the server was started on, so they hold on any valid content
+ * (also after questions were merged through the app).
+ */
+export function questionCount(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
+}
+
+/**
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
  */
