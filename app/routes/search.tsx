@@ -35,8 +35,10 @@ export default function Search() {
   const input = useRef<HTMLInputElement>(null);
   const searching = navigation.state === "loading" && navigation.location.pathname === "/search";
 
+  // Another search (back button, a link) shows its query — but never overwrite what the reader is typing:
+  // a slower answer for "cel" must not put "cel" back after "celery" was typed.
   useEffect(() => {
-    if (input.current && input.current.value !== q) input.current.value = q;
+    if (input.current && document.activeElement !== input.current && input.current.value !== q) input.current.value = q;
   }, [q]);
 
   return (

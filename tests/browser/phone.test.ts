@@ -14,7 +14,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyContent, startAppServer, type AppServer } from "../support/app-server";
+import { copyContent, highestQuestionNumber, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser } from "../support/browser";
 
 const PHONE = { width: 390, height: 844 };
@@ -30,20 +30,9 @@ let browser: Browser;
 let maintainer: BrowserContext;
 let proposalId: string;
 
-/** The next free question number of a content folder. */
-function nextNumber(contentDir: string): number {
-  const dir = path.join(contentDir, "questions");
-  const numbers = fs.readdirSync(dir).map((slug) => {
-    const file = path.join(dir, slug, "question.md");
-    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
-    return m ? Number(m[1]) : 0;
-  });
-  return Math.max(0, ...numbers) + 1;
-}
-
 /** A question (and an answer) written to break a phone layout. */
 function addHostileQuestion(contentDir: string): number {
-  const number = nextNumber(contentDir);
+  const number = highestQuestionNumber(contentDir) + 1;
   const dir = path.join(contentDir, "questions", SLUG);
   fs.mkdirSync(path.join(dir, "answers"), { recursive: true });
   const table = ["| " + Array.from({ length: 6 }, (_, i) => `column_${i}_${LONG_WORD.slice(0, 20)}`).join(" | ") + " |", "|" + " --- |".repeat(6), "| " + Array.from({ length: 6 }, () => LONG_WORD.slice(0, 30)).join(" | ") + " |"].join("\n");

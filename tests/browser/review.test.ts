@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
-import { ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { highestQuestionNumber, ROOT, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser, newContext } from "../support/browser";
 
 const MAINTAINER_TOKEN = "local-maintainer-token-for-the-browser-test";
@@ -214,18 +214,6 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
   });
 });
 
-/** The highest question number in a content folder (what a new question follows). */
-function highestQuestionNumber(contentDir: string): number {
-  const dir = path.join(contentDir, "questions");
-  const numbers = fs.readdirSync(dir).flatMap((slug) => {
-    const file = path.join(dir, slug, "question.md");
-    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
-    return m ? [Number(m[1])] : [];
-  });
-  expect(numbers.length).toBeGreaterThan(0);
-  return Math.max(...numbers);
-}
-
 /** Every file of the bundled content, as repository paths, for the fake GitHub's first commit. */
 function contentFiles(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -276,7 +264,7 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     const contributor = await newContext(browser);
     const { page: status, id } = await propose(contributor, app, title, "Name three operations that make a `QuerySet` hit the database?");
     await waitForStatus(status, "opened", 90_000);
-    const pull = fake.pulls().find((p) => p.title === `Question: ${title}`)!;
+    const pull = fake.pulls().find((p) => p.title === `Question: \u2068${title}\u2069`)!;
     expect(pull.user).toBe("dq-bot");
     fake.setCheckRun(pull.head.sha, { name: "content-check", conclusion: "success" });
 

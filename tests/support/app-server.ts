@@ -30,6 +30,17 @@ export function questionCount(contentDir: string): number {
   return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
 }
 
+/** The highest question number in a content folder (0 for none): a new question takes the next one. */
+export function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).map((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? Number(m[1]) : 0;
+  });
+  return Math.max(0, ...numbers);
+}
+
 /**
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
