@@ -285,30 +285,30 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
       <section aria-labelledby="progress-heading" className="practice-progress">
         <h2 id="progress-heading">Your progress</h2>
         <ScrollBox labelledBy="progress-heading">
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Topic</th>
-              <th scope="col">Knew it</th>
-              <th scope="col">Partly</th>
-              <th scope="col">Not yet</th>
-              <th scope="col">Not practised</th>
-              <th scope="col">Due</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.map((s) => (
-              <tr key={s.id} data-tag={s.id}>
-                <th scope="row">{tags.find((t) => t.id === s.id)?.label ?? s.id}</th>
-                <td>{s.knew}</td>
-                <td>{s.partly}</td>
-                <td>{s.notyet}</td>
-                <td>{s.unseen}</td>
-                <td>{s.due}</td>
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Topic</th>
+                <th scope="col">Knew it</th>
+                <th scope="col">Partly</th>
+                <th scope="col">Not yet</th>
+                <th scope="col">Not practised</th>
+                <th scope="col">Due</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {summary.map((s) => (
+                <tr key={s.id} data-tag={s.id}>
+                  <th scope="row">{tags.find((t) => t.id === s.id)?.label ?? s.id}</th>
+                  <td>{s.knew}</td>
+                  <td>{s.partly}</td>
+                  <td>{s.notyet}</td>
+                  <td>{s.unseen}</td>
+                  <td>{s.due}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </ScrollBox>
         <button
           type="button"

@@ -14,7 +14,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyContent, highestQuestionNumber, startAppServer, type AppServer } from "../support/app-server";
+import { copyContent, highestQuestionNumber, proposeQuestion, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser } from "../support/browser";
 
 const PHONE = { width: 390, height: 844 };
@@ -54,21 +54,13 @@ beforeAll(async () => {
   addHostileQuestion(contentDir);
   [server, browser] = await Promise.all([startAppServer({ CONTENT_DIR: contentDir, MAINTAINER_TOKEN: TOKEN, PROPOSAL_RATE_LIMIT: "1000" }), launchBrowser()]);
   // A proposal with a long title and a long name, for the status page and the review screens.
-  const sent = await fetch(server.url + "/contribute/question", {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      title: "Why does prefetch_related(Prefetch(\"entries__authors__profile\")) still query?",
-      body: `What makes \`${"prefetch_related_objects_".repeat(5)}\` issue a query per row?\n\n\`\`\`python\n${CODE_LINE}\n\`\`\`\n`,
-      tags: "orm",
-      name: LONG_WORD.slice(0, 90),
-      licence: "on",
-      intent: "submit",
-    }).toString(),
+  const status = await proposeQuestion(server, {
+    title: "Why does prefetch_related(Prefetch(\"entries__authors__profile\")) still query?",
+    body: `What makes \`${"prefetch_related_objects_".repeat(5)}\` issue a query per row?\n\n\`\`\`python\n${CODE_LINE}\n\`\`\`\n`,
+    tags: "orm",
+    name: LONG_WORD.slice(0, 90),
   });
-  expect(sent.status).toBe(303);
-  proposalId = sent.headers.get("location")!.split("/").pop()!;
+  proposalId = status.split("/").pop()!;
   // The maintainer's session, signed in with the token.
   maintainer = await phoneContext();
   const page = await maintainer.newPage();

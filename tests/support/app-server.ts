@@ -30,6 +30,21 @@ export function questionCount(contentDir: string): number {
   return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
 }
 
+/**
+ * Sends a question proposal through the form's endpoint (URL-encoded, as a browser without JavaScript does) and
+ * returns the path of its status page. Fields default to a valid proposal; `title`, `body` and `tags` are asked.
+ */
+export async function proposeQuestion(app: AppServer, fields: { title: string; body: string; tags: string } & Record<string, string>): Promise<string> {
+  const res = await fetch(app.url + "/contribute/question", {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: "Test Contributor", licence: "on", intent: "submit", ...fields }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`the proposal was not accepted (${res.status}): ${(await res.text()).slice(0, 300)}`);
+  return res.headers.get("location")!;
+}
+
 /** The highest question number in a content folder (0 for none): a new question takes the next one. */
 export function highestQuestionNumber(contentDir: string): number {
   const dir = path.join(contentDir, "questions");
