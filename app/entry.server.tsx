@@ -1,9 +1,12 @@
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { getStore, pageVersion as versionOfPage } from "~/modules/content/index.server";
+import { closeDocumentLast } from "~/modules/page/document";
+import { pageShipsScripts } from "~/modules/page/scripts";
+import { logRemixError } from "~/modules/server/bad-input.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 
 export const streamTimeout = 5_000;
@@ -27,6 +30,20 @@ export function pageVersion(url: string): string {
   return loaded ? versionOfPage(loaded.content, url) : "loading";
 }
 
+/** Buffers the rendered document and sends it with its closing tags last (see page/document.ts). */
+function documentInOrder(): Transform {
+  const chunks: Buffer[] = [];
+  return new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      done();
+    },
+    flush(done) {
+      done(null, closeDocumentLast(Buffer.concat(chunks).toString("utf8")));
+    },
+  });
+}
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -34,6 +51,13 @@ export default function handleRequest(
   remixContext: EntryContext,
   _loadContext: AppLoadContext,
 ) {
+  // A page that ships no scripts (app/modules/page/scripts.ts) gets no
+  // hydration data either: nothing would read it.
+  const handles = remixContext.staticHandlerContext.matches.map((m) => remixContext.routeModules[m.route.id]?.handle);
+  if (!pageShipsScripts(handles) && remixContext.serverHandoffStream) {
+    void remixContext.serverHandoffStream.cancel().catch(() => undefined);
+    remixContext.serverHandoffStream = undefined;
+  }
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -44,7 +68,7 @@ export default function handleRequest(
         // cache and ETags need the complete body anyway.
         onAllReady() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = documentInOrder();
           const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
@@ -64,6 +88,11 @@ export default function handleRequest(
 }
 
 export { createServerHandler } from "~/modules/server/http.server";
+
+/** Remix's errors: a client's mistake logs one line, a server error its stack (server/bad-input.server.ts). */
+export function handleError(error: unknown, { request }: { request: Request }): void {
+  logRemixError(error, request);
+}
 export { startBackgroundServices } from "~/modules/server/services.server";
 
 export async function health(): Promise<Record<string, unknown>> {

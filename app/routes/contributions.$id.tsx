@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import { isolate } from "~/modules/bidi/isolate";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const status = await proposalStatus(params.id ?? "");
@@ -17,7 +18,7 @@ export async function action({ params, request }: ActionFunctionArgs) {
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `Proposal: ${data.proposal.title}` : "Proposal", description: "The status of a proposal to Django Questions." });
+  pageMeta({ title: data ? `Proposal: ${isolate(data.proposal.title)}` : "Proposal", description: "The status of a proposal to Django Questions." });
 
 const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
   queued: { label: "Queued", explain: "Your proposal is saved. It is being delivered to the maintainers' review queue; this page updates when it is." },
@@ -36,7 +37,7 @@ export default function ProposalStatusPage() {
   return (
     <section className="proposal-status">
       <p className="q-kicker">{KIND_TEXT[proposal.kind]}</p>
-      <h1>{proposal.title}</h1>
+      <h1 dir="auto">{proposal.title}</h1>
       <p>
         <span className={`status status-${proposal.status}`} data-status={proposal.status}>
           {status.label}
@@ -99,7 +100,7 @@ export default function ProposalStatusPage() {
           <summary>
             <code>{d.path}</code> {d.isNew ? "(new file)" : "(changed)"}
           </summary>
-          <pre className="diff" aria-label={`Changes to ${d.path}`}>
+          <pre className="diff" role="group" aria-label={`Changes to ${d.path}`}>
             {d.lines.map((l, i) => (
               <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
                 {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}

@@ -253,7 +253,7 @@ describe("the review queue on GitHub", () => {
     expect(w.fake.readFile("main", path)).toBe(p.files[0]!.content);
     const [squash] = w.fake.commits("main");
     expect(squash!.parents).toHaveLength(1);
-    expect(squash!.message).toMatch(new RegExp(`^Question: ${questionForm.title.replace(/[?()]/g, "\\$&")} \\(#${p.prNumber}\\)\\n`));
+    expect(squash!.message).toMatch(new RegExp(`^Question: \u2068${questionForm.title.replace(/[?()]/g, "\\$&")}\u2069 \\(#${p.prNumber}\\)\\n`));
     // Credited by the no-reply address of the account the delivery resolved (ID+login), which GitHub links to it.
     expect(squash!.message).toContain("Co-authored-by: Ann Example <4242+ann-example@users.noreply.github.com>");
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "closed", merged: true });

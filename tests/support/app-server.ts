@@ -21,6 +21,42 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
 }
 
 /**
+ * How many questions a content folder holds (folders with a question.md). Tests that count what a
+ * page lists compare with the folder the server was started on, so they hold on any valid content
+ * (also after questions were merged through the app).
+ */
+export function questionCount(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
+}
+
+/**
+ * Sends a question proposal through the form's endpoint (URL-encoded, as a browser without JavaScript does) and
+ * returns the path of its status page. Fields default to a valid proposal; `title`, `body` and `tags` are asked.
+ */
+export async function proposeQuestion(app: AppServer, fields: { title: string; body: string; tags: string } & Record<string, string>): Promise<string> {
+  const res = await fetch(app.url + "/contribute/question", {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: "Test Contributor", licence: "on", intent: "submit", ...fields }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`the proposal was not accepted (${res.status}): ${(await res.text()).slice(0, 300)}`);
+  return res.headers.get("location")!;
+}
+
+/** The highest question number in a content folder (0 for none): a new question takes the next one. */
+export function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).map((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? Number(m[1]) : 0;
+  });
+  return Math.max(0, ...numbers);
+}
+
+/**
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
  */

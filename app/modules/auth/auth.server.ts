@@ -201,9 +201,8 @@ export function createAuth(deps: AuthDeps) {
     options: { viaLink?: boolean } = {},
   ): Promise<SignInResult> {
     if (!deps.tokenSignIn.enabled) return { error: "Token sign-in is turned off on this server: sign in with GitHub.", status: 404 };
-    if (options.viaLink && deps.tokenSignIn.mode !== "one-time") {
-      return { error: "Paste the maintainer token into the form below: it is not accepted in a link (links end up in logs and browser history).", status: 400 };
-    }
+    const refused = options.viaLink ? linkRefusal() : undefined;
+    if (refused) return refused;
     if (crossSite(request)) return { error: "This sign-in came from another site and was refused.", status: 403 };
     const limit = tokenLimiter.attempt(client);
     if (!limit.allowed) return { error: `Too many sign-in attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`, status: 429 };
@@ -213,6 +212,18 @@ export function createAuth(deps: AuthDeps) {
     }
     if (result !== "ok") return { error: "That is not the maintainer token.", status: 403 };
     return startSession(request, { kind: "token", login: "maintainer", name: "Maintainer", credential: currentCredential }, returnTo);
+  }
+
+  /**
+   * A token in a link (`/auth/token?token=…`) may only be the one-time link's — a lasting
+   * MAINTAINER_TOKEN must not end up in request logs and history. What to say otherwise; consumes nothing.
+   */
+  function linkRefusal(): { error: string; status: number } | undefined {
+    if (!deps.tokenSignIn.enabled) return { error: "Token sign-in is turned off on this server: sign in with GitHub.", status: 404 };
+    if (deps.tokenSignIn.mode !== "one-time") {
+      return { error: "Paste the maintainer token into the form below: it is not accepted in a link (links end up in logs and browser history).", status: 400 };
+    }
+    return undefined;
   }
 
   function callbackUrl(request: Request): string {
@@ -279,6 +290,7 @@ export function createAuth(deps: AuthDeps) {
     checkAction,
     forbidden,
     signInWithToken,
+    linkRefusal,
     startGitHubSignIn,
     finishGitHubSignIn,
     signOut,

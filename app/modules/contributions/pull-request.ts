@@ -9,6 +9,7 @@
  * request back to its proposal.
  */
 import type { Contributor, ProposalFile, ProposalKind } from "~/modules/forge/types";
+import { isolate } from "~/modules/bidi/isolate";
 
 export const MARKER_PREFIX = "django-questions:proposal";
 
@@ -24,7 +25,7 @@ export function statusUrl(id: string, siteUrl?: string): string {
 
 export function pullRequestTitle(kind: ProposalKind, questionTitle: string): string {
   const prefix = kind === "question" ? "Question" : kind === "answer" ? "Answer" : "Edit";
-  return `${prefix}: ${questionTitle}`;
+  return `${prefix}: ${isolate(questionTitle)}`;
 }
 
 export interface SummaryData {
@@ -52,7 +53,8 @@ export function proposalSummary(d: SummaryData): string {
  * would close issues on merge, no end of an HTML comment.
  */
 export function neutralise(text: string): string {
-  return text
+  // Isolated (U+2068 … U+2069): a right-to-left name or title does not reorder the text around it.
+  return isolate(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

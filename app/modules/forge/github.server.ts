@@ -38,6 +38,7 @@ import type {
   ProgressStore,
   ReviewForge,
 } from "./types";
+import { isolate } from "~/modules/bidi/isolate";
 
 export const LABELS: Record<string, { color: string; description: string }> = {
   contribution: { color: "0e8a16", description: "Proposed on the Django Questions site" },
@@ -123,16 +124,16 @@ type ResolvedGitHubUser = NonNullable<DeliveryProgress["githubUser"]>;
 function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
   const subject =
     p.kind === "question"
-      ? `Add question: ${p.questionTitle}`
+      ? `Add question: ${isolate(p.questionTitle)}`
       : p.kind === "answer"
-        ? `Add an answer to: ${p.questionTitle}`
+        ? `Add an answer to: ${isolate(p.questionTitle)}`
         : proposalArea(p) === "answer"
-          ? `Edit an answer to: ${p.questionTitle}`
-          : `Edit question: ${p.questionTitle}`;
+          ? `Edit an answer to: ${isolate(p.questionTitle)}`
+          : `Edit question: ${isolate(p.questionTitle)}`;
   const lines = [
     subject.replace(/[\r\n]+/g, " "),
     "",
-    `Proposed by ${p.contributor.name.replace(/[\r\n]+/g, " ")} on the Django Questions site.`,
+    `Proposed by ${isolate(p.contributor.name.replace(/[\r\n]+/g, " "))} on the Django Questions site.`,
     "",
     ...p.files.map((f) => `- ${f.path}`),
     "",

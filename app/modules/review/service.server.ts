@@ -245,7 +245,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       if (p && p.prNumber === change.number) {
         return itemOfProposal(p, summary, { number: change.number, url: change.url, status: OPEN.has(p.status) ? p.status : "opened" });
       }
-      const title = change.title.replace(/^(Question|Answer|Edit):\s*/, "");
+      const title = change.title.replace(/^(Question|Answer|Edit):\s*/, "").replace(/[\u2066-\u2069]/g, "");
       return {
         id: `pr-${change.number}`,
         kind: "pull-request",

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createReadableStreamFromReadable, createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { CSP_NONCE_PLACEHOLDER, contentSecurityPolicy } from "~/modules/security/csp";
 import { isCrossSite } from "~/modules/security/request.server";
+import { isFormPost, readBody, refuseFormBody, refuseRequest, sendOptions, sendRefusal } from "./bad-input.server";
 import { PageCache, etagFor, matchesIfNoneMatch, splitAt, type CachedPage } from "./page-cache.server";
 
 export interface ServerHandlerOptions {
@@ -72,7 +73,7 @@ function requestUrl(req: IncomingMessage): URL | undefined {
  * must not become the cached page nor lose its Content-Length); the body is
  * dropped when sending.
  */
-function toFetchRequest(req: IncomingMessage, res: ServerResponse, url: URL): Request {
+function toFetchRequest(req: IncomingMessage, res: ServerResponse, url: URL, body?: Buffer): Request {
   const controller = new AbortController();
   res.on("close", () => controller.abort());
   const headers = new Headers();
@@ -83,7 +84,8 @@ function toFetchRequest(req: IncomingMessage, res: ServerResponse, url: URL): Re
   }
   const method = req.method === "HEAD" ? "GET" : req.method;
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal: controller.signal };
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  if (body) init.body = new Uint8Array(body);
+  else if (req.method !== "GET" && req.method !== "HEAD") {
     init.body = createReadableStreamFromReadable(req);
     init.duplex = "half";
   }
@@ -176,7 +178,11 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
         if (hit) return sendPage(req, res, hit, "hit");
       }
       for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
-      const path = (req.url ?? "/").split("?")[0];
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      // Malformed requests: a clear 4xx before anything reads them (bad-input.server.ts).
+      if (method === "OPTIONS") return sendOptions(res);
+      const refused = refuseRequest(method, path, req.headers);
+      if (refused) return sendRefusal(req, res, path, refused);
       if (path === "/healthz") {
         const body = JSON.stringify({ status: "ok", ...(await options.health()), pageCache: { entries: cache.size, hits: cache.hits, misses: cache.misses } });
         res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
@@ -211,7 +217,14 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
           }
         });
       }
-      const request = toFetchRequest(req, res, url);
+      let form: Buffer | undefined;
+      if (isFormPost(method, path)) {
+        form = await readBody(req);
+        if (!form || res.headersSent) return; // the client went away, or the size limit answered
+        const bad = await refuseFormBody(req.headers["content-type"], form);
+        if (bad) return sendRefusal(req, res, path, bad);
+      }
+      const request = toFetchRequest(req, res, url, form);
       if (method !== "GET" && method !== "HEAD" && isCrossSite(request)) {
         res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8" });
         res.end("Cross-site form posts are not accepted. Please use the form on this site.");
