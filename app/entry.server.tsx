@@ -1,10 +1,13 @@
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { getStore } from "~/modules/content/index.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
+import { healthFacts } from "~/modules/server/health.server";
+import { logger } from "~/modules/server/log.server";
+import { getServices } from "~/modules/server/services.server";
 
 export const streamTimeout = 5_000;
 
@@ -50,7 +53,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger.error({ err: error, url: new URL(request.url).pathname }, "rendering failed");
         },
       },
     );
@@ -60,16 +63,19 @@ export default function handleRequest(
 
 export { createServerHandler } from "~/modules/server/http.server";
 export { startBackgroundServices } from "~/modules/server/services.server";
+export { logger } from "~/modules/server/log.server";
 
-export async function health(): Promise<Record<string, unknown>> {
-  const store = await getStore();
-  const { content } = store;
-  return {
-    contentVersion: content.version,
-    questions: content.questions.length,
-    answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
-    contentErrors: content.findings.filter((f) => f.severity === "error").length,
-    loadedAt: content.loadedAt.toISOString(),
-    memory: { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed },
-  };
+/** The facts /healthz/ready reports (app/modules/server/health.server.ts). */
+export async function health() {
+  return healthFacts(await getServices());
+}
+
+/**
+ * Errors of loaders, actions and rendering (Remix answers 500): one log line with the request id and the
+ * stack. Aborted requests (the client went away) are not errors.
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  const requestId = (context as { requestId?: string } | undefined)?.requestId;
+  logger.error({ reqId: requestId, method: request.method, url: new URL(request.url).pathname, err: error }, "request failed");
 }
