@@ -10,8 +10,15 @@ export interface AppServer {
   url: string;
   contentDir: string;
   dataDir: string;
+  /** The server process's id. */
+  pid: number;
   output: () => string;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
   stop: () => Promise<void>;
+  /** Sends a signal (SIGKILL: the instance dies at once, as in a crash). */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<number | null>;
 }
 
 /** A private copy of the content folder, so tests may change it freely. */
@@ -42,6 +49,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
     const onData = (chunk: Buffer) => {
@@ -63,10 +71,15 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     url,
     contentDir,
     dataDir,
+    pid: child.pid!,
     output: () => log,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    exited,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();

@@ -31,7 +31,8 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-const HEALTH_PATHS = new Set(["/healthz", "/healthz/ready", "/healthz/live"]);
+/** Health endpoints (sendHealth): the Dockerfile's HEALTHCHECK and the proxy's health checks use them. */
+export const HEALTH_PATHS: ReadonlySet<string> = new Set(["/healthz", "/healthz/ready", "/healthz/live"]);
 
 /** The request target as logged: secrets that travel in a query (the one-time sign-in link, OAuth's code and state) masked. */
 export function loggedUrl(url: string | undefined): string {

@@ -17,7 +17,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { setupAuth, type Auth } from "~/modules/auth/index.server";
-import { getEnv, type Env } from "~/modules/config/env.server";
+import { ConfigError, getEnv, type Env } from "~/modules/config/env.server";
 import { getStore } from "~/modules/content/index.server";
 import type { ContentStore } from "~/modules/content/store.server";
 import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
@@ -66,6 +66,15 @@ async function create(): Promise<Services> {
   const store = await getStore();
   fs.mkdirSync(path.resolve(env.DATA_DIR), { recursive: true });
   const log = componentLog("services");
+  const forgeConfig = loadForgeConfig(process.env);
+  if (env.DATABASE_URL && forgeConfig.kind === "local") {
+    // Until issue 11 part B moves the proposals to PostgreSQL, each instance would have a queue of its own.
+    throw new ConfigError(
+      "DATABASE_URL is set, but the local review queue is still kept in each instance's own SQLite file, so several " +
+        "instances would each review their own proposals. With DATABASE_URL use the GitHub forge (GITHUB_REPOSITORY and " +
+        "GITHUB_TOKEN or a GitHub App); for the local review queue, unset DATABASE_URL and run one instance.",
+    );
+  }
   const db = openDatabase(path.resolve(env.DATA_DIR));
   let data: DataLayer;
   try {
@@ -76,7 +85,6 @@ async function create(): Promise<Services> {
     db.close();
     throw error;
   }
-  const forgeConfig = loadForgeConfig(process.env);
   const forge = createForge(forgeConfig, { db, data });
   // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
   const outbox = startOutbox({
@@ -110,8 +118,8 @@ async function create(): Promise<Services> {
   if (data.dialect === "postgres") {
     log.info(`Sessions, rate limits, webhook deliveries and counters are shared in ${data.description}.`);
     log.warn(
-      `Proposals${forgeConfig.kind === "local" ? " and the local review queue" : ""} are still kept in this instance's SQLite database ` +
-        `(${path.resolve(env.DATA_DIR)}) until they move to PostgreSQL (issue 11 part B): give every instance its own lasting DATA_DIR.`,
+      `Proposals are still kept in this instance's SQLite database (${path.resolve(env.DATA_DIR)}) until they move to PostgreSQL ` +
+        "(issue 11 part B): give every instance its own lasting DATA_DIR; a proposal's status page is served by the instance that took it.",
     );
   }
   return {
