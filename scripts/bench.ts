@@ -8,6 +8,7 @@
  *   npm run bench -- [--duration 10] [--connections 50] [--rounds 2] [--path /q/<slug>]
  */
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -99,6 +100,16 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** Resident memory of a process (Linux: /proc/<pid>/status), or undefined where that cannot be read. */
+function residentBytes(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   const build = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-if-needed.mjs")], { cwd: ROOT, stdio: "inherit" });
   if (build.status !== 0) process.exit(1);
@@ -146,8 +157,9 @@ async function main() {
       );
       console.log(`            uncached (PAGE_CACHE=0, every request rendered by Remix): ${uncachedRatio.toFixed(2)}   (for information)`);
       console.log("  The headline is the cached ratio: it is how the production server answers the question page.");
-      const rss = (await (await fetch(app.url + "/healthz")).json()) as { memory?: { rss: number } };
-      if (rss.memory) console.log(`server memory after the run: ${(rss.memory.rss / 1048576).toFixed(0)} MB RSS`);
+      // Read from the process itself: /healthz is public and carries no memory figures.
+      const rss = residentBytes(app.pid);
+      if (rss !== undefined) console.log(`server memory after the run: ${(rss / 1048576).toFixed(0)} MB RSS`);
       console.log(`page cache: ${JSON.stringify(health.pageCache)}`);
     } finally {
       baseline.stop();

@@ -9,9 +9,10 @@
  * Issue 11 part B adds, on the same harness: a killed instance's delivery taken over by another (a),
  * content fanned out after a webhook to one instance (b), and mixed load with a restart (f).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { CLUSTER_SECRETS, startCluster, type Cluster } from "../support/cluster";
+import { onceForSuite } from "../support/databases";
 import { postgresOptedOut } from "../support/postgres";
 
 let cluster: Cluster;
@@ -45,12 +46,14 @@ async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[]
 // Without PostgreSQL these tests fail with a message saying how to get it (tests/support/postgres.ts),
 // unless TEST_WITHOUT_POSTGRES=1 skips them on purpose.
 describe.skipIf(postgresOptedOut())("three instances on one PostgreSQL", () => {
-  beforeAll(async () => {
-    cluster = await startCluster({ instances: 3, env: { PROPOSAL_RATE_LIMIT: "2", LOG_REQUESTS: "0" } });
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.close();
-  }, 60_000);
+  // Started once; should that fail (no PostgreSQL, say), every test below fails with the reason.
+  const setup = onceForSuite(
+    () => startCluster({ instances: 3, env: { PROPOSAL_RATE_LIMIT: "2", LOG_REQUESTS: "0" } }),
+    (c) => c.close(),
+  );
+  beforeEach(() => {
+    cluster = setup.value;
+  });
 
   describe("the cluster", () => {
     it("three instances are ready on the one PostgreSQL database", async () => {

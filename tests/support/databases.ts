@@ -49,11 +49,48 @@ export function postgresInfo(): Promise<PostgresInfo> {
   return probed;
 }
 
+let explained = false;
+
+/** The error of a test that needs PostgreSQL when there is none: the whole explanation once per file, then short. */
+function unavailableError(info: PostgresInfo): Error {
+  const message = explained
+    ? `PostgreSQL is not reachable at ${info.where} (${info.reason ?? "no answer"}): see the first failure of this file for how to get it.`
+    : unavailableMessage(info);
+  explained = true;
+  return new Error(message);
+}
+
 /** A fresh PostgreSQL database for the calling suite, or a thrown, explanatory error when there is none. */
 export async function freshPostgresDatabase(kind: "t" | "c" = "t"): Promise<FreshDatabase> {
   const info = await postgresInfo();
-  if (!info.available) throw new Error(unavailableMessage(info));
+  if (!info.available) throw unavailableError(info);
   return createDatabase(info, kind);
+}
+
+/**
+ * For a suite that sets something up once in `beforeAll`: a failure there (PostgreSQL unreachable, say) fails
+ * every test of the suite with it, so each one counts as failed — never as skipped or passed.
+ *
+ *   const setup = onceForSuite(async () => startCluster());
+ *   it("…", () => { const cluster = setup.value; … });
+ */
+export function onceForSuite<T>(make: () => Promise<T>, cleanup?: (value: T) => Promise<void> | void, timeoutMs = 180_000) {
+  const state: { value: T; error?: unknown; ready: boolean } = { value: undefined as T, ready: false };
+  beforeAll(async () => {
+    try {
+      state.value = await make();
+      state.ready = true;
+    } catch (error) {
+      state.error = error;
+    }
+  }, timeoutMs);
+  beforeEach(() => {
+    if (!state.ready) throw state.error;
+  });
+  afterAll(async () => {
+    if (state.ready && cleanup) await cleanup(state.value);
+  }, timeoutMs);
+  return state;
 }
 
 async function emptyTables(data: PostgresDataLayer): Promise<void> {
@@ -68,27 +105,34 @@ export function describeDialects(name: string, body: (current: () => TestDatabas
     const suite = dialect === "postgres" && postgresOptedOut() ? describe.skip : describe;
     suite(`${name} [${dialect}]`, () => {
       let current: TestDatabases | undefined;
-      let database: FreshDatabase | undefined;
-      let shared: PostgresDataLayer | undefined;
-
-      if (dialect === "postgres") {
-        beforeAll(async () => {
-          database = await freshPostgresDatabase();
-          shared = await openPostgresDataLayer(database.url, { max: 4 });
-        }, 60_000);
-        afterAll(async () => {
-          await shared?.close();
-          await database?.drop();
-        }, 60_000);
-      }
+      // PostgreSQL: one database for the suite; without PostgreSQL every test fails, saying how to get it.
+      const postgres =
+        dialect === "postgres"
+          ? onceForSuite(
+              async () => {
+                const database = await freshPostgresDatabase();
+                try {
+                  return { database, data: await openPostgresDataLayer(database.url, { max: 4 }) };
+                } catch (error) {
+                  await database.drop();
+                  throw error;
+                }
+              },
+              async ({ database, data }) => {
+                await data.close();
+                await database.drop();
+              },
+              60_000,
+            )
+          : undefined;
 
       beforeEach(async () => {
         const db = openMemoryDatabase();
-        if (dialect === "sqlite") {
+        if (!postgres) {
           current = { dialect, data: sqliteDataLayer(db), db };
         } else {
-          await emptyTables(shared!);
-          current = { dialect, data: shared!, db };
+          await emptyTables(postgres.value.data);
+          current = { dialect, data: postgres.value.data, db };
         }
       });
       afterEach(() => {
