@@ -6,25 +6,22 @@
 #   docker run -p 3000:3000 -v dq-data:/data django-questions
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# 1. Build: every dependency, then the production build (build/).
-FROM ${NODE_IMAGE} AS build
+# 0. A toolchain for native modules: better-sqlite3 compiles itself where no prebuilt binary fits.
+FROM ${NODE_IMAGE} AS toolchain
 WORKDIR /app
-# better-sqlite3 compiles itself where no prebuilt binary fits.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+
+# 1. Build: every dependency, then the production build (build/).
+FROM toolchain AS build
 RUN npm ci
 COPY . .
 RUN npm run build
 
 # 2. Production dependencies only.
-FROM ${NODE_IMAGE} AS deps
-WORKDIR /app
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
+FROM toolchain AS deps
 RUN npm ci --omit=dev
 
 # 3. Runtime: the build, the production dependencies, the bundled content.

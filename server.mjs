@@ -8,6 +8,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { format } from "node:util";
 import compression from "compression";
 import serveStatic from "serve-static";
 
@@ -25,6 +26,10 @@ if (!env.NODE_ENV) process.env.NODE_ENV = "production";
 const build = await import(path.join(root, "build/server/index.js"));
 const entry = build.entry.module;
 const log = entry.logger;
+// Everything else that writes to the console (a module's warning, a library's error) goes into the same JSON log.
+for (const [method, level] of [["log", "info"], ["info", "info"], ["debug", "debug"], ["warn", "warn"], ["error", "error"]]) {
+  console[method] = (...args) => log[level](format(...args));
+}
 
 // Configuration the server cannot start with (the message says what to set): no stack trace.
 const CONFIG_ERRORS = new Set(["ConfigError", "ForgeConfigError", "SessionSecretError", "PostgresUnreachableError"]);

@@ -20,11 +20,11 @@ import { sign } from "@octokit/webhooks-methods";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
+import type { FakeGitHub } from "../fake-github/server";
 import { createContentRepo, git, type ContentRepo } from "../sync/git-fixture";
 import { startAppServer, type AppServer } from "./app-server";
 import { freshPostgresDatabase } from "./databases";
-import { BOT, CONTRIBUTOR_ACCOUNTS, MAINTAINER, OWNER, PUBLIC_URL, REPO, repositoryContentFiles } from "./fake-github-app";
+import { BOT, OWNER, PUBLIC_URL, REPO, startSeededFakeGitHub } from "./fake-github-app";
 import type { FreshDatabase } from "./postgres";
 
 export const CLUSTER_SECRETS = {
@@ -85,17 +85,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     cleanups.push(() => repo.cleanup());
     // The fake's webhook goes nowhere until a test points it at an instance (`webhookUrl(i)`).
     const webhook = { url: "http://127.0.0.1:9/webhook-not-configured", secret: CLUSTER_SECRETS.webhook };
-    const fake = await startFakeGitHub({
-      owner: OWNER,
-      repo: REPO,
-      files: repositoryContentFiles(),
-      users: [
-        { login: BOT.login, token: BOT.token, permission: "write", name: "Django Questions bot" },
-        { login: MAINTAINER.login, token: MAINTAINER.token, permission: "admin", name: "Maria Maintainer" },
-        ...CONTRIBUTOR_ACCOUNTS,
-      ],
-      webhook,
-    });
+    const fake = await startSeededFakeGitHub(webhook);
     cleanups.push(() => fake.close());
 
     const env: Record<string, string> = {

@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).default(8)),
   /** Least severe log level written (JSON lines on stdout). */
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default("info")),
+  /** `json` lines; `text` for people; `auto`: text on a terminal, JSON otherwise (containers, files, pipes). */
+  LOG_FORMAT: z.preprocess(unsetIfEmpty, z.enum(["auto", "json", "text"]).default("auto")),
   LOG_REQUESTS: boolish.default("1"),
   PAGE_CACHE: boolish.default("1"),
   CONTENT_WATCH: boolish.default("1"),

@@ -2,7 +2,8 @@
  * The server's log: JSON lines on stdout through `pino` — one object per line
  * with `level` (a name), `time` (ISO 8601), `pid`, `hostname`, `msg`, and the
  * fields of the event (a request's `reqId`, `method`, `url`, `status`, `ms`).
- * LOG_LEVEL sets the least severe level written (default `info`).
+ * LOG_LEVEL sets the least severe level written (default `info`); on a terminal
+ * the lines are written as text instead (LOG_FORMAT: `auto`, `json` or `text`).
  *
  * Modules with their own small log interfaces (the outbox, the sync, auth)
  * get an adapter from `componentLog`; they default to the console in tests.
@@ -18,11 +19,44 @@ function levelFromEnv(): string {
   return level && (LOG_LEVELS as readonly string[]).includes(level) ? level : "info";
 }
 
-export const logger: Logger = pino({
+const BASE_FIELDS = new Set(["level", "time", "pid", "hostname", "msg", "component"]);
+
+/**
+ * One JSON log line as a person reads it in a terminal: `12:00:01 info  [auth] message  key=value …`
+ * (the error's stack, if any, on the following lines).
+ */
+export function textLine(json: string): string {
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const time = typeof o.time === "string" ? o.time.slice(11, 19) : "";
+  const err = o.err as { stack?: string } | undefined;
+  const fields = Object.entries(o)
+    .filter(([k]) => !BASE_FIELDS.has(k) && k !== "err")
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  const component = o.component ? `[${String(o.component)}] ` : "";
+  const line = `${time} ${String(o.level ?? "").padEnd(5)} ${component}${String(o.msg ?? "")}${fields.length ? `  ${fields.join(" ")}` : ""}`;
+  return `${line}${err?.stack ? `\n${err.stack}` : ""}\n`;
+}
+
+/** JSON lines, except on a terminal (`npm start` by hand), where LOG_FORMAT=auto writes them as text. */
+function destination(): pino.DestinationStream | undefined {
+  const format = process.env.LOG_FORMAT?.trim() || "auto";
+  if (format === "json" || (format === "auto" && !process.stdout.isTTY)) return undefined;
+  return { write: (line: string) => void process.stdout.write(textLine(line)) };
+}
+
+const stream = destination();
+const options: pino.LoggerOptions = {
   level: levelFromEnv(),
   timestamp: pino.stdTimeFunctions.isoTime,
   formatters: { level: (label) => ({ level: label }) },
-});
+};
+
+export const logger: Logger = stream ? pino(options, stream) : pino(options);
 
 type Data = Record<string, unknown> | string | undefined;
 
