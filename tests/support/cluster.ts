@@ -115,9 +115,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       git(root, "clone", "--quiet", repo.origin, checkout);
       return { checkout, dataDir: path.join(root, `data-${i + 1}`) };
     });
-    // One at a time: the first migrates the database (the others would wait for its lock anyway).
-    for (const [i, l] of layout.entries()) await launch(i, l.checkout, l.dataDir);
     cleanups.push(() => Promise.all(nodes.map((n) => n?.app.stop())).then(() => undefined));
+    // The first migrates the database; the others start together once it has.
+    await launch(0, layout[0]!.checkout, layout[0]!.dataDir);
+    await Promise.all(layout.slice(1).map((l, i) => launch(i + 1, l.checkout, l.dataDir)));
 
     const cluster: Cluster = {
       database,

@@ -85,6 +85,16 @@ async function create(): Promise<Services> {
     db.close();
     throw error;
   }
+  // Sign-in first: a configuration it refuses stops the start before any background work begins.
+  const { signInLimiter, ...limiters } = siteRateLimiters(data, env);
+  let auth: Auth;
+  try {
+    auth = setupAuth({ env, data, forgeConfig, signInLimiter, log: componentLog("auth") });
+  } catch (error) {
+    await data.close();
+    db.close();
+    throw error;
+  }
   const forge = createForge(forgeConfig, { db, data });
   // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
   const outbox = startOutbox({
@@ -95,21 +105,11 @@ async function create(): Promise<Services> {
     log: componentLog("outbox"),
   });
   const template = loadPullRequestTemplate(process.cwd());
-  const { signInLimiter, ...limiters } = siteRateLimiters(data, env);
   if (forgeConfig.kind === "github" && !env.PUBLIC_URL) {
     log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
   }
   const syncSetting = contentSyncSetting({ forge: forgeConfig.kind, remote: env.CONTENT_REMOTE });
   const sync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH, log: componentLog("sync") });
-  let auth: Auth;
-  try {
-    auth = setupAuth({ env, data, forgeConfig, signInLimiter, log: componentLog("auth") });
-  } catch (error) {
-    await outbox.stop();
-    await data.close();
-    db.close();
-    throw error;
-  }
   log.info(
     forgeConfig.kind === "github"
       ? `Proposals go to GitHub: ${forgeConfig.owner}/${forgeConfig.repo}.`
