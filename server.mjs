@@ -53,6 +53,7 @@ const handler = entry.createServerHandler(build, {
   pageCache: flag("PAGE_CACHE", true),
   logRequests: flag("LOG_REQUESTS", true),
   contentVersion: entry.contentVersion,
+  pageVersion: entry.pageVersion,
   health: entry.health,
   isDraining: () => draining,
 });

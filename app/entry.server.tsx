@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionAr
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { getStore } from "~/modules/content/index.server";
+import { getStore, pageVersion as versionOfPage } from "~/modules/content/index.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 import { healthFacts } from "~/modules/server/health.server";
 import { logger } from "~/modules/server/log.server";
@@ -23,6 +23,11 @@ export async function ready(): Promise<void> {
 /** Synchronous: the page cache looks it up on every request (after `ready()`). */
 export function contentVersion(): string {
   return loaded?.version ?? "loading";
+}
+
+/** The version of what one page shows (the page cache's key): an edit keeps unrelated pages warm. */
+export function pageVersion(url: string): string {
+  return loaded ? versionOfPage(loaded.content, url) : "loading";
 }
 
 export default function handleRequest(

@@ -21,6 +21,16 @@ export interface AppServer {
   exited: Promise<number | null>;
 }
 
+/** Resident memory of a process (Linux: /proc/<pid>/status), or undefined where that cannot be read. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A private copy of the content folder, so tests may change it freely. */
 export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-content-"))): string {
   fs.cpSync(path.join(ROOT, "content"), target, { recursive: true });
@@ -31,7 +41,7 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
  */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<AppServer> {
   const contentDir = env.CONTENT_DIR ?? copyContent();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "dq-data-"));
   let log = "";
@@ -51,7 +61,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = /ready on (http:\/\/localhost:\d+)/.exec(log);

@@ -1,3 +1,10 @@
+/**
+ * The SQLite database under DATA_DIR (`django-questions.sqlite`): opened
+ * synchronously with every pending migration applied (their SQLite statements,
+ * migrations.ts). The stores of proposals, their events and the outbox use this
+ * connection directly; the data layer (data.server.ts) shares it by default, or
+ * uses PostgreSQL with DATABASE_URL.
+ */
 import fs from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";

@@ -86,6 +86,16 @@ export function markdownToText(markdown: string): string {
   return collapse(out.join(""));
 }
 
+/**
+ * Plain text of an already parsed document (`parseMarkdown`'s tree, e.g. the
+ * content check's): the same as `markdownToText` without parsing again.
+ */
+export function treeToText(tree: MdNode): string {
+  const out: string[] = [];
+  collect(tree, out);
+  return collapse(out.join(""));
+}
+
 function collapse(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }

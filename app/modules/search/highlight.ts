@@ -1,12 +1,12 @@
 /**
  * HTML escaping and `<mark>` insertion for search results.
  *
- * Ranges come from lunr's `position` metadata: `[start, length]` in UTF-16 code
+ * Ranges are where the matched words occur: `[start, length]` in UTF-16 code
  * units into the ORIGINAL field text. The output of every function here only
  * contains escaped text plus `<mark>` / `</mark>` tags.
  */
 
-/** A match as lunr reports it: `[start, length]`. */
+/** A match: `[start, length]`. */
 export type MatchRange = readonly [start: number, length: number];
 
 /** A half-open interval `[start, end)` after merging. */

@@ -3,7 +3,7 @@
  *
  *   ready       the database answers (PostgreSQL or SQLite) and the local SQLite store opens
  *   database    dialect, round-trip time or the error
- *   content     the version served, questions, answers, content errors, when it was loaded
+ *   content     the version served, questions, answers, content errors, when and how it was last loaded
  *   sync        the last git sync: when, and its error if it failed (credentials in URLs redacted)
  *   outbox      proposals waiting for delivery, and the oldest one's age
  *
@@ -22,6 +22,8 @@ export interface HealthFacts {
   answers: number;
   contentErrors: number;
   loadedAt: string;
+  /** The last full load of the content folder: files, analysed, taken from the cache, milliseconds. */
+  lastLoad?: { files: number; analysed: number; fromCache: number; ms: number };
   database: { dialect: "sqlite" | "postgres"; ok: boolean; ms?: number; error?: string };
   sync: { enabled: boolean; lastAt?: string; ok?: boolean; error?: string };
   outbox: { queued: number; oldestCreatedAt: string | null } | { error: string };
@@ -62,6 +64,7 @@ export async function healthFacts(services: HealthServices): Promise<HealthFacts
     answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
     contentErrors: content.findings.filter((f) => f.severity === "error").length,
     loadedAt: content.loadedAt.toISOString(),
+    ...(services.store.lastLoad ? { lastLoad: services.store.lastLoad } : {}),
     database,
     sync: {
       enabled: services.sync.enabled,

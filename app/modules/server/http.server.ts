@@ -13,6 +13,11 @@ export interface ServerHandlerOptions {
   logRequests: boolean;
   /** Current content version (keys the page cache); synchronous, it runs on every request. */
   contentVersion: () => string;
+  /**
+   * The version of what the page at this URL (path and query) shows; keys the
+   * page cache instead of `contentVersion`, so a change keeps unrelated pages warm.
+   */
+  pageVersion?: (url: string) => string;
   /** The facts of GET /healthz/ready and /healthz (health.server.ts): `ready: false` answers 503. */
   health: () => Promise<HealthFacts> | HealthFacts;
   /** True once a SIGTERM/SIGINT started the shutdown: readiness answers 503 `draining` (server.mjs). */
@@ -214,7 +219,8 @@ export function createServerHandler(build: ServerBuild, options: ServerHandlerOp
     try {
       const method = req.method ?? "GET";
       const cacheable = options.pageCache && (method === "GET" || method === "HEAD") && !hasPrivateCookie(req, privateCookies);
-      const key = cacheable ? PageCache.key(options.contentVersion(), req.url ?? "/", req.headers.host ?? "") : "";
+      const version = options.pageVersion ?? (() => options.contentVersion());
+      const key = cacheable ? PageCache.key(version(req.url ?? "/"), req.url ?? "/", req.headers.host ?? "") : "";
       if (cacheable) {
         const hit = cache.get(key);
         if (hit) return sendPage(req, res, hit, "hit", requestId);
