@@ -1,13 +1,16 @@
-import { Transform } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import { PassThrough, Transform } from "node:stream";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { getStore, pageVersion as versionOfPage } from "~/modules/content/index.server";
 import { closeDocumentLast } from "~/modules/page/document";
 import { pageShipsScripts } from "~/modules/page/scripts";
-import { logRemixError } from "~/modules/server/bad-input.server";
+import { logClientRouteError } from "~/modules/server/bad-input.server";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
+import { healthFacts } from "~/modules/server/health.server";
+import { logger } from "~/modules/server/log.server";
+import { getServices } from "~/modules/server/services.server";
 
 export const streamTimeout = 5_000;
 
@@ -79,7 +82,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger.error({ err: error, url: new URL(request.url).pathname }, "rendering failed");
         },
       },
     );
@@ -88,23 +91,21 @@ export default function handleRequest(
 }
 
 export { createServerHandler } from "~/modules/server/http.server";
-
-/** Remix's errors: a client's mistake logs one line, a server error its stack (server/bad-input.server.ts). */
-export function handleError(error: unknown, { request }: { request: Request }): void {
-  logRemixError(error, request);
-}
 export { startBackgroundServices } from "~/modules/server/services.server";
+export { logger } from "~/modules/server/log.server";
 
-export async function health(): Promise<Record<string, unknown>> {
-  const store = await getStore();
-  const { content } = store;
-  return {
-    contentVersion: content.version,
-    questions: content.questions.length,
-    answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
-    contentErrors: content.findings.filter((f) => f.severity === "error").length,
-    loadedAt: content.loadedAt.toISOString(),
-    lastLoad: store.lastLoad,
-    memory: { rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed },
-  };
+/** The facts /healthz/ready reports (app/modules/server/health.server.ts). */
+export async function health() {
+  return healthFacts(await getServices());
+}
+
+/**
+ * Errors of loaders, actions and rendering: a client's mistake (a 4xx Remix made) logs one line; anything
+ * else one line with the request id and the stack. Aborted requests (the client went away) are not errors.
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  if (logClientRouteError(error, request)) return; // the client's mistake: one line
+  const requestId = (context as { requestId?: string } | undefined)?.requestId;
+  logger.error({ reqId: requestId, method: request.method, url: new URL(request.url).pathname, err: error }, "request failed");
 }

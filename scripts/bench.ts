@@ -16,7 +16,7 @@ import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { ROOT, startAppServer } from "../tests/support/app-server";
+import { residentBytes, ROOT, startAppServer } from "../tests/support/app-server";
 import { compareEngines } from "./bench/engines";
 import { scaleBenchmark } from "./bench/scale";
 
@@ -161,8 +161,9 @@ async function main() {
       );
       console.log(`            uncached (PAGE_CACHE=0, every request rendered by Remix): ${uncachedRatio.toFixed(2)}   (for information)`);
       console.log("  The headline is the cached ratio: it is how the production server answers the question page.");
-      const rss = (await (await fetch(app.url + "/healthz")).json()) as { memory?: { rss: number } };
-      if (rss.memory) console.log(`server memory after the run: ${(rss.memory.rss / 1048576).toFixed(0)} MB RSS`);
+      // Read from the process itself: /healthz is public and carries no memory figures.
+      const rss = residentBytes(app.pid);
+      if (rss !== undefined) console.log(`server memory after the run: ${(rss / 1048576).toFixed(0)} MB RSS`);
       console.log(`page cache: ${JSON.stringify(health.pageCache)}`);
     } finally {
       baseline.stop();

@@ -23,6 +23,7 @@ export async function action({ request }: ActionFunctionArgs) {
     {
       secret: env.GITHUB_WEBHOOK_SECRET,
       db: services.db,
+      deliveries: services.deliveries,
       sync: services.sync,
       repository: forgeConfig.kind === "github" ? `${forgeConfig.owner}/${forgeConfig.repo}` : undefined,
     },

@@ -16,7 +16,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROOT, startAppServer, type AppServer } from "../../tests/support/app-server";
+import { residentBytes, ROOT, startAppServer, type AppServer } from "../../tests/support/app-server";
 import { compareEngines } from "./engines";
 import { generateScaleContent } from "./scale-content";
 
@@ -42,7 +42,9 @@ async function timed(url: string): Promise<{ ms: number; text: string }> {
 }
 
 async function health(server: AppServer): Promise<Health> {
-  return (await (await fetch(`${server.url}/healthz`)).json()) as Health;
+  const answer = (await (await fetch(`${server.url}/healthz`)).json()) as Omit<Health, "memory">;
+  // The server's memory is read from the process: /healthz is public and carries no memory figures.
+  return { ...answer, memory: { rss: residentBytes(server.pid) ?? Number.NaN } };
 }
 
 async function start(env: Record<string, string>): Promise<{ server: AppServer; seconds: number }> {

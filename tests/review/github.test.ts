@@ -11,6 +11,7 @@ import { createTokenSignIn } from "~/modules/auth/token.server";
 import { createProposal } from "~/modules/contributions/service.server";
 import { claimProposal, getEvents, getProposalRecord, markOpened, progressStore, toDeliverable } from "~/modules/contributions/store.server";
 import type { ContentStore } from "~/modules/content/store.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubAuthApi } from "~/modules/forge/github-auth.server";
@@ -73,7 +74,7 @@ async function world(): Promise<World> {
   const store = await loadStore(contentRepo(false).contentDir);
   const config: GitHubForgeConfig = { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token: BOT_TOKEN }, oauth: OAUTH };
   const auth = createAuth({
-    db,
+    data: sqliteDataLayer(db),
     secret: "k".repeat(40),
     tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
     github: {

@@ -127,7 +127,13 @@ describe("malformed requests", () => {
     expect(storedProposals()).toBe(before);
     expect((await fetch(server.url + "/healthz")).status).toBe(200);
     await new Promise((r) => setTimeout(r, 200)); // let the child's output arrive
-    const lines = server.output().slice(log).split("\n").filter(Boolean);
+    // The server logs JSON lines (pino); a line's message is its `msg`.
+    const lines = server
+      .output()
+      .slice(log)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => (l.startsWith("{") ? String((JSON.parse(l) as { msg?: unknown }).msg) : l));
     expect(lines.filter((l) => /^\s+at /.test(l))).toEqual([]);
     expect(lines.filter((l) => /Error:/.test(l))).toEqual([]);
     expect(lines).toHaveLength(CASES.length + 1);

@@ -57,6 +57,12 @@ describe("the production server", () => {
     expect(body.questions).toBe(questionCount(server.contentDir));
     expect(body.questions).toBeGreaterThanOrEqual(69);
     expect(body.contentErrors).toBe(0);
+    // Readiness is the same answer under its own name; liveness only says the process answers. No memory figures.
+    const ready = await fetch(server.url + "/healthz/ready");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "ok", ready: true, database: { dialect: "sqlite", ok: true }, outbox: { queued: expect.any(Number) } });
+    expect(await (await fetch(server.url + "/healthz/live")).json()).toEqual({ status: "ok" });
+    expect(JSON.stringify(body)).not.toMatch(/memory|rss|heap/i);
   });
 
   it("sends security headers and a CSP whose nonce changes per response and matches the page's scripts", async () => {

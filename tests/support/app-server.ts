@@ -10,8 +10,25 @@ export interface AppServer {
   url: string;
   contentDir: string;
   dataDir: string;
+  /** The server process's id. */
+  pid: number;
   output: () => string;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
   stop: () => Promise<void>;
+  /** Sends a signal (SIGKILL: the instance dies at once, as in a crash). */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Resident memory of a process (Linux: /proc/<pid>/status), or undefined where that cannot be read. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A private copy of the content folder, so tests may change it freely. */
@@ -78,6 +95,7 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
@@ -99,10 +117,15 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
     url,
     contentDir,
     dataDir,
+    pid: child.pid!,
     output: () => log,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    exited,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { getEnv } from "~/modules/config/env.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import type { ForgeConfig } from "~/modules/forge/config.server";
 import { setupAuth } from "./index.server";
@@ -21,11 +22,13 @@ const GITHUB: ForgeConfig = {
 let db: Database;
 afterEach(() => db?.close());
 
-function setup(vars: Record<string, string>, forgeConfig: ForgeConfig) {
+function setup(vars: Record<string, string>, forgeConfig: ForgeConfig, dialect: "sqlite" | "postgres" = "sqlite") {
   db = openMemoryDatabase();
   const lines: string[] = [];
   const env = getEnv({ NODE_ENV: "test", SESSION_SECRET: "s".repeat(40), PORT: "3000", ...vars });
-  const auth = setupAuth({ env, db, forgeConfig, log: { info: (m) => void lines.push(m), warn: (m) => void lines.push(`warn ${m}`) } });
+  // `postgres`: what setupAuth decides for a cluster (the sessions themselves stay in SQLite here).
+  const data = { ...sqliteDataLayer(db), dialect };
+  const auth = setupAuth({ env, data, forgeConfig, log: { info: (m) => void lines.push(m), warn: (m) => void lines.push(`warn ${m}`) } });
   return { auth, lines };
 }
 
@@ -64,5 +67,37 @@ describe("sign-in methods", () => {
   it("local mode: token sign-in", () => {
     const { auth } = setup({ MAINTAINER_TOKEN: TOKEN }, { kind: "local" });
     expect(auth.methods).toEqual({ github: false, token: true });
+  });
+});
+
+describe("several instances on one PostgreSQL (DATABASE_URL)", () => {
+  it("refuses to start with only the one-time link: it names MAINTAINER_TOKEN and GitHub sign-in", () => {
+    expect(() => setup({}, { kind: "local" }, "postgres")).toThrow(/one-time sign-in link cannot work.*MAINTAINER_TOKEN.*GITHUB_CLIENT_ID/s);
+    expect(() => setup({}, { ...GITHUB, oauth: undefined }, "postgres")).toThrow(/one-time sign-in link/);
+  });
+
+  it("starts with MAINTAINER_TOKEN, or with GitHub sign-in", () => {
+    expect(setup({ MAINTAINER_TOKEN: TOKEN }, { kind: "local" }, "postgres").auth.methods).toEqual({ github: false, token: true });
+    expect(setup({}, GITHUB, "postgres").auth.methods).toEqual({ github: true, token: false });
+  });
+
+  it("refuses to start without SESSION_SECRET, in production and in development alike", () => {
+    for (const NODE_ENV of ["production", "development"] as const) {
+      expect(() => getEnv({ NODE_ENV, DATABASE_URL: "postgres://app@db.internal:5432/questions" })).toThrow(
+        /SESSION_SECRET: required when DATABASE_URL is set: every instance must sign session cookies with the same secret/,
+      );
+    }
+    expect(getEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://app@db.internal:5432/questions", SESSION_SECRET: "s".repeat(40) }).DATABASE_URL).toBe(
+      "postgres://app@db.internal:5432/questions",
+    );
+  });
+
+  it("accepts only a PostgreSQL URL with a database in DATABASE_URL (unset: SQLite)", () => {
+    const secret = { NODE_ENV: "production", SESSION_SECRET: "s".repeat(40) } as const;
+    expect(getEnv({ ...secret, DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+    expect(getEnv({ ...secret, DATABASE_URL: "postgresql://app@/questions?host=/var/run/postgresql" }).DATABASE_URL).toMatch(/^postgresql:/);
+    for (const bad of ["sqlite:///data.db", "mysql://u@h/d", "postgres://db.internal", "not a url"]) {
+      expect(() => getEnv({ ...secret, DATABASE_URL: bad }), bad).toThrow(/DATABASE_URL: must be a PostgreSQL URL/);
+    }
   });
 });

@@ -283,6 +283,12 @@ export function dueProposalIds(db: Database, now: number, limit = 20): string[] 
   return rows.map((r) => r.id);
 }
 
+/** Proposals waiting for delivery, and when the oldest was made (readiness: /healthz). */
+export function outboxBacklog(db: Database): { queued: number; oldestCreatedAt: string | null } {
+  const row = db.prepare("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM proposals WHERE status = 'queued'").get() as { n: number; oldest: string | null };
+  return { queued: row.n, oldestCreatedAt: row.oldest };
+}
+
 /** Epoch ms of the earliest scheduled attempt, if any. */
 export function nextDueTime(db: Database): number | undefined {
   const row = db.prepare("SELECT MIN(next_attempt_at) AS t FROM proposals WHERE status = 'queued'").get() as { t: number | null };

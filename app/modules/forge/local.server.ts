@@ -7,7 +7,9 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseEditPath } from "~/modules/contributions/files";
-import { nextSequenceValue, type Database } from "~/modules/db/index.server";
+import { sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
+import type { Database } from "~/modules/db/index.server";
+import { nextSequenceValue } from "~/modules/db/sequences.server";
 import { branchName, NEUTRAL_CONTRIBUTOR_EMAIL } from "./branch";
 import { ForgeError } from "./errors";
 import type {
@@ -27,8 +29,9 @@ export function reviewPath(id: string): string {
   return `/review/${encodeURIComponent(id)}`;
 }
 
-export function createLocalForge(deps: { db: Database }): Forge {
+export function createLocalForge(deps: { db: Database; /** Where the numbers come from; default: the SQLite `db`. */ data?: Pick<DataLayer, "db"> }): Forge {
   const { db } = deps;
+  const numbers = deps.data ?? sqliteDataLayer(db);
   return {
     name: "local",
     async deliver(proposal: DeliverableProposal, progress: ProgressStore): Promise<DeliveryResult> {
@@ -38,12 +41,10 @@ export function createLocalForge(deps: { db: Database }): Forge {
       }
       const branch = branchName(proposal);
       const url = reviewPath(proposal.id);
-      // The number and the progress are saved in one transaction: a crash never burns or repeats a number.
-      const number = db.transaction(() => {
-        const n = nextSequenceValue(db, LOCAL_SEQUENCE);
-        progress.save({ prNumber: n, prUrl: url, branch });
-        return n;
-      })();
+      // A number is never repeated; a crash between taking it and saving it skips it (one gap). Issue 11
+      // part B puts both in one transaction once the proposals are on the data layer too.
+      const number = await nextSequenceValue(numbers, LOCAL_SEQUENCE);
+      progress.save({ prNumber: number, prUrl: url, branch });
       progress.note("queued-for-review", `In the local review queue as #${number}.`);
       return { number, url, branch };
     },

@@ -110,16 +110,12 @@ export function sendOptions(res: ServerResponse): void {
 }
 
 /**
- * Remix's handleError: a 4xx Remix produced itself (a POST to a page that
- * has no form, an unknown route's data) is the client's mistake: one line.
- * Anything else is ours: the whole error, with its stack.
+ * For Remix's handleError: a 4xx Remix produced itself (a POST to a page that
+ * has no form, an unknown route's data) is the client's mistake: one line, and
+ * `true`. Anything else is ours (`false`): the caller logs it with its stack.
  */
-export function logRemixError(error: unknown, request: Request): void {
-  if (request.signal.aborted) return;
-  if (isRouteErrorResponse(error) && error.status < 500) {
-    logClientError(error.status, request.method, new URL(request.url).pathname, error.statusText || String(error.data).slice(0, 200));
-    return;
-  }
-  const inner = isRouteErrorResponse(error) ? (error as { error?: unknown }).error : undefined;
-  console.error(inner ?? error);
+export function logClientRouteError(error: unknown, request: Request): boolean {
+  if (!isRouteErrorResponse(error) || error.status >= 500) return false;
+  logClientError(error.status, request.method, new URL(request.url).pathname, error.statusText || String(error.data).slice(0, 200));
+  return true;
 }
