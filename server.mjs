@@ -8,6 +8,7 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { format } from "node:util";
 import compression from "compression";
 import serveStatic from "serve-static";
 
@@ -24,15 +25,37 @@ if (!env.NODE_ENV) process.env.NODE_ENV = "production";
 
 const build = await import(path.join(root, "build/server/index.js"));
 const entry = build.entry.module;
-await entry.ready();
-const stopServices = await entry.startBackgroundServices();
+const log = entry.logger;
+// Everything else that writes to the console (a module's warning, a library's error) goes into the same JSON log.
+for (const [method, level] of [["log", "info"], ["info", "info"], ["debug", "debug"], ["warn", "warn"], ["error", "error"]]) {
+  console[method] = (...args) => log[level](format(...args));
+}
 
+// Configuration the server cannot start with (the message says what to set): no stack trace.
+const CONFIG_ERRORS = new Set(["ConfigError", "ForgeConfigError", "SessionSecretError", "PostgresUnreachableError"]);
+let background;
+try {
+  await entry.ready();
+  background = await entry.startBackgroundServices();
+} catch (error) {
+  if (CONFIG_ERRORS.has(error?.name)) log.fatal(`Django Questions cannot start: ${error.message}`);
+  else log.fatal({ err: error }, "Django Questions cannot start");
+  log.flush?.();
+  process.exit(1);
+}
+
+/** Set by SIGTERM/SIGINT: readiness answers 503 `draining`, and every response closes its connection. */
+let draining = false;
+/** Resolved once draining and no response is in flight. */
+const idle = Promise.withResolvers();
 const handler = entry.createServerHandler(build, {
   mode: "production",
   pageCache: flag("PAGE_CACHE", true),
   logRequests: flag("LOG_REQUESTS", true),
   contentVersion: entry.contentVersion,
+  pageVersion: entry.pageVersion,
   health: entry.health,
+  isDraining: () => draining,
   // Every loader and action gets the services as Remix's load context (`context.services`).
   getLoadContext: entry.getLoadContext,
 });
@@ -46,7 +69,16 @@ const publicFiles = new Set(
 const publicStatic = serveStatic(clientDir, { maxAge: "1h", index: false, redirect: false });
 const compress = compression();
 
+/** Responses not yet finished: the shutdown waits for them. */
+const inFlight = new Set();
+
 const server = http.createServer((req, res) => {
+  inFlight.add(res);
+  res.once("close", () => {
+    inFlight.delete(res);
+    if (draining && inFlight.size === 0) idle.resolve();
+  });
+  if (draining) res.shouldKeepAlive = false;
   // Only clients that accept an encoding go through the compression wrapper.
   const wrap = req.headers["accept-encoding"] ? compress : (_req, _res, next) => next();
   wrap(req, res, () => {
@@ -70,16 +102,46 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === "object" && address ? address.port : port;
-  console.log(`Django Questions ready on http://localhost:${actual}`);
+  log.info({ port: actual }, `Django Questions ready on http://localhost:${actual}`);
 });
 
-let closing = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    server.close(() => undefined);
-    server.closeAllConnections?.();
-    stopServices().finally(() => process.exit(0));
-  });
+// Graceful shutdown (SIGTERM from an orchestrator, SIGINT from a terminal; repeats are ignored):
+//   1. draining: /healthz/ready answers 503 "draining"; responses carry `Connection: close`;
+//   2. stop accepting connections (idle keep-alive connections are closed);
+//   3. wait — at most SHUTDOWN_TIMEOUT seconds in all — for the requests in flight, and for the
+//      background work in progress (a proposal being delivered, a poll round, a git sync);
+//   4. close the databases and exit: 0 when everything finished, 1 when the deadline cut it short.
+const shutdownSeconds = Number(env.SHUTDOWN_TIMEOUT ?? "8");
+const timeoutMs = Math.max(0, Number.isFinite(shutdownSeconds) ? shutdownSeconds : 8) * 1000;
+
+function within(ms, promise) {
+  let timer;
+  return Promise.race([
+    promise.then(() => true),
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, ms));
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
+
+async function shutdown(signal) {
+  if (draining) return;
+  draining = true;
+  const deadline = Date.now() + timeoutMs;
+  log.info({ signal, inFlight: inFlight.size, timeoutSeconds: timeoutMs / 1000 }, "shutting down: finishing the requests and deliveries in flight");
+  for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+  server.close();
+  if (inFlight.size === 0) idle.resolve();
+  const finished = await within(deadline - Date.now(), Promise.all([idle.promise, background.quiesce()]));
+  if (!finished) log.warn({ inFlight: inFlight.size }, `shutdown deadline (SHUTDOWN_TIMEOUT=${timeoutMs / 1000}s) reached: closing what is left`);
+  server.closeAllConnections();
+  const closed = await within(Math.max(1000, deadline - Date.now()), background.stop());
+  log.info({ clean: finished && closed }, "stopped");
+  log.flush?.();
+  process.exit(finished && closed ? 0 : 1);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void shutdown(signal));
+// Started by `npm start` (scripts/start.mjs) with an IPC channel: if that parent goes away without a
+// signal reaching us (killed with SIGKILL), shut down rather than live on unattended.
+if (process.send) process.on("disconnect", () => void shutdown("parent exited"));

@@ -8,22 +8,21 @@ import {
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 import { ThemeToggle, themeScript } from "~/components/theme";
+import { pageShipsScripts } from "~/modules/page/scripts";
 import { SOCIAL_CARD, SITE_DESCRIPTION, pageMeta } from "~/modules/seo/meta";
 import { publicOrigin } from "~/modules/seo/origin.server";
+// One stylesheet: app.css imports the highlighting theme and the Markdown styles.
 import appCss from "~/styles/app.css?url";
-import highlightCss from "~/styles/highlight.css?url";
-import markdownCss from "~/modules/markdown/markdown.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appCss },
-  { rel: "stylesheet", href: highlightCss },
-  { rel: "stylesheet", href: markdownCss },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
   { rel: "alternate", type: "application/atom+xml", title: "Django Questions", href: "/feed.xml" },
 ];
@@ -68,6 +67,9 @@ const nav = [
 
 export function Layout({ children }: { children: ReactNode }) {
   const origin = useRouteLoaderData<typeof loader>("root")?.origin;
+  // Only pages that ask for it hydrate (app/modules/page/scripts.ts). In the
+  // browser the scripts are already running: keep them through navigations.
+  const scripts = pageShipsScripts(useMatches().map((m) => m.handle)) || typeof document !== "undefined";
   return (
     <html lang="en">
       <head>
@@ -127,8 +129,12 @@ export function Layout({ children }: { children: ReactNode }) {
             </p>
           </div>
         </footer>
-        <ScrollRestoration nonce={CSP_NONCE_PLACEHOLDER} />
-        <Scripts nonce={CSP_NONCE_PLACEHOLDER} />
+        {scripts ? (
+          <>
+            <ScrollRestoration nonce={CSP_NONCE_PLACEHOLDER} />
+            <Scripts nonce={CSP_NONCE_PLACEHOLDER} />
+          </>
+        ) : null}
       </body>
     </html>
   );

@@ -6,12 +6,19 @@
  * uncached (PAGE_CACHE=0, for information: what rendering through Remix costs).
  *
  *   npm run bench -- [--duration 10] [--connections 50] [--rounds 2] [--path /q/<slug>]
+ *
+ * With `--scale N` it measures the site on N generated questions × 3 answers
+ * instead (scripts/bench/scale.ts): start, memory, latencies, edits, and the
+ * lunr-vs-MiniSearch table (`--engine-docs`, default 10,000; `--edits`, 20).
+ * `--engines-only` prints just that table.
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { ROOT, startAppServer } from "../tests/support/app-server";
+import { residentBytes, ROOT, startAppServer } from "../tests/support/app-server";
+import { compareEngines } from "./bench/engines";
+import { scaleBenchmark } from "./bench/scale";
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +26,10 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     path: { type: "string" },
     rounds: { type: "string", default: "2" },
+    scale: { type: "string" },
+    edits: { type: "string", default: "20" },
+    "engine-docs": { type: "string", default: "10000" },
+    "engines-only": { type: "boolean", default: false },
   },
 });
 const duration = Number(values.duration);
@@ -100,8 +111,12 @@ function median(xs: number[]): number {
 }
 
 async function main() {
+  if (values["engines-only"]) return compareEngines(Number(values["engine-docs"]));
   const build = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-if-needed.mjs")], { cwd: ROOT, stdio: "inherit" });
   if (build.status !== 0) process.exit(1);
+  if (values.scale) {
+    return scaleBenchmark(Number(values.scale), { edits: Number(values.edits), engines: true, engineDocs: Number(values["engine-docs"]) });
+  }
 
   const app = await startAppServer({ CONTENT_DIR: path.join(ROOT, "content") });
   // The same server without its page cache: what rendering through Remix costs.
@@ -146,8 +161,9 @@ async function main() {
       );
       console.log(`            uncached (PAGE_CACHE=0, every request rendered by Remix): ${uncachedRatio.toFixed(2)}   (for information)`);
       console.log("  The headline is the cached ratio: it is how the production server answers the question page.");
-      const rss = (await (await fetch(app.url + "/healthz")).json()) as { memory?: { rss: number } };
-      if (rss.memory) console.log(`server memory after the run: ${(rss.memory.rss / 1048576).toFixed(0)} MB RSS`);
+      // Read from the process itself: /healthz is public and carries no memory figures.
+      const rss = residentBytes(app.pid);
+      if (rss !== undefined) console.log(`server memory after the run: ${(rss / 1048576).toFixed(0)} MB RSS`);
       console.log(`page cache: ${JSON.stringify(health.pageCache)}`);
     } finally {
       baseline.stop();

@@ -13,12 +13,13 @@ const vite = await createServer({ server: { middlewareMode: true }, appType: "cu
 const loadBuild = () => vite.ssrLoadModule("virtual:remix/server-build");
 const entry = (await loadBuild()).entry.module;
 await entry.ready();
-const stopServices = await entry.startBackgroundServices();
+const background = await entry.startBackgroundServices();
 const handler = entry.createServerHandler(loadBuild, {
   mode: "development",
   pageCache: false,
   logRequests: true,
   contentVersion: entry.contentVersion,
+  pageVersion: entry.pageVersion,
   health: entry.health,
   getLoadContext: entry.getLoadContext,
 });
@@ -33,6 +34,6 @@ server.listen(port, host, () => {
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     server.close();
-    Promise.allSettled([stopServices(), vite.close()]).finally(() => process.exit(0));
+    Promise.allSettled([background.stop(), vite.close()]).finally(() => process.exit(0));
   });
 }

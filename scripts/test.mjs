@@ -1,5 +1,8 @@
-// `npm test`: every test — typecheck, unit and integration tests, then the
-// browser tests against a production build. Ends with one plain summary line.
+// `npm test`: every test — typecheck, unit and integration tests (on SQLite and
+// PostgreSQL), the browser tests against a production build, then the cluster
+// tests (three production servers on one PostgreSQL). Ends with one plain
+// summary line. Without PostgreSQL the tests that need it fail, saying how to
+// get it; TEST_WITHOUT_POSTGRES=1 skips them on purpose (never in CI).
 import "./require-node.mjs";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,6 +26,7 @@ const stages = [
   { id: "typecheck", label: "Typecheck", command: "npx", args: ["tsc", "--noEmit"] },
   { id: "unit", label: "Unit and integration tests", command: "npx", args: ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "unit.json")}`] },
   { id: "browser", label: "Browser tests (Chromium)", command: "npx", args: ["vitest", "run", "--config", "vitest.browser.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "browser.json")}`] },
+  { id: "cluster", label: "Cluster tests (three servers, one PostgreSQL)", command: "npx", args: ["vitest", "run", "--config", "vitest.cluster.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${path.join(reports, "cluster.json")}`] },
 ];
 
 let passed = 0;
@@ -42,6 +46,9 @@ for (const stage of stages) {
     // A suite that failed to load counts as a failure even with no test in it.
     if (!stageOk && r.numFailedTests === 0) failed += 1;
   } else if (!stageOk) failed += 1; // the typecheck, or a runner that crashed before reporting
+}
+if (["1", "true", "yes"].includes((process.env.TEST_WITHOUT_POSTGRES ?? "").trim().toLowerCase())) {
+  console.log("\nTEST_WITHOUT_POSTGRES=1: the PostgreSQL and cluster tests were skipped — not a full run.");
 }
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(ok && failed === 0 ? 0 : 1);

@@ -1,6 +1,7 @@
 import { Link, useFetcher } from "@remix-run/react";
 import { forwardRef, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { QuestionPage } from "~/modules/content/index.server";
+import { ScrollBox } from "./scroll-box";
 import {
   GRADES,
   grade as applyGrade,
@@ -44,7 +45,7 @@ const QuestionCard = forwardRef<HTMLDivElement, CardProps>(function QuestionCard
         <article key={a.id} className="answer" aria-label={`Answer by ${a.author}`}>
           <div className="prose" dangerouslySetInnerHTML={{ __html: a.html }} />
           <footer className="answer-meta">
-            <span>{a.author}</span>
+            <bdi>{a.author}</bdi>
           </footer>
         </article>
       ))}
@@ -55,7 +56,9 @@ const QuestionCard = forwardRef<HTMLDivElement, CardProps>(function QuestionCard
       <p className="q-kicker">Question {page.question.number}</p>
       {/* Focused when the reader moves to this card, so screen readers announce it. */}
       <h2 id="practice-title" tabIndex={-1}>
-        <Link to={`/q/${page.question.slug}`}>{page.question.title}</Link>
+        <Link to={`/q/${page.question.slug}`}>
+          <bdi>{page.question.title}</bdi>
+        </Link>
       </h2>
       {last ? (
         <p className="last-grade">
@@ -281,30 +284,32 @@ export function PracticeSession({ catalogue, pool, tags, fallback, selectedTags 
 
       <section aria-labelledby="progress-heading" className="practice-progress">
         <h2 id="progress-heading">Your progress</h2>
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Topic</th>
-              <th scope="col">Knew it</th>
-              <th scope="col">Partly</th>
-              <th scope="col">Not yet</th>
-              <th scope="col">Not practised</th>
-              <th scope="col">Due</th>
-            </tr>
-          </thead>
-          <tbody>
-            {summary.map((s) => (
-              <tr key={s.id} data-tag={s.id}>
-                <th scope="row">{tags.find((t) => t.id === s.id)?.label ?? s.id}</th>
-                <td>{s.knew}</td>
-                <td>{s.partly}</td>
-                <td>{s.notyet}</td>
-                <td>{s.unseen}</td>
-                <td>{s.due}</td>
+        <ScrollBox labelledBy="progress-heading">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Topic</th>
+                <th scope="col">Knew it</th>
+                <th scope="col">Partly</th>
+                <th scope="col">Not yet</th>
+                <th scope="col">Not practised</th>
+                <th scope="col">Due</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {summary.map((s) => (
+                <tr key={s.id} data-tag={s.id}>
+                  <th scope="row">{tags.find((t) => t.id === s.id)?.label ?? s.id}</th>
+                  <td>{s.knew}</td>
+                  <td>{s.partly}</td>
+                  <td>{s.notyet}</td>
+                  <td>{s.unseen}</td>
+                  <td>{s.due}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollBox>
         <button
           type="button"
           className="btn-danger"

@@ -103,7 +103,7 @@ export function SimilarList({ similar }: { similar: ProposalPreview["similar"] }
         {similar.map((s) => (
           <li key={s.slug}>
             <Link to={`/q/${s.slug}`} target="_blank">
-              {s.number}. {s.title}
+              {s.number}. <bdi>{s.title}</bdi>
             </Link>
           </li>
         ))}

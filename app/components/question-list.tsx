@@ -22,7 +22,7 @@ export function QuestionList({ questions }: { questions: QuestionSummary[] }) {
             <h2 className="q-title">
               <Link to={`/q/${q.slug}`} prefetch="intent">
                 <span className="visually-hidden">Question {q.number}: </span>
-                {q.title}
+                <bdi>{q.title}</bdi>
               </Link>
             </h2>
             <p className="q-excerpt">{q.excerpt}</p>

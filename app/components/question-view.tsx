@@ -23,7 +23,9 @@ export function QuestionView({
     <>
       <header className="question-header">
         <p className="q-kicker">Question {question.number}</p>
-        <Heading className="question-title">{question.title}</Heading>
+        <Heading className="question-title" dir="auto">
+          {question.title}
+        </Heading>
         <ul className="tag-list" aria-label="Tags">
           {tags.map((t) => (
             <li key={t.id}>
@@ -34,7 +36,11 @@ export function QuestionView({
       </header>
       <div className="prose question-body" dangerouslySetInnerHTML={{ __html: question.html }} />
       <p className="question-credit">
-        {question.credit ? <>Asked by {question.credit} · </> : null}
+        {question.credit ? (
+          <>
+            Asked by <bdi>{question.credit}</bdi> ·{" "}
+          </>
+        ) : null}
         added <time dateTime={question.added}>{question.added}</time>
         {editLink ? (
           <>
@@ -53,7 +59,14 @@ export function AnswerView({ answer, questionSlug, editLink = true }: { answer: 
       <div className="prose" dangerouslySetInnerHTML={{ __html: answer.html }} />
       <footer className="answer-meta">
         <span>
-          {answer.github ? <a href={`https://github.com/${answer.github}`}>{answer.author}</a> : answer.author} ·{" "}
+          {answer.github ? (
+            <a href={`https://github.com/${answer.github}`}>
+              <bdi>{answer.author}</bdi>
+            </a>
+          ) : (
+            <bdi>{answer.author}</bdi>
+          )}{" "}
+          ·{" "}
           <time dateTime={answer.date}>{answer.date}</time>
         </span>
         {editLink ? <Link to={`/q/${questionSlug}/edit?answer=${encodeURIComponent(answer.id)}`}>Suggest an edit</Link> : null}

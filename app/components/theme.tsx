@@ -1,6 +1,4 @@
-import { useEffect, useState } from "react";
-
-type Theme = "light" | "dark";
+import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 
 /**
  * Runs before first paint (inline, with the CSP nonce): applies a theme the
@@ -9,31 +7,32 @@ type Theme = "light" | "dark";
  */
 export const themeScript = `try{var t=localStorage.getItem("theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
 
+/**
+ * The toggle's behaviour, inline right after the button: a few hundred bytes
+ * instead of React, so pages that ship no JavaScript bundle (the reading
+ * pages, see app/modules/page/scripts.ts) still have it. It runs while the
+ * page is parsed, before the first paint, so the button appears without
+ * moving anything. React never manages the button's label or visibility (it
+ * renders it hidden and unlabelled), so hydration leaves them alone.
+ */
+export const themeToggleScript = `(function(){var b=document.getElementById("theme-toggle"),r=document.documentElement;if(!b)return;function c(){var t=r.dataset.theme;return t==="light"||t==="dark"?t:matchMedia("(prefers-color-scheme: dark)").matches?"dark":"light"}function s(){b.setAttribute("aria-label","Switch to "+(c()==="dark"?"light":"dark")+" theme")}s();b.hidden=false;b.addEventListener("click",function(){var n=c()==="dark"?"light":"dark";r.dataset.theme=n;try{localStorage.setItem("theme",n)}catch(e){}s()})})()`;
+
+/**
+ * The theme toggle: hidden until its script runs (it needs JavaScript; the
+ * system theme applies meanwhile). The icon follows the theme through CSS.
+ */
 export function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme | null>(null);
-  useEffect(() => {
-    const stored = document.documentElement.dataset.theme;
-    const system = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
-    setTheme(stored === "light" || stored === "dark" ? stored : system);
-  }, []);
-  if (!theme) return null; // needs JavaScript; the system theme applies meanwhile
-  const next: Theme = theme === "dark" ? "light" : "dark";
   return (
-    <button
-      type="button"
-      className="theme-toggle"
-      aria-label={`Switch to ${next} theme`}
-      onClick={() => {
-        document.documentElement.dataset.theme = next;
-        try {
-          localStorage.setItem("theme", next);
-        } catch {
-          /* private mode: the choice lasts for this page only */
-        }
-        setTheme(next);
-      }}
-    >
-      {theme === "dark" ? "☀︎" : "☾"}
-    </button>
+    <>
+      <button type="button" id="theme-toggle" className="theme-toggle" hidden>
+        <span className="theme-icon-dark" aria-hidden="true">
+          ☾
+        </span>
+        <span className="theme-icon-light" aria-hidden="true">
+          ☀︎
+        </span>
+      </button>
+      <script nonce={CSP_NONCE_PLACEHOLDER} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: themeToggleScript }} />
+    </>
   );
 }

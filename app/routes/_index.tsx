@@ -1,31 +1,37 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { ListPager, pagingLinks, SortForm } from "~/components/list-pager";
 import { QuestionList } from "~/components/question-list";
-import { listQuestions, tagCounts } from "~/modules/content/index.server";
+import { listPage, listParams, tagCounts } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const content = context.services.store.content;
-  const tag = new URL(request.url).searchParams.get("tag") ?? undefined;
+  const params = new URL(request.url).searchParams;
+  const tag = params.get("tag") ?? undefined;
   const tags = tagCounts(content);
   const active = tag ? tags.find((t) => t.id === tag) : undefined;
   if (tag && !active) throw new Response(`There is no tag "${tag}".`, { status: 404 });
+  const { questions, ...paging } = listPage(content, { ...listParams(params), tag: active?.id });
   return json(
-    { questions: listQuestions(content, active?.id), tags, active: active ?? null, total: content.questions.length },
+    { questions, paging, tags, active: active ?? null, total: content.questions.length },
     { headers: { "Cache-Control": HTML_CACHE_CONTROL } },
   );
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  ...pageMeta({
     title: data?.active ? `${data.active.label} questions` : undefined,
     description: `${data?.total ?? ""} questions to check yourself on Django: the ORM, migrations, security, deployment, Celery and more, with community answers.`,
-  });
+  }),
+  ...pagingLinks(data?.active ? `/?tag=${data.active.id}` : "/", data?.paging),
+];
 
 export default function Index() {
-  const { questions, tags, active, total } = useLoaderData<typeof loader>();
+  const { questions, paging, tags, active, total } = useLoaderData<typeof loader>();
+  const base = active ? `/?tag=${active.id}` : "/";
   return (
     <>
       <section className="intro">
@@ -54,10 +60,15 @@ export default function Index() {
             ))}
         </ul>
       </nav>
-      <p className="result-count" aria-live="polite">
-        {questions.length === 1 ? "1 question" : `${questions.length} questions`}
-      </p>
+      <div className="list-controls">
+        <p className="result-count" aria-live="polite">
+          {paging.total === 1 ? "1 question" : `${paging.total} questions`}
+          {paging.pages > 1 ? ` · page ${paging.page} of ${paging.pages}` : ""}
+        </p>
+        <SortForm action="/" sort={paging.sort} hidden={active ? { tag: active.id } : {}} />
+      </div>
       <QuestionList questions={questions} />
+      <ListPager base={base} paging={paging} />
     </>
   );
 }

@@ -22,7 +22,7 @@ export default function Logout() {
   return (
     <section>
       <h1>Sign out</h1>
-      <p>You are signed in as {login}.</p>
+      <p>You are signed in as <bdi>{login}</bdi>.</p>
       <Form method="post">
         <input type="hidden" name="csrf" value={csrf ?? ""} />
         <button type="submit">Sign out</button>

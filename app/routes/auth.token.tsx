@@ -19,9 +19,23 @@ export const meta: MetaFunction = () => [
 ];
 
 export default function TokenSignIn() {
-  const { methods, returnTo, signedInAs, error: loadError } = useLoaderData<typeof loader>();
+  const { methods, returnTo, signedInAs, error: loadError, linkToken } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const error = (result && "error" in result ? result.error : undefined) ?? loadError;
+  if (linkToken && !result) {
+    // The one-time link: signing in takes this button, so a link preview cannot use the link up.
+    return (
+      <section className="sign-in">
+        <h1>Maintainer sign-in</h1>
+        <p className="lead">This one-time link signs you in as maintainer. It works once: press the button to use it.</p>
+        <form method="post" action="/auth/token" className="token-form">
+          <input type="hidden" name="token" value={linkToken} />
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <button type="submit">Sign in as maintainer</button>
+        </form>
+      </section>
+    );
+  }
   return (
     <section className="sign-in">
       <h1>Maintainer sign-in</h1>

@@ -3,6 +3,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+
+/** The live preview, the content check and similar questions while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { services } = context;

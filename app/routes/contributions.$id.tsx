@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DiffList } from "~/components/review/review-parts";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import { isolate } from "~/modules/bidi/isolate";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const status = proposalStatus(context.services, params.id ?? "");
@@ -18,7 +19,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `Proposal: ${data.proposal.title}` : "Proposal", description: "The status of a proposal to Django Questions." });
+  pageMeta({ title: data ? `Proposal: ${isolate(data.proposal.title)}` : "Proposal", description: "The status of a proposal to Django Questions." });
 
 const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
   queued: { label: "Queued", explain: "Your proposal is saved. It is being delivered to the maintainers' review queue; this page updates when it is." },
@@ -37,7 +38,7 @@ export default function ProposalStatusPage() {
   return (
     <section className="proposal-status">
       <p className="q-kicker">{KIND_TEXT[proposal.kind]}</p>
-      <h1>{proposal.title}</h1>
+      <h1 dir="auto">{proposal.title}</h1>
       <p>
         <span className={`status status-${proposal.status}`} data-status={proposal.status}>
           {status.label}

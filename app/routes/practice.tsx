@@ -3,6 +3,10 @@ import { useLoaderData } from "@remix-run/react";
 import { PracticeSession } from "~/components/practice-session";
 import { practiceData } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+
+/** The practice session: keyboard shortcuts, progress kept in the browser. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);

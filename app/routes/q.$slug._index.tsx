@@ -4,6 +4,7 @@ import { AnswerView, QuestionView } from "~/components/question-view";
 import { findQuestion, questionPage } from "~/modules/content/index.server";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 import { publicOrigin } from "~/modules/seo/origin.server";
+import { isolate } from "~/modules/bidi/isolate";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const content = context.services.store.content;
@@ -21,7 +22,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
     ? pageMeta({
-        title: `${data.question.number}. ${data.question.title}`,
+        title: `${data.question.number}. ${isolate(data.question.title)}`,
         description: data.question.description || `Question ${data.question.number} of Django Questions: ${data.question.title}`,
         url: `${data.origin}/q/${data.question.slug}`,
         type: "article",
@@ -53,14 +54,14 @@ export default function QuestionRoute() {
       <nav aria-label="Other questions" className="pager">
         {prev ? (
           <Link rel="prev" to={`/q/${prev.slug}`} prefetch="intent">
-            ← {prev.number}. {prev.title}
+            ← {prev.number}. <bdi>{prev.title}</bdi>
           </Link>
         ) : (
           <span />
         )}
         {next ? (
           <Link rel="next" to={`/q/${next.slug}`} prefetch="intent">
-            {next.number}. {next.title} →
+            {next.number}. <bdi>{next.title}</bdi> →
           </Link>
         ) : null}
       </nav>

@@ -1,14 +1,23 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
+import { AnswerView, QuestionView } from "~/components/question-view";
+import { questionPage } from "~/modules/content/index.server";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, questionForAnswer } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+
+/** The live preview and the content check while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { services } = context;
   const question = questionForAnswer(services, params.slug ?? "");
+  // The question being answered, in full (and the answers so far), above the editor.
+  const content = services.store.content;
+  const page = questionPage(content, content.bySlug.get(question.slug)!);
   return json(
-    { question, submissionKey: newSubmissionKey(), account: await contributorAccount(services, request) },
+    { question, page, submissionKey: newSubmissionKey(), account: await contributorAccount(services, request) },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
@@ -27,14 +36,25 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `Answer question ${data.question.number}` : "Answer", description: "Write an answer for the community wiki." });
 
 export default function AnswerQuestion() {
-  const { question, submissionKey, account } = useLoaderData<typeof loader>();
+  const { question, page, submissionKey, account } = useLoaderData<typeof loader>();
   const state = useActionData<typeof action>();
   return (
     <section className="container wide">
       <nav aria-label="Breadcrumb" className="breadcrumb">
         <Link to={`/q/${question.slug}`}>Question {question.number}</Link> › Write an answer
       </nav>
-      <h1>Answer: {question.title}</h1>
+      <h1>Write an answer to question {question.number}</h1>
+      <section className="answering" aria-label="The question you are answering">
+        <QuestionView question={page.question} tags={page.tags} editLink={false} headingLevel={2} />
+        {page.answers.length > 0 ? (
+          <details className="answers-so-far">
+            <summary>{page.answers.length === 1 ? "The answer so far" : `The ${page.answers.length} answers so far`}</summary>
+            {page.answers.map((a) => (
+              <AnswerView key={a.id} answer={a} questionSlug={page.question.slug} editLink={false} />
+            ))}
+          </details>
+        ) : null}
+      </section>
       <ProposalForm
         kind="answer"
         questionFields={false}

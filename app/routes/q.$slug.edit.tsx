@@ -3,6 +3,11 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, editValues, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+import { isolate } from "~/modules/bidi/isolate";
+
+/** The live preview and the content check while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { services } = context;
@@ -27,7 +32,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `Suggest an edit: ${data.question.title}` : "Suggest an edit", description: "Suggest an edit of a question or an answer." });
+  pageMeta({ title: data ? `Suggest an edit: ${isolate(data.question.title)}` : "Suggest an edit", description: "Suggest an edit of a question or an answer." });
 
 export default function SuggestEdit() {
   const { question, values, target, tags, submissionKey, account, returnTo } = useLoaderData<typeof loader>();

@@ -4,6 +4,7 @@ import { PreviewPanel, SimilarList } from "~/components/proposal-form";
 import { CheckBadge, DiffList, FindingsList, KIND_LABEL, ReviewActions, StatusBadge } from "~/components/review/review-parts";
 import { REVIEW_HEADERS, loadDetail, reviewAction } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
+import { isolate } from "~/modules/bidi/isolate";
 
 export const loader = ({ request, params, context }: LoaderFunctionArgs) => loadDetail(context.services, request, params.id ?? "");
 
@@ -12,7 +13,7 @@ export const action = ({ request, params, context }: ActionFunctionArgs) => revi
 export const headers: HeadersFunction = () => REVIEW_HEADERS;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  ...pageMeta({ title: data ? `Review: ${data.detail.item.title}` : "Review", description: "A change waiting for a maintainer." }),
+  ...pageMeta({ title: data ? `Review: ${isolate(data.detail.item.title)}` : "Review", description: "A change waiting for a maintainer." }),
   { name: "robots", content: "noindex" },
 ];
 
@@ -33,7 +34,7 @@ export default function ReviewChange() {
         <Link to="/review">Review queue</Link> › {item.number !== undefined ? `#${item.number}` : item.id}
       </nav>
       <p className="q-kicker">{KIND_LABEL[item.kind]}</p>
-      <h1>{item.title}</h1>
+      <h1 dir="auto">{item.title}</h1>
       <p>
         <StatusBadge status={item.status} /> <CheckBadge check={item.check} />
       </p>
@@ -51,7 +52,9 @@ export default function ReviewChange() {
 
       <dl className="facts">
         <dt>Sent by</dt>
-        <dd>{item.contributor}</dd>
+        <dd>
+          <bdi>{item.contributor}</bdi>
+        </dd>
         <dt>Sent</dt>
         <dd>
           <time dateTime={item.createdAt}>{new Date(item.createdAt).toUTCString()}</time>

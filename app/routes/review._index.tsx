@@ -1,6 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { CheckBadge, KIND_LABEL, StatusBadge } from "~/components/review/review-parts";
+import { ScrollBox } from "~/components/scroll-box";
 import { REVIEW_HEADERS, loadQueue } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 
@@ -39,6 +40,7 @@ export default function ReviewQueue() {
         </p>
       ) : null}
       {items.length > 0 ? (
+        <ScrollBox label="Changes waiting for review">
         <table className="data queue">
           <thead>
             <tr>
@@ -58,10 +60,14 @@ export default function ReviewQueue() {
                     {item.number !== undefined ? ` · #${item.number}` : ""}
                   </span>
                   <br />
-                  <Link to={`/review/${encodeURIComponent(item.id)}`}>{item.title}</Link>{" "}
+                  <Link to={`/review/${encodeURIComponent(item.id)}`}>
+                    <bdi>{item.title}</bdi>
+                  </Link>{" "}
                   {item.status === "changes_requested" ? <StatusBadge status={item.status} /> : null}
                 </td>
-                <td>{item.contributor}</td>
+                <td>
+                  <bdi>{item.contributor}</bdi>
+                </td>
                 <td>
                   <time dateTime={item.createdAt}>{age(item.createdAt, now)}</time>
                 </td>
@@ -76,7 +82,7 @@ export default function ReviewQueue() {
                       {item.duplicates.map((d) => (
                         <li key={d.slug}>
                           <Link to={`/q/${d.slug}`}>
-                            {d.number}. {d.title}
+                            {d.number}. <bdi>{d.title}</bdi>
                           </Link>
                         </li>
                       ))}
@@ -87,6 +93,7 @@ export default function ReviewQueue() {
             ))}
           </tbody>
         </table>
+        </ScrollBox>
       ) : null}
     </section>
   );

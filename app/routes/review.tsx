@@ -31,7 +31,7 @@ export default function ReviewLayout() {
             <Link to="/review">Review queue</Link>
           </span>
           <span>
-            Signed in as <strong>{viewer.login}</strong> ·{" "}
+            Signed in as <strong><bdi>{viewer.login}</bdi></strong> ·{" "}
             <Form method="post" action="/auth/logout">
               <input type="hidden" name="csrf" value={viewer.csrf ?? ""} />
               <button type="submit" className="link-button">

@@ -3,6 +3,11 @@ import { Form, Link, useLoaderData, useNavigation, useSubmit } from "@remix-run/
 import { useEffect, useRef } from "react";
 import { searchQuestions } from "~/modules/search";
 import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
+import type { PageHandle } from "~/modules/page/scripts";
+import { isolate } from "~/modules/bidi/isolate";
+
+/** Live results while typing. The page works without JavaScript too. */
+export const handle: PageHandle = { scripts: true };
 
 const MAX_QUERY = 5_000;
 
@@ -17,7 +22,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({
-    title: data?.q ? `Search: ${data.q.slice(0, 60)}` : "Search",
+    title: data?.q ? `Search: ${isolate(data.q.slice(0, 60))}` : "Search",
     description: "Full-text search over the questions, their answers and tags.",
   });
 
@@ -29,8 +34,10 @@ export default function Search() {
   const input = useRef<HTMLInputElement>(null);
   const searching = navigation.state === "loading" && navigation.location.pathname === "/search";
 
+  // Another search (back button, a link) shows its query — but never overwrite what the reader is typing:
+  // a slower answer for "cel" must not put "cel" back after "celery" was typed.
   useEffect(() => {
-    if (input.current && input.current.value !== q) input.current.value = q;
+    if (input.current && document.activeElement !== input.current && input.current.value !== q) input.current.value = q;
   }, [q]);
 
   return (
@@ -69,7 +76,7 @@ export default function Search() {
             {q ? (
               <>
                 {" "}
-                for “<span className="query">{q.length > 80 ? `${q.slice(0, 80)}…` : q}</span>”
+                for “<bdi className="query">{q.length > 80 ? `${q.slice(0, 80)}…` : q}</bdi>”
               </>
             ) : null}
           </p>
@@ -81,10 +88,10 @@ export default function Search() {
                 <h2 className="q-title">
                   <Link to={`/q/${r.slug}`}>
                     <span className="q-number-inline">{r.number}.</span>{" "}
-                    <span dangerouslySetInnerHTML={{ __html: r.titleHtml }} />
+                    <bdi dangerouslySetInnerHTML={{ __html: r.titleHtml }} />
                   </Link>
                 </h2>
-                {r.snippetHtml ? <p className="snippet" dangerouslySetInnerHTML={{ __html: r.snippetHtml }} /> : null}
+                {r.snippetHtml ? <p className="snippet" dir="auto" dangerouslySetInnerHTML={{ __html: r.snippetHtml }} /> : null}
               </li>
             ))}
           </ol>

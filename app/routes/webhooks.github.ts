@@ -22,6 +22,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     {
       secret: env.GITHUB_WEBHOOK_SECRET,
       db: services.db,
+      deliveries: services.deliveries,
       sync: services.sync,
       repository: forge.repository,
     },

@@ -78,8 +78,9 @@ describe("what lives where", () => {
 
   it("modules and routes get the services from the load context, not a global getter", () => {
     const callers = (getter: RegExp) => sources.filter((f) => getter.test(text(f))).map(rel);
-    // The composition root makes them (and the server entry loads the content before the first request).
-    expect(callers(/\bgetServices\s*\(/).filter((f) => f !== "app/modules/server/services.server.ts")).toEqual([]);
+    // The composition root makes them; the server entry (server.mjs's side) asks them for /healthz and loads the
+    // content before the first request.
+    expect(callers(/\bgetServices\s*\(/).filter((f) => f !== "app/modules/server/services.server.ts")).toEqual(["app/entry.server.tsx"]);
     expect(callers(/\b(?:getStore|getContentStore|loadContent)\s*\(/).filter((f) => !f.startsWith("app/modules/content/"))).toEqual([
       "app/entry.server.tsx",
       "app/modules/server/services.server.ts",

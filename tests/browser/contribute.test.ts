@@ -305,11 +305,18 @@ describe("answers and edits", () => {
   it("writes an answer from the question page; the status page names the new answer file", async () => {
     const page = await newPage(true);
     await open(page, `${server.url}/q/${MIGRATIONS}`);
+    const asked = (await page.locator(".question-body").textContent())!;
     await page.click("text=Write an answer");
     await page.waitForURL(`${server.url}/q/${MIGRATIONS}/answer`);
     await page.locator("#field-body").waitFor();
     await page.waitForLoadState("networkidle");
-    expect(await page.locator("h1").textContent()).toBe("Answer: How Django migrations work");
+    expect(await page.locator("h1").textContent()).toMatch(/^Write an answer to question \d+$/);
+    // The question being answered, in full, above the editor.
+    const question = page.locator(".answering");
+    expect(await question.locator(".question-title").textContent()).toBe("How Django migrations work");
+    expect(await question.locator(".question-body").textContent()).toBe(asked);
+    const [shown, editor] = [await question.boundingBox(), await page.locator("#field-body").boundingBox()];
+    expect(shown!.y + shown!.height).toBeLessThanOrEqual(editor!.y);
     expect(await page.locator("#field-title").count()).toBe(0);
     const body = "Each migration is a Python file of operations; `migrate` applies them in order and records each in `django_migrations`.";
     await page.fill("#field-body", body);

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
-import { ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { highestQuestionNumber, ROOT, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser, newContext } from "../support/browser";
 
 const MAINTAINER_TOKEN = "local-maintainer-token-for-the-browser-test";
@@ -174,16 +174,27 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
     await app?.stop();
   });
 
-  it("is printed at start, signs in once, and is used up afterwards", async () => {
+  it("is printed at start, signs in once with the button on its page, and is used up afterwards", async () => {
     const link = /Maintainer sign-in \(one-time link[^)]*\): \S*(\/auth\/token\?token=[A-Za-z0-9_-]+)/.exec(app.output())?.[1];
     expect(link).toBeDefined();
+    // A link preview (or a mail scanner) fetches the link: that signs nobody in and uses nothing up.
+    for (let i = 0; i < 2; i++) {
+      const preview = await fetch(app.url + link, { redirect: "manual" });
+      expect(preview.status).toBe(200);
+      expect(preview.headers.get("set-cookie")).toBeNull();
+      expect(await preview.text()).toContain("Sign in as maintainer");
+    }
     const page = await (await newContext(browser, { javaScript: false })).newPage();
     await page.goto(app.url + link);
-    expect(page.url()).toBe(app.url + "/review");
+    expect(page.url()).toBe(app.url + link);
+    await page.getByRole("button", { name: "Sign in as maintainer" }).click();
+    await page.waitForURL(app.url + "/review");
     expect(await page.locator("h1").textContent()).toBe("Review queue");
     const other = await (await newContext(browser)).newPage();
-    const again = await other.goto(app.url + link);
-    expect(again?.status()).toBe(403);
+    await other.goto(app.url + link);
+    const [again] = await Promise.all([other.waitForResponse((r) => r.request().method() === "POST"), other.getByRole("button", { name: "Sign in as maintainer" }).click()]);
+    expect(again.status()).toBe(403);
+    await other.waitForLoadState();
     expect(await other.locator("[role=alert]").textContent()).toContain("used already");
     // The session secret was generated into DATA_DIR (production start without SESSION_SECRET).
     expect(fs.statSync(path.join(app.dataDir, "session-secret")).mode & 0o777).toBe(0o600);
@@ -202,18 +213,6 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
     expect(await page.locator("text=You are signed in as").count()).toBe(0);
   });
 });
-
-/** The highest question number in a content folder (what a new question follows). */
-function highestQuestionNumber(contentDir: string): number {
-  const dir = path.join(contentDir, "questions");
-  const numbers = fs.readdirSync(dir).flatMap((slug) => {
-    const file = path.join(dir, slug, "question.md");
-    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
-    return m ? [Number(m[1])] : [];
-  });
-  expect(numbers.length).toBeGreaterThan(0);
-  return Math.max(...numbers);
-}
 
 /** Every file of the bundled content, as repository paths, for the fake GitHub's first commit. */
 function contentFiles(): Record<string, string> {
@@ -265,7 +264,7 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     const contributor = await newContext(browser);
     const { page: status, id } = await propose(contributor, app, title, "Name three operations that make a `QuerySet` hit the database?");
     await waitForStatus(status, "opened", 90_000);
-    const pull = fake.pulls().find((p) => p.title === `Question: ${title}`)!;
+    const pull = fake.pulls().find((p) => p.title === `Question: \u2068${title}\u2069`)!;
     expect(pull.user).toBe("dq-bot");
     fake.setCheckRun(pull.head.sha, { name: "content-check", conclusion: "success" });
 

@@ -1,7 +1,10 @@
 /**
- * The bundled content folder itself: it passes the content check, every
- * question has an answer, every answer points to official documentation, and
- * the seed list is credited and licensed as its author asked.
+ * The bundled content folder itself: it passes the content check, every seed
+ * question has an answer, every curated answer points to official
+ * documentation, and the seed list is credited and licensed as its author
+ * asked. A question merged through the app may have no answer yet: that is
+ * valid content. CONTENT_TEST_DIR runs these tests on another folder (see
+ * tests/review/merged-content.test.ts: a checkout after a merge).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,9 +18,13 @@ import { readContentFolder } from "~/modules/content/read-folder.server";
 import type { Question } from "~/modules/content/types";
 import { checkContent, formatFindings, parseContent, RULES_BY_ID, type ContentFile, type Finding } from "~/modules/validation";
 
-const CONTENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../content");
+const CONTENT_DIR = process.env.CONTENT_TEST_DIR
+  ? path.resolve(process.env.CONTENT_TEST_DIR)
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../content");
 const SEED_COUNT = 69;
 const SEED_AUTHOR = "Şuayip Üzülmez";
+/** The answers the project wrote for the seed list; answers contributed through the site are reviewed instead. */
+const CURATED_AUTHOR = "Django Questions maintainers";
 
 /**
  * Official documentation an answer may point to: Django's own docs (the
@@ -91,15 +98,15 @@ describe("the content folder", () => {
     expect(questions.map((q) => q.number)).toEqual(Array.from({ length: questions.length }, (_, i) => i + 1));
   });
 
-  it("gives every question at least one answer", () => {
-    const unanswered = questions.filter((q) => q.answers.length === 0).map((q) => `${q.number} ${q.slug}`);
+  it(`gives every seed question (1-${SEED_COUNT}) at least one answer; a newer one may still wait for its first`, () => {
+    const unanswered = questions.filter((q) => q.number <= SEED_COUNT && q.answers.length === 0).map((q) => `${q.number} ${q.slug}`);
     expect(unanswered).toEqual([]);
   });
 
-  it("links every answer to official documentation", () => {
+  it("links every curated answer to official documentation", () => {
     const missing: string[] = [];
     for (const q of questions) {
-      for (const a of q.answers) {
+      for (const a of q.answers.filter((x) => x.author === CURATED_AUTHOR)) {
         const targets = linkTargets(a.body);
         if (!targets.some(isDocumentationLink)) missing.push(`${a.path}: ${targets.join(", ") || "no links"}`);
       }

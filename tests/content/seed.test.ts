@@ -200,7 +200,7 @@ beforeAll(async () => {
   if (!haveSeed) return;
   seed = splitSeed(readFileSync(SEED_LIST, "utf8"));
   restorations = parseRestorations(readFileSync(SEED_README, "utf8"));
-  const parsed = parseContent(await readContentFolder(path.join(root, "content")));
+  const parsed = parseContent(await readContentFolder(process.env.CONTENT_TEST_DIR ? path.resolve(process.env.CONTENT_TEST_DIR) : path.join(root, "content")));
   questions = parsed.questions.map((q) => ({ number: q.number, slug: q.slug, body: q.body }));
 });
 

@@ -145,8 +145,8 @@ describe("GitHub forge: happy paths", () => {
     expect(commit!.parents).toEqual([mainHead]);
     expect(commit!.author).toMatchObject({ name: "Ann Example", email: "583231+Ann-Example@users.noreply.github.com", date: "2026-12-01T10:00:00Z" });
     expect(commit!.message).toBe(
-      "Add question: How do F expressions avoid race conditions?\n\n" +
-        "Proposed by Ann Example on the Django Questions site.\n\n" +
+      "Add question: \u2068How do F expressions avoid race conditions?\u2069\n\n" +
+        "Proposed by \u2068Ann Example\u2069 on the Django Questions site.\n\n" +
         `- ${path}\n\n` +
         `Proposal-Id: ${p.id}\n`,
     );
@@ -157,7 +157,7 @@ describe("GitHub forge: happy paths", () => {
     expect(pulls[0]).toMatchObject({
       number: proposal.prNumber,
       state: "open",
-      title: "Question: How do F expressions avoid race conditions?",
+      title: "Question: \u2068How do F expressions avoid race conditions?\u2069",
       body: p.prBody,
       user: "dq-bot",
       head: { ref: branch, repo: `${OWNER}/${REPO}` },
@@ -211,7 +211,7 @@ describe("GitHub forge: happy paths", () => {
     expect(env.fake.branch(proposal.branch!)!.files).toEqual([...MAIN_FILES, path].sort());
 
     const pull = env.fake.pulls().find((x) => x.number === proposal.prNumber)!;
-    expect(pull).toMatchObject({ title: "Answer: Why QuerySets are lazy", labels: ["contribution", "answer"] });
+    expect(pull).toMatchObject({ title: "Answer: \u2068Why QuerySets are lazy\u2069", labels: ["contribution", "answer"] });
     expect(env.fake.requests.slice(before).map((r) => r.operationId)).toEqual([
       "git/get-ref",
       "git/create-tree",
@@ -324,11 +324,11 @@ describe("GitHub forge: happy paths", () => {
     expect(env.fake.branch(proposal.branch!)!.files).toEqual(MAIN_FILES);
     for (const f of MAIN_FILES.filter((x) => x !== path)) expect(env.fake.readFile(proposal.branch!, f)).toBe(REPO_FILES[f]);
     const [commit] = env.fake.commits(proposal.branch!);
-    expect(commit!.message.split("\n")[0]).toBe("Edit question: Middleware: what it is and when you need it");
+    expect(commit!.message.split("\n")[0]).toBe("Edit question: \u2068Middleware: what it is and when you need it\u2069");
     const pull = env.fake.pulls()[0]!;
-    expect(pull).toMatchObject({ title: "Edit: Middleware: what it is and when you need it", labels: ["contribution", "question", "edit"] });
+    expect(pull).toMatchObject({ title: "Edit: \u2068Middleware: what it is and when you need it\u2069", labels: ["contribution", "question", "edit"] });
     // The contributor's note cannot close issues or ping people.
-    expect(pull.body).toContain("> Asked for three classes instead of some; fixes #\u200b12, cc @\u200bsomeone");
+    expect(pull.body).toContain("> \u2068Asked for three classes instead of some; fixes #\u200b12, cc @\u200bsomeone\u2069");
     expect(pull.body).not.toMatch(/#12|@someone/);
     env.fake.assertNoViolations();
   });

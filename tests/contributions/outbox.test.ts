@@ -133,8 +133,8 @@ describe("proposals and the local forge", () => {
   it("renders the pull request title and body when the proposal is stored", async () => {
     const db = openMemoryDatabase();
     const p = await propose(db);
-    expect(p.prTitle).toBe("Question: How do F expressions avoid race conditions?");
-    expect(p.prBody).toContain("By Ann Example (@ann-example)");
+    expect(p.prTitle).toBe("Question: \u2068How do F expressions avoid race conditions?\u2069");
+    expect(p.prBody).toContain("By \u2068Ann Example\u2069 (@ann-example)");
     expect(p.prBody).toContain(`https://questions.example.org/contributions/${p.id}`);
     expect(p.prBody).toContain(`<!-- django-questions:proposal {"id":"${p.id}","kind":"question"} -->`);
     expect(p.fields).toMatchObject({ number: 3, title: questionForm.title, tags: ["orm", "models"] });

@@ -56,10 +56,11 @@ describe("the preview is the published page", () => {
     expect(page.tags).toEqual(preview.tags);
   });
 
-  it("a title without letters: the same fallback slug (question-<number>), where the form once previewed another", async () => {
+  it("a title too short for a slug: the same fallback slug (question-<number>), where the form once previewed another", async () => {
     // The old preview derived the slug itself and forgot the number: "question" against the published "question-3".
     const store = await contentStore();
-    const form = { ...questionForm, title: "¿¿¿ !!! ??? !!!" };
+    // One letter: too short for a slug of its own.
+    const form = { ...questionForm, title: "¿Q? ¡¡¡ !!! ???" };
     const preview = previewProposal(store, values(form))!;
     const { built, page } = await publish(store, form);
     expect(built.slug).toBe(`question-${built.number}`);

@@ -11,6 +11,7 @@ import { createTokenSignIn } from "~/modules/auth/token.server";
 import { createProposal } from "~/modules/contributions/service.server";
 import { claimProposal, getEvents, getProposalRecord, markOpened, progressStore, toDeliverable } from "~/modules/contributions/store.server";
 import type { ContentStore } from "~/modules/content/store.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
@@ -80,7 +81,7 @@ async function world(): Promise<World> {
   };
   const forge = createGitHubForge(config, deps);
   const auth = createAuth({
-    db,
+    data: sqliteDataLayer(db),
     secret: "k".repeat(40),
     tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
     github: {
@@ -260,7 +261,7 @@ describe("the review queue on GitHub", () => {
     expect(w.fake.readFile("main", path)).toBe(p.files[0]!.content);
     const [squash] = w.fake.commits("main");
     expect(squash!.parents).toHaveLength(1);
-    expect(squash!.message).toMatch(new RegExp(`^Question: ${questionForm.title.replace(/[?()]/g, "\\$&")} \\(#${p.prNumber}\\)\\n`));
+    expect(squash!.message).toMatch(new RegExp(`^Question: \u2068${questionForm.title.replace(/[?()]/g, "\\$&")}\u2069 \\(#${p.prNumber}\\)\\n`));
     // Credited by the no-reply address of the account the delivery resolved (ID+login), which GitHub links to it.
     expect(squash!.message).toContain("Co-authored-by: Ann Example <4242+ann-example@users.noreply.github.com>");
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "closed", merged: true });

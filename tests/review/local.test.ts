@@ -89,7 +89,7 @@ describe("the local review queue", () => {
 
     const [author, subject, files] = git(root, "log", "-1", "--format=%an <%ae>%n%s%n", "--name-only").split("\n").filter(Boolean);
     expect(author).toBe("Ann Example <ann-example@users.noreply.github.com>");
-    expect(subject).toBe(`Question: ${questionForm.title} (#1)`);
+    expect(subject).toBe(`Question: \u2068${questionForm.title}\u2069 (#1)`);
     expect(files).toBe(`content/questions/${p.slug}/question.md`);
     expect(git(root, "log", "-1", "--format=%cn")).toBe("Django Questions");
     expect(git(root, "status", "--porcelain")).toBe("");
@@ -107,7 +107,7 @@ describe("the local review queue", () => {
     const p = await proposeLocally(db, store, answerForm);
     await review.merge(p.id, maintainer);
     expect(git(root, "log", "-1", "--format=%an <%ae>")).toBe("Bob Builder <bob@example.org>");
-    expect(git(root, "log", "-1", "--format=%s")).toBe("Answer: Why QuerySets are lazy (#1)");
+    expect(git(root, "log", "-1", "--format=%s")).toBe("Answer: \u2068Why QuerySets are lazy\u2069 (#1)");
     expect(git(root, "status", "--porcelain")).toBe("M README.md");
   });
 
@@ -255,7 +255,7 @@ describe("a local queue whose checkout follows a remote (CONTENT_REMOTE set)", (
     const outcome = await review.merge(p.id, maintainer);
     expect(outcome.message).toMatch(/Pushed to the content remote\.$/);
     expect(git(checkout, "rev-parse", "HEAD")).toBe(git(origin, "rev-parse", "refs/heads/main"));
-    expect(git(checkout, "log", "-1", "--format=%s")).toBe(`Question: ${questionForm.title} (#1)`);
+    expect(git(checkout, "log", "-1", "--format=%s")).toBe(`Question: \u2068${questionForm.title}\u2069 (#1)`);
     expect(git(checkout, "log", "-2", "--format=%s").split("\n")[1]).toBe("Edit the README");
     // The next poll has nothing to complain about.
     expect((await sync.sync("poll")).error).toBeUndefined();

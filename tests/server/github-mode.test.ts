@@ -191,7 +191,7 @@ describe("a new question through the running app in GitHub mode", () => {
     // The pull request.
     const slug = "why-would-a-django-project-prefer-bulk-update-over-save-in-a";
     const filePath = `content/questions/${slug}/question.md`;
-    expect(pr.title).toBe(`Question: ${title}`);
+    expect(pr.title).toBe(`Question: \u2068${title}\u2069`);
     expect(pr.state).toBe("open");
     expect(pr.user).toBe(BOT.login);
     expect(pr.base.ref).toBe("main");
@@ -306,7 +306,7 @@ describe("an answer and an edit through the running app", () => {
     const page = await waitForStatus(gh.app, id, "opened");
     const pr = onlyPull(id);
     expect(page.prNumber).toBe(pr.number);
-    expect(pr.title).toBe(`Answer: ${questionTitle}`);
+    expect(pr.title).toBe(`Answer: \u2068${questionTitle}\u2069`);
     expect(pr.base.ref).toBe("main");
     expect(pr.head.ref).toBe(`contrib/answer/${slug}-${id.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8)}`);
     expect([...pr.labels].sort()).toEqual(["answer", "contribution"]);
@@ -338,7 +338,7 @@ describe("an answer and an edit through the running app", () => {
     const page = await waitForStatus(gh.app, id, "opened");
     const pr = onlyPull(id);
     expect(page.prNumber).toBe(pr.number);
-    expect(pr.title).toBe("Edit: The ATOMIC_REQUESTS setting, its pros and cons");
+    expect(pr.title).toBe("Edit: \u2068The ATOMIC_REQUESTS setting, its pros and cons\u2069");
     expect([...pr.labels].sort()).toEqual(["contribution", "edit", "question"]);
     expect(pr.head.ref).toMatch(new RegExp(`^contrib/question/${slug}-[a-z0-9]{8}$`));
 
@@ -445,8 +445,8 @@ describe("when delivery fails", () => {
     expect(page.text).toMatch(/Attempt 2: delivering/);
     expect(gh.fake.requests.filter((r) => r.injected === "before")).toHaveLength(3);
     const pr = onlyPull(id);
-    expect(pr.title).toBe(`Question: ${title}`);
-    expect(gh.fake.pulls().filter((p) => p.title === `Question: ${title}`)).toHaveLength(1);
+    expect(pr.title).toBe(`Question: \u2068${title}\u2069`);
+    expect(gh.fake.pulls().filter((p) => p.title === `Question: \u2068${title}\u2069`)).toHaveLength(1);
     expect(page.prNumber).toBe(pr.number);
     gh.fake.assertNoViolations();
   });
@@ -474,7 +474,7 @@ describe("when delivery fails", () => {
     const page = await waitForStatus(gh.app, id, "opened");
     expect(page.text).toContain("Retry requested");
     const pr = onlyPull(id);
-    expect(pr.title).toBe(`Question: ${title}`);
+    expect(pr.title).toBe(`Question: \u2068${title}\u2069`);
     expect(page.prNumber).toBe(pr.number);
     gh.fake.assertNoViolations();
   });

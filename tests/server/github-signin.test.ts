@@ -98,7 +98,7 @@ describe("a contributor signed in with GitHub", () => {
     const pulls = fake.pulls().filter((p) => (p.body ?? "").includes(id));
     expect(pulls).toHaveLength(1);
     const pr = pulls[0]!;
-    expect(pr.title).toBe(`Question: ${title}`);
+    expect(pr.title).toBe(`Question: \u2068${title}\u2069`);
     expect(pr.user).toBe(CAROL.login);
     // from Carol's fork: she has only read access to the content repository
     expect(pr.head.repo).toBe(`${CAROL.login}/${REPO}`);

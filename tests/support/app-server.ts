@@ -10,8 +10,25 @@ export interface AppServer {
   url: string;
   contentDir: string;
   dataDir: string;
+  /** The server process's id. */
+  pid: number;
   output: () => string;
+  /** SIGTERM, then SIGKILL after 5 s; resolves when the process has exited. */
   stop: () => Promise<void>;
+  /** Sends a signal (SIGKILL: the instance dies at once, as in a crash). */
+  kill: (signal: NodeJS.Signals) => void;
+  /** Resolves with the exit code (null when killed by a signal) once the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/** Resident memory of a process (Linux: /proc/<pid>/status), or undefined where that cannot be read. */
+export function residentBytes(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A private copy of the content folder, so tests may change it freely. */
@@ -21,10 +38,46 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
 }
 
 /**
+ * How many questions a content folder holds (folders with a question.md). Tests that count what a
+ * page lists compare with the folder the server was started on, so they hold on any valid content
+ * (also after questions were merged through the app).
+ */
+export function questionCount(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
+}
+
+/**
+ * Sends a question proposal through the form's endpoint (URL-encoded, as a browser without JavaScript does) and
+ * returns the path of its status page. Fields default to a valid proposal; `title`, `body` and `tags` are asked.
+ */
+export async function proposeQuestion(app: AppServer, fields: { title: string; body: string; tags: string } & Record<string, string>): Promise<string> {
+  const res = await fetch(app.url + "/contribute/question", {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ name: "Test Contributor", licence: "on", intent: "submit", ...fields }).toString(),
+  });
+  if (res.status !== 303) throw new Error(`the proposal was not accepted (${res.status}): ${(await res.text()).slice(0, 300)}`);
+  return res.headers.get("location")!;
+}
+
+/** The highest question number in a content folder (0 for none): a new question takes the next one. */
+export function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).map((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? Number(m[1]) : 0;
+  });
+  return Math.max(0, ...numbers);
+}
+
+/**
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
  */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { timeoutMs?: number } = {}): Promise<AppServer> {
   const contentDir = env.CONTENT_DIR ?? copyContent();
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "dq-data-"));
   let log = "";
@@ -42,8 +95,9 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), options.timeoutMs ?? 30_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = /ready on (http:\/\/localhost:\d+)/.exec(log);
@@ -63,10 +117,15 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
     url,
     contentDir,
     dataDir,
+    pid: child.pid!,
     output: () => log,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
+    exited,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), 5000).unref();

@@ -80,15 +80,12 @@ function appEnv(fake: FakeGitHub, token: string, extra: Record<string, string>):
 }
 
 /**
- * Starts the fake GitHub (seeded with `content/`), then the app pointed at it,
- * then points the fake's webhook at the app.
+ * The fake GitHub seeded with the repository's `content/` files, the bot, a maintainer and the contributors'
+ * accounts. It reads `webhook.url` at each delivery: create it with a placeholder (nothing is delivered before an
+ * app runs) and point it at an app once the app's port is known.
  */
-export async function startGitHubModeApp(options: GitHubModeOptions = {}): Promise<GitHubMode> {
-  // The fake reads `options.webhook.url` at each delivery: it is created with a
-  // placeholder (nothing is delivered before the app runs) and pointed at the
-  // app once the app's port is known.
-  const webhook = { url: "http://127.0.0.1:9/webhook-not-configured-yet", secret: WEBHOOK_SECRET };
-  const fake = await startFakeGitHub({
+export function startSeededFakeGitHub(webhook: { url: string; secret: string }, options: { strict?: boolean } = {}): Promise<FakeGitHub> {
+  return startFakeGitHub({
     owner: OWNER,
     repo: REPO,
     files: repositoryContentFiles(),
@@ -101,6 +98,15 @@ export async function startGitHubModeApp(options: GitHubModeOptions = {}): Promi
     webhook,
     ...(options.strict ? { strict: true } : {}),
   });
+}
+
+/**
+ * Starts the fake GitHub (seeded with `content/`), then the app pointed at it,
+ * then points the fake's webhook at the app.
+ */
+export async function startGitHubModeApp(options: GitHubModeOptions = {}): Promise<GitHubMode> {
+  const webhook = { url: "http://127.0.0.1:9/webhook-not-configured-yet", secret: WEBHOOK_SECRET };
+  const fake = await startSeededFakeGitHub(webhook, options);
   const starts = [
     startAppServer(appEnv(fake, BOT.token, options.env ?? {})),
     ...(options.others ?? []).map((o) => startAppServer(appEnv(fake, o.token, o.env ?? {}))),

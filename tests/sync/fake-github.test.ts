@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderPullRequestBody } from "~/modules/contributions/pull-request";
 import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { createGitHubForge } from "~/modules/forge/github/index.server";
+import { createDeliveryStore } from "~/modules/sync/deliveries.server";
 import type { GitSyncResult } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { startPoller } from "~/modules/sync/poller.server";
@@ -42,7 +44,7 @@ async function startReceiver(): Promise<string> {
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       void handleGitHubWebhook(
         { body: Buffer.concat(chunks).toString("utf8"), headers },
-        { secret: SECRET, db, sync, repository: `${OWNER}/${REPO}`, log: quiet },
+        { secret: SECRET, db, deliveries: createDeliveryStore(sqliteDataLayer(db)), sync, repository: `${OWNER}/${REPO}`, log: quiet },
       ).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
       });

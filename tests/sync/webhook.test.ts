@@ -3,17 +3,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ContentStore } from "~/modules/content/store.server";
 import { renderPullRequestBody } from "~/modules/contributions/pull-request";
 import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
+import { sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { createDeliveryStore } from "~/modules/sync/deliveries.server";
 import { createGitSync, type GitSyncResult } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
-import { handleGitHubWebhook, isDeliveryRecorded, type WebhookContext } from "~/modules/sync/webhook.server";
+import { handleGitHubWebhook, type WebhookContext } from "~/modules/sync/webhook.server";
+import { describeDialects } from "../support/databases";
 import { createContentRepo, git } from "./git-fixture";
 
 const SECRET = "it's a secret to everybody";
 const NOW = Date.parse("2026-12-01T10:00:00Z");
 const quiet: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** The proposals (SQLite) and the data layer (the delivery ids) of the test. */
 let db: Database;
+let data: DataLayer;
 let deliveries = 0;
 
 function fakeSync() {
@@ -22,7 +27,8 @@ function fakeSync() {
 }
 
 function context(overrides: Partial<WebhookContext> = {}): WebhookContext {
-  return { secret: SECRET, db, sync: fakeSync(), now: () => NOW, log: quiet, ...overrides };
+  // A new context is a new process: a delivery store of its own over the same database.
+  return { secret: SECRET, db, deliveries: createDeliveryStore(data), sync: fakeSync(), now: () => NOW, log: quiet, ...overrides };
 }
 
 interface Delivery {
@@ -88,14 +94,25 @@ function pullRequestEvent(action: string, prNumber: number, body: string | null,
   };
 }
 
-beforeEach(() => {
-  db = openMemoryDatabase();
-});
-afterEach(() => {
-  db.close();
-});
+/** The suites that reach the delivery ids run on both dialects; authentication refuses before. */
+function onEachDialect(name: string, body: () => void): void {
+  describeDialects(name, (t) => {
+    beforeEach(() => {
+      ({ db, data } = t());
+    });
+    body();
+  });
+}
 
 describe("webhook authentication", () => {
+  beforeEach(() => {
+    db = openMemoryDatabase();
+    data = sqliteDataLayer(db);
+  });
+  afterEach(() => {
+    db.close();
+  });
+
   it("refuses every delivery with 503 while no secret is configured", async () => {
     const ctx = context({ secret: undefined });
     const r = await deliver(ctx, { event: "push", payload: push() });
@@ -124,7 +141,7 @@ describe("webhook authentication", () => {
   });
 });
 
-describe("webhook payloads", () => {
+onEachDialect("webhook payloads", () => {
   it("answers 400 to malformed JSON and to a payload without the needed fields", async () => {
     const ctx = context();
     const malformed = await deliver(ctx, { event: "push", payload: null, body: '{"ref": "refs/heads/main",' });
@@ -174,7 +191,7 @@ describe("webhook payloads", () => {
   });
 });
 
-describe("push events", () => {
+onEachDialect("push events", () => {
   it("starts the git sync for a push to the default branch", async () => {
     const ctx = context();
     const r = await deliver(ctx, { event: "push", payload: push() });
@@ -253,15 +270,29 @@ describe("push events", () => {
     expect(ctx.sync.sync).toHaveBeenCalledTimes(2);
   });
 
+  it("the same delivery sent to two instances at once is handled by exactly one of them", async () => {
+    const instances = [context(), context()];
+    const ids = Array.from({ length: 10 }, (_, i) => `race-${i}`);
+    const answers = await Promise.all(ids.flatMap((id) => instances.map((ctx) => deliver(ctx, { event: "push", payload: push(), id }))));
+    for (const id of ids) {
+      const pair = answers.filter((a) => a.json.delivery === id);
+      expect(pair.map((a) => a.status)).toEqual([200, 200]);
+      expect(pair.filter((a) => a.json.duplicate === true)).toHaveLength(1);
+    }
+    const syncs = instances.reduce((n, ctx) => n + (ctx.sync.sync as ReturnType<typeof vi.fn>).mock.calls.length, 0);
+    expect(syncs).toBe(ids.length);
+  });
+
   it("forgets delivery ids after 30 days", async () => {
     let now = NOW;
     const ctx = context({ now: () => now });
     await deliver(ctx, { event: "ping", payload: {}, id: "old-delivery" });
-    expect(isDeliveryRecorded(db, "old-delivery")).toBe(true);
+    const recorded = (id: string) => createDeliveryStore(data).isRecorded(id);
+    expect(await recorded("old-delivery")).toBe(true);
     now += 31 * 24 * 60 * 60 * 1000;
     await deliver(ctx, { event: "ping", payload: {}, id: "new-delivery" });
-    expect(isDeliveryRecorded(db, "old-delivery")).toBe(false);
-    expect(isDeliveryRecorded(db, "new-delivery")).toBe(true);
+    expect(await recorded("old-delivery")).toBe(false);
+    expect(await recorded("new-delivery")).toBe(true);
   });
 
   it("fast-forwards a real checkout: the pushed question is served once the sync is idle", async () => {
@@ -282,7 +313,7 @@ describe("push events", () => {
   });
 });
 
-describe("pull_request events", () => {
+onEachDialect("pull_request events", () => {
   it("marks the proposal merged when its pull request is merged, with an event in its timeline", async () => {
     const body = seedProposal("p-merged", 12);
     const r = await deliver(context(), {

@@ -11,6 +11,9 @@ import { parse } from "yaml";
 import { AUTHOR_MAX, DEFAULT_MAX_FILE_BYTES, TAGS_MAX, TAGS_MIN, TITLE_MAX } from "~/modules/validation";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The repository on GitHub and its maintainers' team (docs/configuration.md, "The repository on GitHub"). */
+const REPOSITORY = "django-questions/content";
+const MAINTAINERS = "@django-questions/maintainers";
 const read = (rel: string) => readFileSync(path.join(root, rel), "utf8");
 
 type Dict = Record<string, unknown>;
@@ -108,7 +111,7 @@ describe("issue templates", () => {
     expect(JSON.stringify(licence)).toMatch(/BSD 3-Clause/);
   });
 
-  it("the issue chooser links to the web form for proposing a question", () => {
+  it("the issue chooser links to how to propose a question (the web form) in this repository, and to private security reports", () => {
     const config = parse(read(`${dir}/config.yml`)) as Dict;
     expect(typeof config.blank_issues_enabled).toBe("boolean");
     const links = config.contact_links as { name: string; url: string; about: string }[];
@@ -116,12 +119,30 @@ describe("issue templates", () => {
     for (const link of links) {
       expect(link.name.trim()).not.toBe("");
       expect(link.about.trim()).not.toBe("");
-      expect(new URL(link.url).protocol).toBe("https:");
+      const url = new URL(link.url);
+      expect(url.protocol).toBe("https:");
+      // This repository on GitHub, as the configuration guide names it.
+      expect(url.host).toBe("github.com");
+      expect(url.pathname.startsWith(`/${REPOSITORY}/`), link.url).toBe(true);
     }
-    const form = links.find((l) => new URL(l.url).pathname === "/contribute/question");
-    expect(form, "a contact link to /contribute/question").toBeDefined();
-    // The route the link points at exists.
+    const propose = links.find((l) => /CONTRIBUTING\.md$/.test(new URL(l.url).pathname));
+    expect(propose, "a contact link to CONTRIBUTING.md").toBeDefined();
+    // The section it points at exists, and names the form's route.
+    const anchor = new URL(propose!.url).hash.slice(1);
+    const headings = read("CONTRIBUTING.md").split("\n").filter((l) => /^##+ /.test(l)).map((l) => l.replace(/^#+ /, "").toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-"));
+    expect(headings).toContain(anchor);
+    expect(read("CONTRIBUTING.md")).toContain("/contribute/question");
     expect(existsSync(path.join(root, "app/routes/contribute.question.tsx"))).toBe(true);
+    expect(links.some((l) => new URL(l.url).pathname === `/${REPOSITORY}/security/advisories/new`)).toBe(true);
+  });
+
+  it("holds no placeholder: every setting is one the configuration guide documents", () => {
+    const guide = read("docs/configuration.md");
+    for (const file of [`${dir}/config.yml`, ".github/CODEOWNERS"]) {
+      expect(read(file), file).not.toMatch(/placeholder|example\.(org|com)|replace (it|the)/i);
+    }
+    expect(guide).toContain(`\`${REPOSITORY}\``);
+    expect(guide).toContain(`\`${MAINTAINERS}\``);
   });
 });
 
@@ -160,8 +181,46 @@ describe("CODEOWNERS", () => {
 
   it("asks the maintainers to review the content and the code", () => {
     const owners = (p: string) => rules.filter((r) => r[0] === p).flatMap((r) => r.slice(1));
-    expect(owners("/content/")).toContain("@django-questions/maintainers");
-    expect(owners("*")).toContain("@django-questions/maintainers");
+    expect(owners("/content/")).toContain(MAINTAINERS);
+    expect(owners("*")).toContain(MAINTAINERS);
+    expect(owners("/SECURITY.md")).toContain(MAINTAINERS);
+  });
+});
+
+describe("licence, security policy and Dependabot", () => {
+  it("licenses the code under BSD 3-Clause at the root; the content keeps its own licence", () => {
+    const text = read("LICENSE").replace(/\s+/g, " ");
+    expect(text).toMatch(/^BSD 3-Clause License Copyright \(c\) 20\d\d, /);
+    for (const clause of [
+      "Redistribution and use in source and binary forms, with or without modification, are permitted provided that the following conditions are met:",
+      "3. Neither the name of the copyright holder nor the names of its contributors may be used to endorse or promote products derived from this software without specific prior written permission.",
+      "EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.",
+    ]) {
+      expect(text).toContain(clause);
+    }
+    expect(text).toContain("content/LICENSE");
+    expect(read("content/LICENSE")).toMatch(/Şuayip Üzülmez/);
+  });
+
+  it("says how to report a vulnerability privately", () => {
+    const policy = read("SECURITY.md");
+    expect(policy).toMatch(/^## Reporting a vulnerability$/m);
+    expect(policy).toMatch(/do \*\*not\*\* open a public issue/);
+    expect(policy).toContain("security/advisories/new");
+  });
+
+  it("has Dependabot update npm packages and GitHub Actions", () => {
+    const config = parse(read(".github/dependabot.yml")) as { version: number; updates: { "package-ecosystem": string; directory: string; schedule: { interval: string } }[] };
+    expect(config.version).toBe(2);
+    const ecosystems = config.updates.map((u) => u["package-ecosystem"]).sort();
+    expect(ecosystems).toEqual(["github-actions", "npm"]);
+    for (const u of config.updates) {
+      expect(u.directory).toBe("/");
+      expect(["daily", "weekly", "monthly"]).toContain(u.schedule.interval);
+    }
+    // It has something to update: a lock file, and workflows that use actions.
+    expect(existsSync(path.join(root, "package-lock.json"))).toBe(true);
+    expect(readdirSync(path.join(root, ".github/workflows")).some((f) => /uses:/.test(read(`.github/workflows/${f}`)))).toBe(true);
   });
 });
 

@@ -64,7 +64,7 @@ export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" 
           <summary>
             <code>{d.path}</code> ({FILE_STATUS[d.status]})
           </summary>
-          <pre className="diff" aria-label={`Changes to ${d.path}`}>
+          <pre className="diff" role="group" aria-label={`Changes to ${d.path}`}>
             {d.lines.map((l, i) =>
               l === null ? (
                 <span key={i} className="gap">

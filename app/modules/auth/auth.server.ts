@@ -9,9 +9,9 @@
  *   signInWithToken / startGitHubSignIn / finishGitHubSignIn / signOut
  */
 import { json, redirect } from "@remix-run/node";
-import type { Database } from "~/modules/db/index.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import type { ForgeAccounts } from "~/modules/forge/types";
-import { RateLimiter } from "~/modules/security/rate-limit.server";
+import { memoryRateLimiter, SIGN_IN_LIMIT, type RateLimiter } from "~/modules/security/rate-limit.server";
 import { CSRF_FIELD, csrfValid, randomToken, secretsMatch } from "./csrf.server";
 import { authorizeUrl, exchangeCode, OAuthError, type OAuthApp } from "./github-oauth.server";
 import { isMaintainerPermission, roleLabel, TtlCache } from "./permission";
@@ -47,10 +47,13 @@ export interface SignInMethods {
 }
 
 export interface AuthDeps {
-  db: Database;
+  /** Where the sessions are (`maintainer_sessions`). */
+  data: Pick<DataLayer, "db">;
   secret: string;
+  /** Token sign-in attempts per client (shared by every instance). Default: counted in memory. */
+  signInLimiter?: RateLimiter;
   tokenSignIn: TokenSignIn;
-  /** GitHub sign-in, when GITHUB_CLIENT_ID/SECRET are configured: the OAuth app, and the forge's accounts. */
+  /** GitHub sign-in, when GITHUB_CLIENT_ID/SECRET are configured. */
   github?: { app: OAuthApp; api: Pick<ForgeAccounts, "user" | "permission">; repository: string };
   /** How long a GitHub permission answer is trusted. Default 5 minutes. */
   permissionTtlMs?: number;
@@ -71,9 +74,9 @@ export function safeReturnTo(value: string | null | undefined, fallback = "/revi
 export function createAuth(deps: AuthDeps) {
   const now = deps.now ?? Date.now;
   const storage = createSessionCookieStorage(deps.secret);
-  const sessions = createSessionStore({ db: deps.db, secret: deps.secret, ttlMs: SESSION_MAX_AGE_SECONDS * 1000, now });
+  const sessions = createSessionStore({ data: deps.data, secret: deps.secret, ttlMs: SESSION_MAX_AGE_SECONDS * 1000, now });
   const permissions = new TtlCache<{ maintainer: boolean; role: string }>(deps.permissionTtlMs ?? 5 * 60_000, now);
-  const tokenLimiter = new RateLimiter(10, 15 * 60_000, now);
+  const tokenLimiter = deps.signInLimiter ?? memoryRateLimiter(SIGN_IN_LIMIT);
   const methods: SignInMethods = { token: deps.tokenSignIn.enabled, github: deps.github !== undefined };
   // What a token session must have been made with to count: this configuration's MAINTAINER_TOKEN, or
   // this process's one-time link. None when token sign-in is off.
@@ -107,12 +110,12 @@ export function createAuth(deps: AuthDeps) {
   async function viewer(request: Request): Promise<Viewer> {
     const session = await getSession(request);
     const sid = session.get("sid");
-    const record = sessions.get(sid);
+    const record = await sessions.get(sid);
     if (!record) return { signedIn: false, maintainer: false };
     if (record.kind === "token" && !secretsMatch(currentCredential, record.credential)) {
       // Made with a MAINTAINER_TOKEN that was changed since, by another process's one-time link, or
       // token sign-in is off now: that session is over.
-      sessions.delete(sid);
+      await sessions.delete(sid);
       return { signedIn: false, maintainer: false };
     }
     const csrf = session.get("csrf");
@@ -182,10 +185,10 @@ export function createAuth(deps: AuthDeps) {
 
   async function startSession(request: Request, input: Parameters<typeof sessions.create>[0], returnTo: string): Promise<Response> {
     const session = await getSession(request);
-    sessions.delete(session.get("sid"));
+    await sessions.delete(session.get("sid"));
     session.unset("oauth");
     // A new id and a new CSRF token at every sign-in (no session fixation).
-    session.set("sid", sessions.create(input));
+    session.set("sid", await sessions.create(input));
     session.set("csrf", randomToken(32));
     return redirect(safeReturnTo(returnTo), { status: 303, headers: { "Set-Cookie": await commit(request, session), ...NO_STORE } });
   }
@@ -204,11 +207,10 @@ export function createAuth(deps: AuthDeps) {
     options: { viaLink?: boolean } = {},
   ): Promise<SignInResult> {
     if (!deps.tokenSignIn.enabled) return { error: "Token sign-in is turned off on this server: sign in with GitHub.", status: 404 };
-    if (options.viaLink && deps.tokenSignIn.mode !== "one-time") {
-      return { error: "Paste the maintainer token into the form below: it is not accepted in a link (links end up in logs and browser history).", status: 400 };
-    }
+    const refused = options.viaLink ? linkRefusal() : undefined;
+    if (refused) return refused;
     if (crossSite(request)) return { error: "This sign-in came from another site and was refused.", status: 403 };
-    const limit = tokenLimiter.attempt(client);
+    const limit = await tokenLimiter.attempt(client);
     if (!limit.allowed) return { error: `Too many sign-in attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`, status: 429 };
     const result = deps.tokenSignIn.check(token?.trim());
     if (result === "used") {
@@ -216,6 +218,18 @@ export function createAuth(deps: AuthDeps) {
     }
     if (result !== "ok") return { error: "That is not the maintainer token.", status: 403 };
     return startSession(request, { kind: "token", login: "maintainer", name: "Maintainer", credential: currentCredential }, returnTo);
+  }
+
+  /**
+   * A token in a link (`/auth/token?token=…`) may only be the one-time link's — a lasting
+   * MAINTAINER_TOKEN must not end up in request logs and history. What to say otherwise; consumes nothing.
+   */
+  function linkRefusal(): { error: string; status: number } | undefined {
+    if (!deps.tokenSignIn.enabled) return { error: "Token sign-in is turned off on this server: sign in with GitHub.", status: 404 };
+    if (deps.tokenSignIn.mode !== "one-time") {
+      return { error: "Paste the maintainer token into the form below: it is not accepted in a link (links end up in logs and browser history).", status: 400 };
+    }
+    return undefined;
   }
 
   function callbackUrl(request: Request): string {
@@ -271,7 +285,7 @@ export function createAuth(deps: AuthDeps) {
       }
     }
     // The server-side row goes, so replaying the old cookie signs nobody in.
-    sessions.delete(sid);
+    await sessions.delete(sid);
     return redirect("/", { status: 303, headers: { "Set-Cookie": await storage.destroySession(session, cookieOptions(request)), ...NO_STORE } });
   }
 
@@ -282,6 +296,7 @@ export function createAuth(deps: AuthDeps) {
     checkAction,
     forbidden,
     signInWithToken,
+    linkRefusal,
     startGitHubSignIn,
     finishGitHubSignIn,
     signOut,

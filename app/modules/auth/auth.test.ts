@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
-import { migrate, openDatabase, openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { DataLayer } from "~/modules/db/data.server";
+import { migrate, openDatabase } from "~/modules/db/index.server";
 import { migrations } from "~/modules/db/migrations";
+import { describeDialects } from "../../../tests/support/databases";
 import type { CollaboratorPermission, ForgeAccounts } from "~/modules/forge/types";
 import { createAuth, safeReturnTo, type Auth } from "./auth.server";
 import { createTokenSignIn } from "./token.server";
@@ -10,12 +12,15 @@ const SECRET = "s".repeat(48);
 const TOKEN = "maintainer-token-for-tests-0123";
 const SITE = "http://review.test";
 
-let db: Database;
-afterEach(() => db?.close());
+/** The test's data layer (each dialect's suite sets it before every test). */
+let data: DataLayer;
+
+async function sessionRows() {
+  return data.db.selectFrom("maintainer_sessions").selectAll().execute();
+}
 
 function tokenAuth(extra: Partial<Parameters<typeof createAuth>[0]> = {}): Auth {
-  db = openMemoryDatabase();
-  return createAuth({ db, secret: SECRET, tokenSignIn: createTokenSignIn({ configured: TOKEN, enabled: true }).signIn, ...extra });
+  return createAuth({ data, secret: SECRET, tokenSignIn: createTokenSignIn({ configured: TOKEN, enabled: true }).signIn, ...extra });
 }
 
 function cookieOf(response: Response): string {
@@ -51,7 +56,11 @@ async function signIn(auth: Auth): Promise<string> {
   return cookieOf(res);
 }
 
-describe("maintainer sessions", () => {
+describeDialects("maintainer sessions", (t) => {
+  beforeEach(() => {
+    data = t().data;
+  });
+
   it("answers 403 with the sign-in choices to someone not signed in", async () => {
     const auth = tokenAuth();
     const res = await thrown(auth.requireMaintainer(get("/review")));
@@ -138,13 +147,24 @@ describe("maintainer sessions", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("set-cookie")).toMatch(/Expires=Thu, 01 Jan 1970/);
     expect((await auth.viewer(get("/review", cookie))).signedIn).toBe(false);
-    expect(db.prepare("SELECT COUNT(*) AS n FROM maintainer_sessions").get()).toEqual({ n: 0 });
+    expect(await sessionRows()).toEqual([]);
+  });
+
+  it("a session made by one instance works on another; signing out on the other ends it on the first", async () => {
+    // Two instances: the same database, the same SESSION_SECRET and MAINTAINER_TOKEN.
+    const one = tokenAuth();
+    const two = tokenAuth();
+    const cookie = await signIn(one);
+    const onTwo = await two.requireMaintainer(get("/review", cookie));
+    expect(onTwo).toMatchObject({ login: "maintainer", kind: "token" });
+    expect((await two.signOut(post("/auth/logout", { csrf: onTwo.csrf }, cookie))).status).toBe(303);
+    expect((await one.viewer(get("/review", cookie))).signedIn).toBe(false);
+    expect(await sessionRows()).toEqual([]);
   });
 
   it("signs in once with the one-time link, then the link is used up", async () => {
-    db = openMemoryDatabase();
     const setup = createTokenSignIn({ enabled: true });
-    const auth = createAuth({ db, secret: SECRET, tokenSignIn: setup.signIn });
+    const auth = createAuth({ data, secret: SECRET, tokenSignIn: setup.signIn });
     const first = await auth.signInWithToken(get(`/auth/token?token=${setup.oneTimeToken}`), setup.oneTimeToken, "ip", "/review", { viaLink: true });
     expect(first).toBeInstanceOf(Response);
     const again = await auth.signInWithToken(get(`/auth/token?token=${setup.oneTimeToken}`), setup.oneTimeToken, "ip", "/review", { viaLink: true });
@@ -165,16 +185,20 @@ describe("maintainer sessions", () => {
   });
 });
 
-describe("token sessions last only as long as the credential they were made with", () => {
+describeDialects("token sessions last only as long as the credential they were made with", (t) => {
+  beforeEach(() => {
+    data = t().data;
+  });
+
   const OTHER = "the-rotated-maintainer-token-4567";
 
   /** The same database and session secret, in a new process with this token sign-in. */
   function restartWith(tokenSignIn: ReturnType<typeof createTokenSignIn>["signIn"]): Auth {
-    return createAuth({ db, secret: SECRET, tokenSignIn });
+    return createAuth({ data, secret: SECRET, tokenSignIn });
   }
 
-  function rows(): number {
-    return (db.prepare("SELECT COUNT(*) AS n FROM maintainer_sessions").get() as { n: number }).n;
+  async function rows(): Promise<number> {
+    return (await sessionRows()).length;
   }
 
   /** A merge posted with the session's own CSRF token (what the review page's form sends). */
@@ -193,7 +217,7 @@ describe("token sessions last only as long as the credential they were made with
     expect(page.status).toBe(403);
     expect(await page.json()).toMatchObject({ signedInAs: null, message: expect.stringMatching(/Please sign in/), signIn: { token: true } });
     expect((await thrown(merge(after, cookie, csrf))).status).toBe(403);
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
     // Putting the leaked token back does not bring that session back.
     expect((await restartWith(createTokenSignIn({ configured: TOKEN, enabled: true }).signIn).viewer(get("/review", cookie))).signedIn).toBe(false);
     // The new token signs in as usual.
@@ -206,13 +230,12 @@ describe("token sessions last only as long as the credential they were made with
     const after = restartWith(createTokenSignIn({ configured: TOKEN, enabled: true }).signIn);
     const m = await after.requireMaintainer(get("/review", cookie));
     expect((await merge(after, cookie, m.csrf)).login).toBe("maintainer");
-    expect(rows()).toBe(1);
+    expect(await rows()).toBe(1);
   });
 
   it("the one-time link's session lasts while its server runs, and ends with it", async () => {
-    db = openMemoryDatabase();
     const first = createTokenSignIn({ enabled: true });
-    const running = createAuth({ db, secret: SECRET, tokenSignIn: first.signIn });
+    const running = createAuth({ data, secret: SECRET, tokenSignIn: first.signIn });
     const res = (await running.signInWithToken(get(`/auth/token?token=${first.oneTimeToken}`), first.oneTimeToken, "ip", "/review", { viaLink: true })) as Response;
     const cookie = cookieOf(res);
     const { csrf } = await running.requireMaintainer(get("/review", cookie));
@@ -221,35 +244,26 @@ describe("token sessions last only as long as the credential they were made with
     // Restarted, still without MAINTAINER_TOKEN: a new link, and the old one's session is over.
     const restarted = restartWith(createTokenSignIn({ enabled: true }).signIn);
     expect((await thrown(restarted.requireMaintainer(get("/review", cookie)))).status).toBe(403);
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it("token sign-in turned off (GitHub sign-in configured instead): token sessions are signed out", async () => {
     const cookie = await signIn(tokenAuth());
     const off = restartWith(createTokenSignIn({ configured: TOKEN, enabled: false }).signIn);
     expect((await off.viewer(get("/review", cookie))).signedIn).toBe(false);
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 
   it("a token session bound to no credential (made before this check existed) is signed out", async () => {
     const auth = tokenAuth();
     const cookie = await signIn(auth);
-    db.prepare("UPDATE maintainer_sessions SET credential = NULL").run();
+    await data.db.updateTable("maintainer_sessions").set({ credential: null }).execute();
     expect((await auth.viewer(get("/review", cookie))).signedIn).toBe(false);
-  });
-
-  it("upgrading the database signs out the token sessions made before sessions were bound (GitHub sessions stay)", () => {
-    db = openDatabase(":memory:", { memory: true, migrations: migrations.filter((m) => m.version <= 4) });
-    const insert = db.prepare("INSERT INTO maintainer_sessions (id_hash, kind, login, created_at, expires_at) VALUES (?, ?, ?, 0, ?)");
-    insert.run("a", "token", "maintainer", Date.now() + 60_000);
-    insert.run("b", "github", "alice", Date.now() + 60_000);
-    migrate(db);
-    expect(db.prepare("SELECT kind FROM maintainer_sessions").all()).toEqual([{ kind: "github" }]);
   });
 
   it("stores only a keyed fingerprint of the token, not the token or its plain hash", async () => {
     const cookie = await signIn(tokenAuth());
-    const stored = JSON.stringify(db.prepare("SELECT * FROM maintainer_sessions").all());
+    const stored = JSON.stringify(await sessionRows());
     expect(stored).not.toContain(TOKEN);
     expect(stored).not.toContain(createHash("sha256").update(TOKEN).digest("hex"));
     expect(decodeURIComponent(cookie)).not.toContain(TOKEN);
@@ -264,11 +278,14 @@ describe("token sessions last only as long as the credential they were made with
   });
 });
 
-describe("GitHub sign-in", () => {
+describeDialects("GitHub sign-in", (t) => {
+  beforeEach(() => {
+    data = t().data;
+  });
+
   const app = { oauthUrl: "https://gh.test", clientId: "client-1", clientSecret: "secret-1", scope: "public_repo" };
 
   function githubAuth(permissions: Record<string, CollaboratorPermission>, extra: Partial<Parameters<typeof createAuth>[0]> = {}) {
-    db = openMemoryDatabase();
     const calls: string[] = [];
     const api: Pick<ForgeAccounts, "user" | "permission"> = {
       user: async (token) => ({ login: token === "gho_alice" ? "alice" : "bob", name: null }),
@@ -286,7 +303,7 @@ describe("GitHub sign-in", () => {
       });
     }) as unknown as typeof fetch;
     const auth = createAuth({
-      db,
+      data,
       secret: SECRET,
       tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
       github: { app, api, repository: "dq/content" },
@@ -316,7 +333,7 @@ describe("GitHub sign-in", () => {
     const m = await auth.requireMaintainer(get("/review", cookie));
     expect(m).toMatchObject({ login: "alice", kind: "github", role: "write", githubToken: "gho_alice" });
     expect(decodeURIComponent(cookie)).not.toContain("gho_alice");
-    const rows = JSON.stringify(db.prepare("SELECT * FROM maintainer_sessions").all());
+    const rows = JSON.stringify(await sessionRows());
     expect(rows).toContain("alice");
     expect(rows).not.toContain("gho_alice");
   });
@@ -359,7 +376,7 @@ describe("GitHub sign-in", () => {
     const { auth, api, fetchImpl } = githubAuth(permissions, { tokenSignIn: createTokenSignIn({ configured: TOKEN, enabled: true }).signIn });
     const cookie = await viaGitHub(auth, "code-alice");
     const rotated = createAuth({
-      db,
+      data,
       secret: SECRET,
       tokenSignIn: createTokenSignIn({ configured: "the-rotated-maintainer-token-4567", enabled: true }).signIn,
       github: { app, api, repository: "dq/content" },
@@ -375,5 +392,17 @@ describe("GitHub sign-in", () => {
     expect(result).toMatchObject({ status: 400 });
     const noCookie = await auth.finishGitHubSignIn(get("/auth/github/callback?code=code-alice&state=x"));
     expect(noCookie).toMatchObject({ status: 400 });
+  });
+});
+
+describe("upgrading an existing SQLite database", () => {
+  it("signs out the token sessions made before sessions were bound (GitHub sessions stay)", () => {
+    const db = openDatabase(":memory:", { memory: true, migrations: migrations.filter((m) => m.version <= 4) });
+    const insert = db.prepare("INSERT INTO maintainer_sessions (id_hash, kind, login, created_at, expires_at) VALUES (?, ?, ?, 0, ?)");
+    insert.run("a", "token", "maintainer", Date.now() + 60_000);
+    insert.run("b", "github", "alice", Date.now() + 60_000);
+    migrate(db);
+    expect(db.prepare("SELECT kind FROM maintainer_sessions").all()).toEqual([{ kind: "github" }]);
+    db.close();
   });
 });

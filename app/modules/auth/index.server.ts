@@ -13,10 +13,15 @@
  *
  * Token sessions last only as long as the credential they were made with: changing MAINTAINER_TOKEN
  * (or turning token sign-in off) signs them out, and the one-time link's session ends with the process.
+ *
+ * With DATABASE_URL (PostgreSQL, sessions shared by every instance) the one-time link cannot work — one
+ * instance makes it and knows it, and its session ends with that process — so the start is refused unless
+ * MAINTAINER_TOKEN or GitHub sign-in is configured (SESSION_SECRET is required by env.server.ts).
  */
-import type { Env } from "~/modules/config/env.server";
-import type { Database } from "~/modules/db/index.server";
+import { ConfigError, type Env } from "~/modules/config/env.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import type { Forge } from "~/modules/forge/types";
+import type { RateLimiter } from "~/modules/security/rate-limit.server";
 import { createAuth, type Auth } from "./auth.server";
 import { resolveSessionSecret } from "./secret.server";
 import { createTokenSignIn } from "./token.server";
@@ -27,9 +32,12 @@ export { SessionSecretError } from "./secret.server";
 
 export interface AuthSetup {
   env: Env;
-  db: Database;
+  /** Where the sessions are; PostgreSQL means several instances may share them. */
+  data: Pick<DataLayer, "db" | "dialect">;
   /** The forge: its accounts (sign-in with GitHub, when configured) and its words. */
   forge: Pick<Forge, "accounts" | "texts">;
+  /** Token sign-in attempts per client (default: counted in memory). */
+  signInLimiter?: RateLimiter;
   log?: { info(message: string): void; warn(message: string): void };
 }
 
@@ -51,6 +59,13 @@ export function setupAuth(setup: AuthSetup): Auth {
       }
     : undefined;
   const tokenWithGitHub = env.MAINTAINER_TOKEN_WITH_GITHUB && env.MAINTAINER_TOKEN !== undefined;
+  if (setup.data.dialect === "postgres" && !github && env.MAINTAINER_TOKEN === undefined) {
+    throw new ConfigError(
+      "DATABASE_URL is PostgreSQL, so several instances may serve this site, and the one-time sign-in link cannot work there " +
+        "(one instance makes it, and its session ends with that process). Set MAINTAINER_TOKEN (at least 16 characters), " +
+        "or configure GitHub sign-in (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET with the GitHub forge).",
+    );
+  }
   if (github && env.MAINTAINER_TOKEN !== undefined && !tokenWithGitHub) {
     log.warn("MAINTAINER_TOKEN is ignored: with GitHub sign-in configured maintainers sign in with GitHub (set MAINTAINER_TOKEN_WITH_GITHUB=1 to accept the token too).");
   }
@@ -69,7 +84,8 @@ export function setupAuth(setup: AuthSetup): Auth {
   if (github) log.info(`Maintainers sign in with GitHub (write access to ${github.repository}).`);
   else if (forge.texts.tokenSignInNote) log.info(forge.texts.tokenSignInNote);
   return createAuth({
-    db: setup.db,
+    data: setup.data,
+    ...(setup.signInLimiter ? { signInLimiter: setup.signInLimiter } : {}),
     secret,
     tokenSignIn: signIn,
     github,

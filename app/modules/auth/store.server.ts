@@ -1,5 +1,8 @@
 /**
- * Maintainer sessions in SQLite (`maintainer_sessions`). The cookie carries a
+ * Maintainer sessions (`maintainer_sessions`, owned by this module), on the
+ * data layer: SQLite by default, PostgreSQL with DATABASE_URL — where every
+ * instance reads the same rows, so a cookie made on one instance works on
+ * all and a sign-out on one ends the session everywhere. The cookie carries a
  * random session id; the row is keyed by its SHA-256 and holds who signed in
  * and, for GitHub sign-in, the maintainer's OAuth token — encrypted with
  * AES-256-GCM under a key derived (HKDF) from SESSION_SECRET, bound to the row
@@ -8,7 +11,7 @@
  * fingerprint of the credential it was made with (token.server.ts).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import type { Database } from "~/modules/db/index.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import { randomToken, sha256 } from "./csrf.server";
 
 export type SessionKind = "token" | "github";
@@ -24,17 +27,6 @@ export interface MaintainerSession {
   credential?: string;
   createdAt: number;
   expiresAt: number;
-}
-
-interface Row {
-  id_hash: string;
-  kind: SessionKind;
-  login: string;
-  name: string | null;
-  github_token: string | null;
-  credential: string | null;
-  created_at: number;
-  expires_at: number;
 }
 
 export function tokenKey(secret: string): Buffer {
@@ -66,54 +58,55 @@ export function decryptToken(key: Buffer, sealed: string, aad: string): string |
 }
 
 export interface SessionStoreOptions {
-  db: Database;
+  data: Pick<DataLayer, "db">;
   secret: string;
   ttlMs: number;
   now?: () => number;
 }
 
 export function createSessionStore(options: SessionStoreOptions) {
-  const { db, ttlMs } = options;
+  const { db } = options.data;
+  const { ttlMs } = options;
   const now = options.now ?? Date.now;
   const key = tokenKey(options.secret);
   let lastPrune = 0;
 
-  function prune(t: number) {
+  async function prune(t: number) {
     if (t - lastPrune < 60_000) return;
     lastPrune = t;
-    db.prepare("DELETE FROM maintainer_sessions WHERE expires_at <= ?").run(t);
+    await db.deleteFrom("maintainer_sessions").where("expires_at", "<=", t).execute();
   }
 
   return {
     /** Creates a session; returns the id to put in the cookie. */
-    create(input: { kind: SessionKind; login: string; name?: string | null; githubToken?: string; credential?: string }): string {
+    async create(input: { kind: SessionKind; login: string; name?: string | null; githubToken?: string; credential?: string }): Promise<string> {
       const id = randomToken(32);
       const hash = idHash(id);
       const t = now();
-      prune(t);
-      db.prepare(
-        `INSERT INTO maintainer_sessions (id_hash, kind, login, name, github_token, credential, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        hash,
-        input.kind,
-        input.login,
-        input.name ?? null,
-        input.githubToken ? encryptToken(key, input.githubToken, hash) : null,
-        input.credential ?? null,
-        t,
-        t + ttlMs,
-      );
+      await prune(t);
+      await db
+        .insertInto("maintainer_sessions")
+        .values({
+          id_hash: hash,
+          kind: input.kind,
+          login: input.login,
+          name: input.name ?? null,
+          github_token: input.githubToken ? encryptToken(key, input.githubToken, hash) : null,
+          credential: input.credential ?? null,
+          created_at: t,
+          expires_at: t + ttlMs,
+        })
+        .execute();
       return id;
     },
 
-    get(id: string | undefined): MaintainerSession | undefined {
+    async get(id: string | undefined): Promise<MaintainerSession | undefined> {
       if (!id || id.length > 200) return undefined;
       const hash = idHash(id);
-      const row = db.prepare("SELECT * FROM maintainer_sessions WHERE id_hash = ?").get(hash) as Row | undefined;
+      const row = await db.selectFrom("maintainer_sessions").selectAll().where("id_hash", "=", hash).executeTakeFirst();
       if (!row) return undefined;
       if (row.expires_at <= now()) {
-        db.prepare("DELETE FROM maintainer_sessions WHERE id_hash = ?").run(hash);
+        await db.deleteFrom("maintainer_sessions").where("id_hash", "=", hash).execute();
         return undefined;
       }
       let githubToken: string | undefined;
@@ -133,9 +126,9 @@ export function createSessionStore(options: SessionStoreOptions) {
       };
     },
 
-    delete(id: string | undefined): void {
+    async delete(id: string | undefined): Promise<void> {
       if (!id) return;
-      db.prepare("DELETE FROM maintainer_sessions WHERE id_hash = ?").run(idHash(id));
+      await db.deleteFrom("maintainer_sessions").where("id_hash", "=", idHash(id)).execute();
     },
   };
 }

@@ -18,19 +18,23 @@ function returnToOf(url: URL): string {
   return safeReturnTo(url.searchParams.get("returnTo"));
 }
 
-/** GET /auth/token: the form — or, with `?token=…` (the link printed at start), the sign-in itself. */
-export async function tokenPage(s: AuthServices, request: Request, context: { clientIp?: string } | undefined) {
+/**
+ * GET /auth/token: the form — or, with `?token=…` (the one-time link printed at start), a page
+ * whose button signs in. The GET itself uses nothing up: a link preview or a scanner that fetches
+ * the link leaves it working for the maintainer.
+ */
+export async function tokenPage(s: AuthServices, request: Request, _context: { clientIp?: string } | undefined) {
   const url = new URL(request.url);
   const token = url.searchParams.get("token");
   const v = await s.auth.viewer(request);
   const page = { methods: s.auth.methods, returnTo: returnToOf(url), signedInAs: v.maintainer ? (v.login ?? null) : null };
   if (token !== null) {
-    const result = await s.auth.signInWithToken(request, token, clientAddress(request, context), returnToOf(url), { viaLink: true });
-    if (result instanceof Response) return result;
-    return json({ ...page, error: result.error }, { status: result.status, headers: AUTH_HEADERS });
+    const refused = s.auth.linkRefusal();
+    if (refused) return json({ ...page, error: refused.error, linkToken: null }, { status: refused.status, headers: AUTH_HEADERS });
+    return json({ ...page, error: null as string | null, linkToken: token.slice(0, 200) as string | null }, { headers: AUTH_HEADERS });
   }
   if (!s.auth.methods.token) throw new Response("Token sign-in is turned off on this server: sign in with GitHub.", { status: 404, headers: AUTH_HEADERS });
-  return json({ ...page, error: null as string | null }, { headers: AUTH_HEADERS });
+  return json({ ...page, error: null as string | null, linkToken: null as string | null }, { headers: AUTH_HEADERS });
 }
 
 /** POST /auth/token: the pasted token. */

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { parse as parseConnectionString } from "pg-connection-string";
 import { z } from "zod";
 
 /**
@@ -15,12 +16,48 @@ const boolish = z
 /** An empty variable counts as unset (live-update settings). */
 const unsetIfEmpty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
+/** A configuration the server cannot start with; the message names the variable and what to do. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function isPostgresUrl(value: string): boolean {
+  if (!/^postgres(?:ql)?:\/\//i.test(value)) return false;
+  try {
+    return Boolean(parseConnectionString(value).database);
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   CONTENT_DIR: z.string().default("content"),
   DATA_DIR: z.string().default(".data"),
+  /**
+   * PostgreSQL shared by several instances (`postgres://user:password@host:5432/database`). Unset: the
+   * embedded SQLite database DATA_DIR/django-questions.sqlite.
+   */
+  DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine(isPostgresUrl, "must be a PostgreSQL URL, postgres://user:password@host:5432/database (unset: the embedded SQLite database under DATA_DIR)")
+      .optional(),
+  ),
+  /** Seconds a SIGTERM/SIGINT waits for in-flight requests and deliveries before the process exits anyway. */
+  SHUTDOWN_TIMEOUT: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).default(8)),
+  /** Least severe log level written (JSON lines on stdout). */
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(LOG_LEVELS).default("info")),
+  /** `json` lines; `text` for people; `auto`: text on a terminal, JSON otherwise (containers, files, pipes). */
+  LOG_FORMAT: z.preprocess(unsetIfEmpty, z.enum(["auto", "json", "text"]).default("auto")),
   LOG_REQUESTS: boolish.default("1"),
   PAGE_CACHE: boolish.default("1"),
   CONTENT_WATCH: boolish.default("1"),
@@ -62,6 +99,16 @@ const EnvSchema = z.object({
   MAINTAINER_TOKEN_WITH_GITHUB: boolish.default("0"),
   /** Minutes a maintainer's GitHub permission is remembered before it is asked again. */
   MAINTAINER_PERMISSION_TTL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(5)),
+}).superRefine((env, ctx) => {
+  // Several instances on one PostgreSQL must sign cookies alike: a generated DATA_DIR/session-secret is per instance.
+  if (env.DATABASE_URL !== undefined && env.SESSION_SECRET === undefined) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ["SESSION_SECRET"],
+      message:
+        "required when DATABASE_URL is set: every instance must sign session cookies with the same secret (at least 32 random characters, e.g. `openssl rand -base64 48`)",
+    });
+  }
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -73,7 +120,7 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
   if (source === process.env) cached = parsed.data;
   return parsed.data;

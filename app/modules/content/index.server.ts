@@ -1,10 +1,32 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { contentDir, getEnv } from "~/modules/config/env.server";
+import { AnalysisCache } from "./analysis-cache.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { excerpt } from "~/modules/markdown/text";
 import { getContentStore, type LoadedContent } from "./store.server";
 import type { Question, Tag } from "./types";
 
 export type { LoadedContent } from "./store.server";
+export { pageVersion } from "./versions";
+
+/**
+ * The analysis cache of the production build: under DATA_DIR, valid for this
+ * very server bundle (its hash), so a new build never reads an old build's
+ * findings. None in development and tests, whose code changes under them.
+ */
+function analysisCache(dataDir: string): AnalysisCache | undefined {
+  if (!import.meta.url.startsWith("file:") || !import.meta.url.endsWith(".js")) return undefined;
+  try {
+    const bundle = readFileSync(fileURLToPath(import.meta.url));
+    const key = createHash("sha1").update(bundle).digest("hex").slice(0, 16);
+    return new AnalysisCache(path.resolve(dataDir, "content-cache", "analyses.jsonl"), key);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The process-wide content store, configured from the environment: made by the composition root
@@ -12,7 +34,8 @@ export type { LoadedContent } from "./store.server";
  */
 export async function getStore() {
   const env = getEnv();
-  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH });
+  const cache = analysisCache(env.DATA_DIR);
+  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH, ...(cache ? { cache } : {}) });
 }
 
 export interface QuestionSummary {
@@ -28,9 +51,14 @@ function tagMap(content: LoadedContent): Map<string, Tag> {
   return new Map(content.tags.map((t) => [t.id, t]));
 }
 
+const summaries = new WeakMap<Question, { tags: Tag[]; summary: QuestionSummary }>();
+
+/** A question as lists show it. Memoised per question and tag vocabulary: its excerpt is computed once. */
 export function summarise(content: LoadedContent, q: Question): QuestionSummary {
+  const hit = summaries.get(q);
+  if (hit && hit.tags === content.tags) return hit.summary;
   const tags = tagMap(content);
-  return {
+  const summary: QuestionSummary = {
     slug: q.slug,
     number: q.number,
     title: q.title,
@@ -38,13 +66,88 @@ export function summarise(content: LoadedContent, q: Question): QuestionSummary 
     answerCount: q.answers.length,
     excerpt: excerpt(q.body, 180),
   };
+  summaries.set(q, { tags: content.tags, summary });
+  return summary;
 }
 
 export function listQuestions(content: LoadedContent, tag?: string): QuestionSummary[] {
   return content.questions.filter((q) => !tag || q.tags.includes(tag)).map((q) => summarise(content, q));
 }
 
+/** How a list of questions is ordered. */
+export const SORTS = {
+  number: "Number",
+  newest: "Newest",
+  answers: "Most answered",
+} as const;
+export type Sort = keyof typeof SORTS;
+export const PAGE_SIZE = 50;
+
+export interface QuestionListPage {
+  questions: QuestionSummary[];
+  /** Questions in the whole list (every page). */
+  total: number;
+  page: number;
+  pages: number;
+  sort: Sort;
+}
+
+/** Reads `?page=` and `?sort=`; anything odd falls back to the first page, by number. */
+export function listParams(params: URLSearchParams): { page: number; sort: Sort } {
+  const sortParam = params.get("sort") ?? "";
+  const sort: Sort = Object.prototype.hasOwnProperty.call(SORTS, sortParam) ? (sortParam as Sort) : "number";
+  const n = Number(params.get("page") ?? "1");
+  return { page: Number.isInteger(n) && n >= 1 ? n : 1, sort };
+}
+
+const sortedLists = new WeakMap<LoadedContent, Map<string, Question[]>>();
+
+/** The questions of a list (all, or one tag's), in the asked order; once per snapshot. */
+function sortedQuestions(content: LoadedContent, sort: Sort, tag?: string): Question[] {
+  let lists = sortedLists.get(content);
+  if (!lists) sortedLists.set(content, (lists = new Map()));
+  const key = `${sort} ${tag ?? ""}`;
+  let list = lists.get(key);
+  if (!list) {
+    list = content.questions.filter((q) => !tag || q.tags.includes(tag));
+    if (sort === "newest") list = [...list].sort((a, b) => (a.added < b.added ? 1 : a.added > b.added ? -1 : b.number - a.number));
+    else if (sort === "answers") list = [...list].sort((a, b) => b.answers.length - a.answers.length || a.number - b.number);
+    lists.set(key, list);
+  }
+  return list;
+}
+
+/**
+ * One page of a list of questions. Only the page's questions are summarised
+ * (their excerpts are computed once per question and reused). A page past the
+ * end is the last page.
+ */
+export function listPage(content: LoadedContent, options: { page: number; sort: Sort; tag?: string; pageSize?: number }): QuestionListPage {
+  const size = options.pageSize ?? PAGE_SIZE;
+  const all = sortedQuestions(content, options.sort, options.tag);
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const page = Math.min(Math.max(1, options.page), pages);
+  return {
+    questions: all.slice((page - 1) * size, page * size).map((q) => summarise(content, q)),
+    total: all.length,
+    page,
+    pages,
+    sort: options.sort,
+  };
+}
+
+const tagCountMemo = new WeakMap<LoadedContent, (Tag & { count: number })[]>();
+
+/** Every tag with how many questions carry it (once per snapshot). */
 export function tagCounts(content: LoadedContent): (Tag & { count: number })[] {
+  const hit = tagCountMemo.get(content);
+  if (hit) return hit;
+  const result = countTags(content);
+  tagCountMemo.set(content, result);
+  return result;
+}
+
+function countTags(content: LoadedContent): (Tag & { count: number })[] {
   const counts = new Map<string, number>();
   for (const q of content.questions) for (const t of q.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
   return content.tags.map((t) => ({ ...t, count: counts.get(t.id) ?? 0 }));

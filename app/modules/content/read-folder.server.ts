@@ -9,12 +9,33 @@ import type { ContentFile } from "~/modules/validation/types";
 
 const SKIPPED_DIRECTORIES = new Set([".git"]);
 
-/** Every file under `dir`, recursively, with forward-slash paths relative to `dir`, sorted by path. */
+/** Files read at the same time: enough to keep the disk busy, few enough for any file-descriptor limit. */
+const READ_CONCURRENCY = 64;
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Every file under `dir`, recursively, with forward-slash paths relative to
+ * `dir`, sorted by path. The folders are walked first, then the files are
+ * read in parallel.
+ */
 export async function readContentFolder(dir: string): Promise<ContentFile[]> {
   const root = path.resolve(dir);
   const info = await stat(root);
   if (!info.isDirectory()) throw new Error(`${dir} is not a directory`);
-  const files: ContentFile[] = [];
+  const found: Array<{ abs: string; rel: string }> = [];
   const visited = new Set<string>([await realpath(root)]);
 
   async function visit(abs: string, rel: string): Promise<void> {
@@ -37,12 +58,13 @@ export async function readContentFolder(dir: string): Promise<ContentFile[]> {
         visited.add(real);
         await visit(childAbs, childRel);
       } else if (isFile) {
-        files.push({ path: childRel, bytes: new Uint8Array(await readFile(childAbs)) });
+        found.push({ abs: childAbs, rel: childRel });
       }
     }
   }
 
   await visit(root, "");
+  const files = await mapConcurrent(found, READ_CONCURRENCY, async (f): Promise<ContentFile> => ({ path: f.rel, bytes: new Uint8Array(await readFile(f.abs)) }));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -54,22 +76,22 @@ export async function readContentFolder(dir: string): Promise<ContentFile[]> {
 export async function readContentFiles(dir: string, relPaths: string[]): Promise<ContentFile[]> {
   const root = path.resolve(dir);
   const out: ContentFile[] = [];
-  for (const raw of new Set(relPaths)) {
+  await mapConcurrent([...new Set(relPaths)], READ_CONCURRENCY, async (raw) => {
     const rel = raw.replace(/\\/g, "/").replace(/^(?:\.\/)+/, "");
     const abs = path.resolve(root, rel);
     if (abs !== root && !abs.startsWith(root + path.sep)) {
       throw new Error(`${raw} is outside the content folder ${dir}`);
     }
     const relative = path.relative(root, abs).split(path.sep).join("/");
-    if (relative === "" || relative.split("/").includes(".git")) continue;
+    if (relative === "" || relative.split("/").includes(".git")) return;
     try {
       const info = await stat(abs);
-      if (!info.isFile()) continue;
+      if (!info.isFile()) return;
       out.push({ path: relative, bytes: new Uint8Array(await readFile(abs)) });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") continue;
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return;
       throw e;
     }
-  }
+  });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

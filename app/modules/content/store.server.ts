@@ -1,46 +1,54 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { singleton } from "~/modules/process/singleton.server";
-import { parseContent } from "~/modules/validation";
-import type { ContentFile, Finding } from "~/modules/validation/types";
-import { markdownToText } from "~/modules/markdown/text";
-import { buildSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
+import type { ContentFile } from "~/modules/validation/types";
+import { analyseContent, type AnalysedFile, type HashedFile } from "./analyse";
+import type { AnalysisCache } from "./analysis-cache.server";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
-import { contentSnapshot } from "./snapshot";
-import type { ContentSnapshot, Question } from "./types";
+import { ContentState, slicer, type LoadedContent } from "./state.server";
+import { singleton } from "~/modules/process/singleton.server";
 
-export interface LoadedContent extends ContentSnapshot {
-  /** Findings of the parser (files it had to skip), for the log and /healthz. */
-  findings: Finding[];
-  search: SearchIndex;
-  /** When this snapshot was built. */
-  loadedAt: Date;
-}
+export type { LoadedContent } from "./state.server";
 
 type Listener = (content: LoadedContent, changed: string[]) => void;
 
-function sha1(data: Uint8Array | string): string {
-  return createHash("sha1").update(data).digest("hex");
+/** The git blob SHA-1 of a file's bytes (what `git hash-object` prints). */
+export function gitBlobHash(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/** Files analysed per call between two yields to the event loop. */
+const ANALYSIS_BATCH = 16;
+
+export interface ContentStoreOptions {
+  /** Analyses kept on disk between starts (production). */
+  cache?: AnalysisCache;
+  /** Parses and checks files elsewhere (a worker thread); in slices on this thread without it. */
+  analyse?: (files: HashedFile[]) => Promise<AnalysedFile[]>;
 }
 
 /**
  * The content folder in memory. Loads every file once, then re-reads only the
- * files that change (file watcher, webhook, poll) and swaps in a new snapshot
- * atomically: readers keep the previous snapshot until the new one is ready.
+ * files that change (file watcher, webhook, poll) and derives a new snapshot
+ * from the previous one (state.server.ts): readers keep the previous snapshot
+ * until the new one is complete, and no step holds the thread for long.
  */
 export class ContentStore {
   readonly dir: string;
   private files = new Map<string, ContentFile>();
   private hashes = new Map<string, string>();
+  private state = new ContentState();
   private current: LoadedContent | undefined;
   private watcher: FSWatcher | undefined;
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
-  private textCache = new Map<string, string>();
+  private readonly options: ContentStoreOptions;
+  /** How the last load or reload went, for /healthz and the benchmark. */
+  lastLoad: { files: number; analysed: number; fromCache: number; ms: number } | undefined;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: ContentStoreOptions = {}) {
     this.dir = path.resolve(dir);
+    this.options = options;
   }
 
   get content(): LoadedContent {
@@ -57,12 +65,50 @@ export class ContentStore {
     return [...this.files.values()];
   }
 
+  /** Analyses files: from the cache when it knows them, the rest in a worker or in slices. */
+  private async analyse(files: HashedFile[]): Promise<AnalysedFile[]> {
+    const out: AnalysedFile[] = [];
+    const missing: HashedFile[] = [];
+    for (const f of files) {
+      const hit = this.options.cache?.get(f.path, f.hash);
+      if (hit) out.push(hit);
+      else missing.push(f);
+    }
+    if (this.options.analyse && missing.length > 0) {
+      out.push(...(await this.options.analyse(missing)));
+    } else {
+      const pause = slicer();
+      for (let i = 0; i < missing.length; i += ANALYSIS_BATCH) {
+        out.push(...analyseContent(missing.slice(i, i + ANALYSIS_BATCH)));
+        await pause();
+      }
+    }
+    return out;
+  }
+
   async load(): Promise<LoadedContent> {
+    const started = performance.now();
     const files = await readContentFolder(this.dir);
+    await this.options.cache?.load();
+    const hashed = files.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
     this.files = new Map(files.map((f) => [f.path, f]));
-    this.hashes = new Map(files.map((f) => [f.path, sha1(f.bytes)]));
-    this.current = this.build();
-    return this.current;
+    this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
+    const analyses = await this.analyse(hashed);
+    const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
+    const { content } = await this.state.apply(analyses, []);
+    this.current = content;
+    this.logErrors(content.findings);
+    this.lastLoad = { files: files.length, analysed: analyses.length - fromCache, fromCache, ms: Math.round(performance.now() - started) };
+    if (this.options.cache && fromCache < analyses.length) {
+      this.options.cache.save(analyses).catch((error: unknown) => console.warn("content cache not saved:", error));
+    }
+    return content;
+  }
+
+  private logErrors(findings: LoadedContent["findings"], only?: Set<string>): void {
+    for (const f of findings) {
+      if (f.severity === "error" && (!only || only.has(f.path))) console.warn(`content: ${f.path}:${f.line}:${f.column}: ${f.message} (${f.rule})`);
+    }
   }
 
   /**
@@ -76,28 +122,39 @@ export class ContentStore {
   }
 
   private async doReload(relPaths: string[]): Promise<void> {
+    const started = performance.now();
     const unique = [...new Set(relPaths.map((p) => p.split(path.sep).join("/")))];
     const read = await readContentFiles(this.dir, unique);
     const found = new Map(read.map((f) => [f.path, f]));
-    const changed: string[] = [];
+    const changed: HashedFile[] = [];
+    const deleted: string[] = [];
     for (const p of unique) {
       const file = found.get(p);
       if (!file) {
-        if (this.files.delete(p)) {
-          this.hashes.delete(p);
-          changed.push(p);
-        }
+        if (this.files.has(p)) deleted.push(p);
         continue;
       }
-      const hash = sha1(file.bytes);
+      const hash = gitBlobHash(file.bytes);
       if (this.hashes.get(p) === hash) continue;
-      this.files.set(p, file);
-      this.hashes.set(p, hash);
-      changed.push(p);
+      changed.push({ ...file, hash });
     }
-    if (changed.length === 0) return;
-    this.current = this.build();
-    for (const l of this.listeners) l(this.current, changed);
+    if (changed.length === 0 && deleted.length === 0) return;
+    const analyses = await this.analyse(changed);
+    const { content } = await this.state.apply(analyses, deleted);
+    // The new snapshot and the raw files change together, in one synchronous step.
+    for (const p of deleted) {
+      this.files.delete(p);
+      this.hashes.delete(p);
+    }
+    for (const f of changed) {
+      this.files.set(f.path, { path: f.path, bytes: f.bytes });
+      this.hashes.set(f.path, f.hash);
+    }
+    this.current = content;
+    const paths = [...changed.map((f) => f.path), ...deleted];
+    this.logErrors(content.findings, new Set(paths));
+    this.lastLoad = { files: paths.length, analysed: analyses.length, fromCache: 0, ms: Math.round(performance.now() - started) };
+    for (const l of this.listeners) l(content, paths);
   }
 
   /** Re-read the whole folder (used after a git pull whose file list is unknown). */
@@ -143,42 +200,12 @@ export class ContentStore {
     await this.watcher?.close();
     this.watcher = undefined;
   }
-
-  private text(markdown: string): string {
-    let t = this.textCache.get(markdown);
-    if (t === undefined) {
-      t = markdownToText(markdown);
-      if (this.textCache.size > 5000) this.textCache.clear();
-      this.textCache.set(markdown, t);
-    }
-    return t;
-  }
-
-  private build(): LoadedContent {
-    const files = [...this.files.values()];
-    const { questions, tags, findings } = parseContent(files);
-    const version = sha1([...this.hashes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, h]) => `${p}:${h}`).join("\n")).slice(0, 16);
-    const labels = new Map(tags.map((t) => [t.id, t.label]));
-    const docs: SearchDocument[] = questions.map((q) => ({
-      slug: q.slug,
-      number: q.number,
-      title: q.title,
-      tags: q.tags,
-      tagLabels: q.tags.map((t) => labels.get(t) ?? t),
-      body: this.text(q.body),
-      answers: q.answers.map((a) => this.text(a.body)).join("\n\n"),
-    }));
-    for (const f of findings) {
-      if (f.severity === "error") console.warn(`content: ${f.path}:${f.line}:${f.column}: ${f.message} (${f.rule})`);
-    }
-    return { ...contentSnapshot(version, questions, tags), findings, search: buildSearchIndex(docs), loadedAt: new Date() };
-  }
 }
 
 /** The process-wide store, loaded on first use (and watched when CONTENT_WATCH is on). */
-export function getContentStore(options: { dir: string; watch: boolean }): Promise<ContentStore> {
+export function getContentStore(options: { dir: string; watch: boolean } & ContentStoreOptions): Promise<ContentStore> {
   return singleton("content-store", async () => {
-    const store = new ContentStore(options.dir);
+    const store = new ContentStore(options.dir, options);
     await store.load();
     if (options.watch) store.watch();
     return store;

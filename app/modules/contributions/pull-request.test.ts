@@ -16,11 +16,11 @@ describe("renderPullRequestBody", () => {
   it("fills every placeholder and keeps the hidden marker", () => {
     const body = renderPullRequestBody("{{summary}}\n{{contributor}}\n{{statusUrl}}\n{{files}}\n{{note}}\n<!-- django-questions:proposal {{proposalJson}} -->\n", data);
     expect(body).toBe(
-      "A new answer to the question **Why QuerySets are lazy**\n" +
-        "Bob &lt;b&gt;Builder&lt;/b&gt; (@bob)\n" +
+      "A new answer to the question **\u2068Why QuerySets are lazy\u2069**\n" +
+        "\u2068Bob &lt;b&gt;Builder&lt;/b&gt;\u2069 (@bob)\n" +
         "https://questions.example.org/contributions/abc123def456\n" +
         "- `content/questions/querysets-are-lazy/answers/2026-12-01-bob.md` (new)\n" +
-        "> First line\n> @\u200bdjango please review, closes #\u200b4\n" +
+        "> \u2068First line\u2069\n> \u2068@\u200bdjango please review, closes #\u200b4\u2069\n" +
         '<!-- django-questions:proposal {"id":"abc123def456","kind":"answer"} -->\n',
     );
     expect(parseProposalMarker(body)).toEqual({ id: "abc123def456", kind: "answer" });
@@ -43,10 +43,12 @@ describe("renderPullRequestBody", () => {
   });
 
   it("titles pull requests by kind", () => {
-    expect(pullRequestTitle("question", "What is WSGI?")).toBe("Question: What is WSGI?");
-    expect(pullRequestTitle("answer", "What is WSGI?")).toBe("Answer: What is WSGI?");
-    expect(pullRequestTitle("edit", "What is WSGI?")).toBe("Edit: What is WSGI?");
-    expect(neutralise("a --> b")).toBe("a --&gt; b");
+    expect(pullRequestTitle("question", "What is WSGI?")).toBe("Question: \u2068What is WSGI?\u2069");
+    expect(pullRequestTitle("answer", "What is WSGI?")).toBe("Answer: \u2068What is WSGI?\u2069");
+    expect(pullRequestTitle("edit", "What is WSGI?")).toBe("Edit: \u2068What is WSGI?\u2069");
+    expect(neutralise("a --> b")).toBe("\u2068a --&gt; b\u2069");
+    // contributor text is isolated: a right-to-left name cannot reorder the words around it
+    expect(neutralise("\u202Eevil")).toBe("\u2068evil\u2069");
     expect(statusUrl("x")).toBe("/contributions/x");
   });
 });

@@ -9,6 +9,7 @@
  */
 import { markerJson, withProposalMarker } from "~/modules/forge/marker";
 import type { Contributor, ProposalFile, ProposalKind } from "~/modules/forge/types";
+import { isolate } from "~/modules/bidi/isolate";
 
 /** Where a proposal's status page lives on the site. */
 export function statusPath(id: string): string {
@@ -22,7 +23,7 @@ export function statusUrl(id: string, siteUrl?: string): string {
 
 export function pullRequestTitle(kind: ProposalKind, questionTitle: string): string {
   const prefix = kind === "question" ? "Question" : kind === "answer" ? "Answer" : "Edit";
-  return `${prefix}: ${questionTitle}`;
+  return `${prefix}: ${isolate(questionTitle)}`;
 }
 
 export interface SummaryData {
@@ -50,7 +51,8 @@ export function proposalSummary(d: SummaryData): string {
  * would close issues on merge, no end of an HTML comment.
  */
 export function neutralise(text: string): string {
-  return text
+  // Isolated (U+2068 … U+2069): a right-to-left name or title does not reorder the text around it.
+  return isolate(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

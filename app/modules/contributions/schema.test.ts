@@ -37,6 +37,16 @@ describe("parseProposalInput", () => {
     expect(parseProposalInput({ ...question, body: "a".repeat(20_000) }, TAGS).ok).toBe(true);
   });
 
+  it("refuses bidirectional controls and invisible characters in names and titles, naming the character", () => {
+    expect(errors({ ...question, name: "Jane\u202EeoD" }).name).toEqual([
+      expect.stringMatching(/^Your name contains U\+202E RIGHT-TO-LEFT OVERRIDE \(character 5\)/),
+    ]);
+    expect(errors({ ...question, title: "What does select\u200B_related do?" }).title?.[0]).toMatch(/U\+200B ZERO WIDTH SPACE \(character 17\)/);
+    expect(errors({ ...question, credit: "\u2067Ada" }).credit?.[0]).toMatch(/U\+2067 RIGHT-TO-LEFT ISOLATE \(character 1\)/);
+    // Right-to-left scripts themselves are welcome.
+    expect(parseProposalInput({ ...question, name: "مريم" }, TAGS).ok).toBe(true);
+  });
+
   it("requires 1 to 5 tags from the vocabulary", () => {
     expect(errors({ ...question, tags: [] }).tags).toEqual(["Choose at least one tag."]);
     expect(errors({ ...question, tags: ["orm", "models", "http", "security", "testing", "signals"] }).tags).toEqual(["Choose at most 5 tags."]);

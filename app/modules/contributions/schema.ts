@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { isQuestionFile, isSlug, KEBAB_CASE } from "~/modules/contract";
+import { findInvisibleCharacter, invisibleCharacterMessage } from "~/modules/validation/invisible";
 
 export const LIMITS = {
   title: 100,
@@ -52,7 +53,12 @@ const lineString = (field: string, max: number, min = 1) =>
     .min(min, min <= 1 ? `Enter ${field}.` : `${capital(field)} must be at least ${min} characters.`)
     .max(max, `${capital(field)} must be at most ${max} characters.`)
     .refine((s) => !/[\r\n]/.test(s), `${capital(field)} must fit on one line.`)
-    .refine((s) => !CONTROL.test(s), `${capital(field)} contains invisible control characters; please retype it.`);
+    .refine((s) => !CONTROL.test(s), `${capital(field)} contains invisible control characters; please retype it.`)
+    // The content check's rule (invisible-characters), for every one-line field: names the character.
+    .superRefine((s, ctx) => {
+      const found = findInvisibleCharacter(s);
+      if (found) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${capital(invisibleCharacterMessage(field, found))}.` });
+    });
 
 const blankToUndefined = (v: unknown) => {
   const s = text(v)?.trim();

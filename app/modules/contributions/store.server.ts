@@ -7,7 +7,9 @@
  * transaction together with its event, so the status page never shows a
  * state without the event that explains it.
  */
-import { nextSequenceValue, type Database } from "~/modules/db/index.server";
+import { sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
+import type { Database } from "~/modules/db/index.server";
+import { nextSequenceValue } from "~/modules/db/sequences.server";
 import type {
   Contributor,
   DeliverableProposal,
@@ -279,6 +281,12 @@ export function dueProposalIds(db: Database, now: number, limit = 20): string[] 
   return rows.map((r) => r.id);
 }
 
+/** Proposals waiting for delivery, and when the oldest was made (readiness: /healthz). */
+export function outboxBacklog(db: Database): { queued: number; oldestCreatedAt: string | null } {
+  const row = db.prepare("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM proposals WHERE status = 'queued'").get() as { n: number; oldest: string | null };
+  return { queued: row.n, oldestCreatedAt: row.oldest };
+}
+
 /** Epoch ms of the earliest scheduled attempt, if any. */
 export function nextDueTime(db: Database): number | undefined {
   const row = db.prepare("SELECT MIN(next_attempt_at) AS t FROM proposals WHERE status = 'queued'").get() as { t: number | null };
@@ -541,8 +549,11 @@ function toQueueEntry(r: Row): QueueEntry {
   };
 }
 
-/** The stored proposals as a forge reads its queue from them (the local review queue). */
-export function proposalRecords(db: Database): ProposalRecords {
+/**
+ * The stored proposals as a forge reads its queue from them (the local review queue); the change
+ * numbers come from the data layer's counters (`sequences`; default: the same SQLite database).
+ */
+export function proposalRecords(db: Database, data: Pick<DataLayer, "db"> = sqliteDataLayer(db)): ProposalRecords {
   return {
     open(forge) {
       const rows = db
@@ -561,13 +572,12 @@ export function proposalRecords(db: Database): ProposalRecords {
       const row = db.prepare("SELECT * FROM proposals WHERE id = ?").get(id) as Row | undefined;
       return row ? toQueueEntry(row) : undefined;
     },
-    allocateNumber(forge, save) {
-      // The number and what the forge saves with it are one transaction: a crash never burns or repeats a number.
-      return db.transaction(() => {
-        const n = nextSequenceValue(db, `${forge}-review-number`);
-        save(n);
-        return n;
-      })();
+    async allocateNumber(forge, save) {
+      // A number is never repeated; a crash between taking it and saving it skips it (one gap). Issue 11
+      // part B puts both in one transaction once the proposals are on the data layer too.
+      const n = await nextSequenceValue(data, `${forge}-review-number`);
+      save(n);
+      return n;
     },
   };
 }

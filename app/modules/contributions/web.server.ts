@@ -87,7 +87,7 @@ export async function handleProposalPost(
   const client = clientAddress(request, context);
   if (intent === "preview") {
     // The same limit as the as-you-type preview: rendering costs the same either way.
-    const allowed = services.previewLimiter.attempt(client);
+    const allowed = await services.previewLimiter.attempt(client);
     if (!allowed.allowed) {
       return {
         values,
@@ -104,8 +104,8 @@ export async function handleProposalPost(
   // Two limits: stored proposals (strict: PROPOSAL_RATE_LIMIT), and every send including ones
   // the check refuses (generous, so a contributor fixing mistakes is not locked out, but a
   // flood of junk cannot keep the server busy running the content check).
-  const limit = services.proposalLimiter.check(client);
-  const sends = limit.allowed ? services.sendLimiter.attempt(client) : limit;
+  const limit = await services.proposalLimiter.check(client);
+  const sends = limit.allowed ? await services.sendLimiter.attempt(client) : limit;
   if (!sends.allowed) {
     const minutes = Math.ceil(sends.retryAfterSeconds / 60);
     return {
@@ -136,7 +136,7 @@ export async function handleProposalPost(
     outbox: services.outbox,
   });
   if (result.ok) {
-    if (!result.duplicate) services.proposalLimiter.record(client);
+    if (!result.duplicate) await services.proposalLimiter.record(client);
     return { redirect: `/contributions/${result.proposal.id}` };
   }
   return {
@@ -152,7 +152,7 @@ export async function handleProposalPost(
 /** Live preview for the as-you-type view (JSON). */
 export async function livePreview(services: ContributionServices, request: Request, context?: ClientContext): Promise<ProposalPreview | null> {
   assertSameOrigin(request);
-  const allowed = services.previewLimiter.attempt(clientAddress(request, context));
+  const allowed = await services.previewLimiter.attempt(clientAddress(request, context));
   if (!allowed.allowed) {
     throw new Response(`Too many previews: wait ${allowed.retryAfterSeconds} s (the Preview button still works).`, {
       status: 429,

@@ -1,7 +1,14 @@
+/**
+ * The SQLite database under DATA_DIR (`django-questions.sqlite`): opened
+ * synchronously with every pending migration applied (their SQLite statements,
+ * migrations.ts). The stores of proposals, their events and the outbox use this
+ * connection directly; the data layer (data.server.ts) shares it by default, or
+ * uses PostgreSQL with DATABASE_URL.
+ */
 import fs from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { migrations as defaultMigrations, type Migration } from "./migrations";
+import { migrations as defaultMigrations, orderedMigrations, pendingMigrations, SCHEMA_MIGRATIONS_TABLE, type Migration } from "./migrations";
 
 export type Database = BetterSqlite3.Database;
 
@@ -47,55 +54,27 @@ export function openMemoryDatabase(): Database {
   return openDatabase(":memory:", { memory: true });
 }
 
-/** Applies the migrations not yet recorded in `schema_migrations`, in order. Returns the versions applied. */
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, in order (their SQLite
+ * statements). Returns the versions applied. PostgreSQL: `migratePostgres` (postgres.server.ts).
+ */
 export function migrate(db: Database, migrations: readonly Migration[] = defaultMigrations): number[] {
-  const sorted = [...migrations].sort((a, b) => a.version - b.version);
-  sorted.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new Error(`Migrations must be numbered 1, 2, 3, ... without gaps (found ${m.version} at position ${i + 1})`);
-    }
-  });
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    INTEGER PRIMARY KEY,
-    name       TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
-  const applied = new Set(
-    (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version),
-  );
-  const newest = Math.max(0, ...applied);
-  if (newest > sorted.length) {
-    throw new Error(
-      `The database is at schema version ${newest} but this build only knows ${sorted.length}: it was opened by a newer version of the app.`,
-    );
-  }
-  const done: number[] = [];
+  const sorted = orderedMigrations(migrations);
+  db.exec(SCHEMA_MIGRATIONS_TABLE);
+  const applied = (db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version);
+  const pending = pendingMigrations(sorted, applied);
   const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
-  for (const m of sorted) {
-    if (applied.has(m.version)) continue;
+  for (const m of pending) {
     db.transaction(() => {
-      db.exec(m.sql);
+      db.exec(m.sqlite);
       record.run(m.version, m.name, new Date().toISOString());
     }).immediate();
-    done.push(m.version);
   }
-  return done;
+  return pending.map((m) => m.version);
 }
 
 /** Current schema version (0 for an empty database). */
 export function schemaVersion(db: Database): number {
   const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null } | undefined;
   return row?.v ?? 0;
-}
-
-/** Atomically increments and returns the named counter (1, 2, 3, ...). */
-export function nextSequenceValue(db: Database, name: string): number {
-  const row = db
-    .prepare(
-      `INSERT INTO sequences (name, value) VALUES (?, 1)
-       ON CONFLICT (name) DO UPDATE SET value = value + 1
-       RETURNING value`,
-    )
-    .get(name) as { value: number };
-  return row.value;
 }

@@ -2,6 +2,7 @@ import type { LoadedContent } from "~/modules/content/index.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { atomFeed, sitemap, type FeedEntry } from "./atom";
 import { answerEntryId, questionEntryId } from "./ids";
+import { isolate } from "~/modules/bidi/isolate";
 
 const FEED_SIZE = 50;
 
@@ -12,7 +13,7 @@ export function contentFeed(content: LoadedContent, origin: string): string {
     const url = `${origin}/q/${q.slug}`;
     entries.push({
       id: questionEntryId(q.slug),
-      title: `Question ${q.number}: ${q.title}`,
+      title: `Question ${q.number}: ${isolate(q.title)}`,
       url,
       date: q.added,
       author: q.credit ?? "Django Questions community",
@@ -23,7 +24,7 @@ export function contentFeed(content: LoadedContent, origin: string): string {
     q.answers.forEach((a, i) => {
       entries.push({
         id: answerEntryId(q.slug, a.id),
-        title: `Answer to question ${q.number}: ${q.title}`,
+        title: `Answer to question ${q.number}: ${isolate(q.title)}`,
         url: `${url}#answer-${a.id}`,
         date: a.date,
         author: a.author,

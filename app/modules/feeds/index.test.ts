@@ -59,12 +59,12 @@ describe("contentFeed", () => {
   it("renders the Markdown to HTML content and links entries to the site's pages", () => {
     const f = parseXml(contentFeed(site, ORIGIN)).feed;
     const q = f.entry.find((e: any) => href(e) === `${ORIGIN}/q/second`);
-    expect(q.title).toBe("Question 2: Title 2");
+    expect(q.title).toBe("Question 2: \u2068Title 2\u2069");
     expect(q.content["@_type"]).toBe("html");
     expect(q.content["#text"]).toContain("<strong>second</strong>");
     expect(q.category.map((c: any) => c["@_term"])).toEqual(["orm"]);
     const a = f.entry.find((e: any) => href(e) === `${ORIGIN}/q/first#answer-late-answer`);
-    expect(a.title).toBe("Answer to question 1: Title 1");
+    expect(a.title).toBe("Answer to question 1: \u2068Title 1\u2069");
     expect(a.author.name).toBe("Bea");
     expect(a.content["#text"]).toContain("<code>select_related</code>");
   });

@@ -274,8 +274,8 @@ export interface ProposalRecords {
   open(forge: ForgeName): QueueEntry[];
   byNumber(forge: ForgeName, number: number): QueueEntry | undefined;
   byId(id: string): QueueEntry | undefined;
-  /** Allocates the forge's next change number and calls `save` with it, in one transaction. */
-  allocateNumber(forge: ForgeName, save: (number: number) => void): number;
+  /** Allocates the forge's next change number (never repeated) and calls `save` with it. */
+  allocateNumber(forge: ForgeName, save: (number: number) => void): Promise<number>;
 }
 
 export interface QueueEntry {

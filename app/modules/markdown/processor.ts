@@ -16,6 +16,7 @@ import { markdownSyntax } from "./parse";
 import rehypeCodeLanguageLabel from "./plugins/rehype-code-language-label";
 import rehypeExternalLinks from "./plugins/rehype-external-links";
 import rehypeFragmentLinks from "./plugins/rehype-fragment-links";
+import rehypeScrollRegions from "./plugins/rehype-scroll-regions";
 import rehypeShiftHeadings from "./plugins/rehype-shift-headings";
 
 export interface RenderOptions {
@@ -75,6 +76,7 @@ export function createProcessor(options: RenderOptions = {}) {
       // ---- trusted from here on: only our own plugins touch the tree ----
       .use(rehypeShiftHeadings, { top: topHeadingLevel })
       .use(rehypeCodeLanguageLabel)
+      .use(rehypeScrollRegions)
       .use(rehypeHighlight, { languages, aliases: languageAliases, detect: false })
       .use(rehypeSlug, { prefix: idPrefix })
       .use(rehypeAutolinkHeadings, {

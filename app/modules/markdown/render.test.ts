@@ -85,14 +85,14 @@ describe("renderMarkdown: syntax highlighting on the server", () => {
   it.each(cases)("highlights %s", (lang, code, expectedClass) => {
     const html = createMarkdownRenderer({ cacheSize: 1 }).render(fence(lang, code));
     expect(html).toContain(`class="${expectedClass}`);
-    expect(html).toContain(`<pre data-language="${lang}">`);
+    expect(html).toContain(`<pre data-language="${lang}" tabindex="0" role="group" aria-label="Code: ${lang}">`);
     expect(html).not.toContain("<script");
   });
 
   it("renders unknown languages and plain fences as escaped, unhighlighted code", () => {
     const html = renderMarkdown(fence("brainfudge", "<b>++[>+<-]</b>") + fence("", "<i>plain</i>"));
     expect(html).toContain("&#x3C;b>++[>+&#x3C;-]&#x3C;/b>");
-    expect(html).toContain("<pre><code>&#x3C;i>plain&#x3C;/i>\n</code></pre>");
+    expect(html).toContain(`<pre tabindex="0" role="group" aria-label="Code"><code>&#x3C;i>plain&#x3C;/i>\n</code></pre>`);
     expect(html).not.toContain('class="hljs-');
   });
 

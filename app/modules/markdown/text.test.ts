@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { excerpt, markdownToText } from "./text";
+import { excerpt, markdownToProse, markdownToText } from "./text";
 
 describe("markdownToText", () => {
   it("keeps the words, drops the Markdown syntax", () => {
@@ -63,5 +63,26 @@ describe("excerpt", () => {
   it("returns an empty string for a non-positive limit", () => {
     expect(excerpt(md, 0)).toBe("");
     expect(excerpt(md, -5)).toBe("");
+  });
+});
+
+describe("markdownToProse and excerpts: code is not flattened into prose", () => {
+  const md =
+    "Consider this model:\n\n```python\nclass Entry(models.Model):\n    name = models.CharField(max_length=10)\n```\n\n" +
+    "What happens when you call `save()` twice?\n\n```python\ne.save()\n```\n\n```python\ne.save()\n```\n";
+
+  it("leaves a code block out, marking where it was; inline code stays in its sentence", () => {
+    expect(markdownToProse(md)).toBe("Consider this model: … What happens when you call save() twice?");
+    expect(excerpt(md, 180)).toBe("Consider this model: … What happens when you call save() twice?");
+    expect(excerpt(md, 180)).not.toContain("CharField");
+    // the search text keeps the code
+    expect(markdownToText(md)).toContain("models.CharField(max_length=10)");
+  });
+
+  it("has no prose for a document that is only code, and no dangling marks at either end", () => {
+    expect(markdownToProse("```python\nx = 1\n```\n")).toBe("");
+    expect(excerpt("```python\nx = 1\n```\n", 160)).toBe("");
+    expect(markdownToProse("Look:\n\n```python\nx = 1\n```")).toBe("Look:");
+    expect(markdownToProse("```python\nx = 1\n```\n\nWhy?")).toBe("Why?");
   });
 });

@@ -40,12 +40,17 @@ const PHRASING = new Set([
   "footnoteReference",
 ]);
 
-function collect(node: MdNode, out: string[]): void {
+/** Stands for a code block in prose text (see `markdownToProse`). */
+const CODE_GAP = "\u0000";
+
+function collect(node: MdNode, out: string[], codeBlocks: "keep" | "gap" = "keep"): void {
   switch (node.type) {
     case "text":
     case "inlineCode":
-    case "code":
       out.push(node.value ?? "");
+      return;
+    case "code":
+      out.push(codeBlocks === "keep" ? (node.value ?? "") : ` ${CODE_GAP} `);
       return;
     case "image":
     case "imageReference":
@@ -66,7 +71,7 @@ function collect(node: MdNode, out: string[]): void {
   const children = node.children ?? [];
   const blockContainer = children.some((child) => !PHRASING.has(child.type));
   for (const child of children) {
-    collect(child, out);
+    collect(child, out, codeBlocks);
     // Separate blocks (paragraphs, list items, table cells, …) by a space.
     if (blockContainer) out.push(" ");
   }
@@ -86,6 +91,37 @@ export function markdownToText(markdown: string): string {
   return collapse(out.join(""));
 }
 
+/**
+ * Plain text of an already parsed document (`parseMarkdown`'s tree, e.g. the
+ * content check's): the same as `markdownToText` without parsing again.
+ */
+export function treeToText(tree: MdNode): string {
+  const out: string[] = [];
+  collect(tree, out);
+  return collapse(out.join(""));
+}
+
+/**
+ * The prose of a Markdown document: like `markdownToText`, but a code block is
+ * not flattened into the sentence around it (its lines would read as words);
+ * it leaves a "…" where it was. Inline code stays (it is part of a sentence).
+ * A document that is only code has no prose: "".
+ */
+export function markdownToProse(markdown: string): string {
+  if (checkMarkdownLimits(markdown)) return collapse(markdown.slice(0, MARKDOWN_LIMITS.maxChars));
+  const out: string[] = [];
+  try {
+    collect(parseMarkdown(markdown), out, "gap");
+  } catch (error) {
+    if (error instanceof RangeError) return collapse(markdown);
+    throw error;
+  }
+  return collapse(out.join(""))
+    .replace(/\u0000(?:[\s\u0000]*\u0000)?/g, "…")
+    .replace(/^[\s…]+|[\s…]+$/g, "")
+    .replace(/([:.?!])\s*…/g, "$1 …");
+}
+
 function collapse(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
@@ -93,14 +129,15 @@ function collapse(text: string): string {
 const TRAILING_PUNCTUATION = /[\s,;:.!?\-–—(\[{'"`]+$/u;
 
 /**
- * At most `maxChars` characters of the Markdown's plain text, cut at a word
- * boundary with an ellipsis ("…", counted in `maxChars`) when shortened.
- * A single word longer than the limit is cut hard.
+ * At most `maxChars` characters of the Markdown's prose (`markdownToProse`:
+ * code blocks are left out, marked "…"), cut at a word boundary with an
+ * ellipsis ("…", counted in `maxChars`) when shortened. A single word longer
+ * than the limit is cut hard.
  */
 export function excerpt(markdown: string, maxChars: number): string {
   if (!Number.isFinite(maxChars) || maxChars < 1) return "";
   const limit = Math.floor(maxChars);
-  const text = markdownToText(markdown);
+  const text = markdownToProse(markdown);
   if (text.length <= limit) return text;
   const room = limit - 1; // leave space for the ellipsis
   let cut: string;

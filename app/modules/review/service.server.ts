@@ -262,7 +262,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
           status: OPEN.has(mine.status) ? mine.status : "opened",
         });
       }
-      const title = change.title.replace(/^(Question|Answer|Edit):\s*/, "");
+      const title = change.title.replace(/^(Question|Answer|Edit):\s*/, "").replace(/[\u2066-\u2069]/g, "");
       return {
         id: `pr-${change.number}`,
         kind: "pull-request",

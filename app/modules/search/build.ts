@@ -1,6 +1,6 @@
-import lunr from "lunr";
-import { normalizeForIndex, unicodeTrimmer } from "./text";
-import type { SearchDocument, SearchIndex } from "./types";
+import MiniSearch from "minisearch";
+import { indexTerm, tokenize } from "./text";
+import type { IndexedFields, SearchDocument, SearchIndex } from "./types";
 
 /** Field boosts: a title match outweighs a tag match, which outweighs body and answers. */
 export const FIELD_BOOSTS = { title: 10, tags: 5, body: 2, answers: 1 } as const;
@@ -10,45 +10,74 @@ export function tagsText(doc: SearchDocument): string {
   return [...doc.tags, ...doc.tagLabels].join(" ");
 }
 
-/**
- * Builds an (immutable) lunr index over the documents. Rebuild it whenever the
- * content changes; ~100 documents take a few tens of milliseconds.
- * Documents with a duplicate slug are ignored (the first one wins).
- */
-export function buildSearchIndex(docs: readonly SearchDocument[]): SearchIndex {
-  const bySlug = new Map<string, SearchDocument>();
-  const byNumber = new Map<number, SearchDocument>();
-  for (const doc of docs) {
-    if (bySlug.has(doc.slug)) continue;
-    bySlug.set(doc.slug, doc);
-    if (!byNumber.has(doc.number)) byNumber.set(doc.number, doc);
+/** The MiniSearch options of the index (also used to load a serialised one). */
+export const ENGINE_OPTIONS = {
+  idField: "slug",
+  fields: ["title", "tags", "body", "answers"],
+  storeFields: [],
+  tokenize: (text: string) => tokenize(text),
+  processTerm: (term: string) => indexTerm(term),
+  searchOptions: { boost: { ...FIELD_BOOSTS } },
+} as const;
+
+function indexed(doc: SearchDocument): IndexedFields {
+  return { slug: doc.slug, title: doc.title ?? "", tags: tagsText(doc), body: doc.body ?? "", answers: doc.answers ?? "" };
+}
+
+/** The index and its documents; changed in place by {@link updateSearchIndex}. */
+class Index implements SearchIndex {
+  readonly engine = new MiniSearch<IndexedFields>({ ...ENGINE_OPTIONS, fields: [...ENGINE_OPTIONS.fields], storeFields: [] });
+  readonly docs = new Map<string, SearchDocument>();
+  readonly byNumber = new Map<number, SearchDocument>();
+
+  get size(): number {
+    return this.docs.size;
   }
 
-  const index = lunr(function () {
-    this.ref("slug");
-    this.field("title", { boost: FIELD_BOOSTS.title });
-    this.field("tags", { boost: FIELD_BOOSTS.tags });
-    this.field("body", { boost: FIELD_BOOSTS.body });
-    this.field("answers", { boost: FIELD_BOOSTS.answers });
-    this.metadataWhitelist = ["position"];
+  add(doc: SearchDocument): void {
+    if (this.docs.has(doc.slug)) return; // the first document with a slug wins
+    this.docs.set(doc.slug, doc);
+    if (!this.byNumber.has(doc.number)) this.byNumber.set(doc.number, doc);
+    this.engine.add(indexed(doc));
+  }
 
-    // Unicode-aware trimming at indexing AND search time (lunr's trimmer mangles "café").
-    this.pipeline.before(lunr.trimmer, unicodeTrimmer);
-    this.pipeline.remove(lunr.trimmer);
-    this.searchPipeline.before(lunr.stemmer, unicodeTrimmer);
-
-
-    for (const doc of bySlug.values()) {
-      // Normalisation keeps lengths, so positions point into the original text kept in `bySlug`.
-      this.add({
-        slug: doc.slug,
-        title: normalizeForIndex(doc.title ?? ""),
-        tags: normalizeForIndex(tagsText(doc)),
-        body: normalizeForIndex(doc.body ?? ""),
-        answers: normalizeForIndex(doc.answers ?? ""),
-      });
+  remove(slug: string): void {
+    const doc = this.docs.get(slug);
+    if (!doc) return;
+    this.docs.delete(slug);
+    this.engine.discard(slug);
+    if (this.byNumber.get(doc.number) === doc) {
+      this.byNumber.delete(doc.number);
+      for (const other of this.docs.values()) {
+        if (other.number === doc.number) {
+          this.byNumber.set(other.number, other);
+          break;
+        }
+      }
     }
-  });
+  }
+}
 
-  return { lunr: index, docs: bySlug, byNumber, size: bySlug.size };
+/**
+ * Builds a search index over the documents (MiniSearch). Documents with a
+ * duplicate slug are ignored (the first one wins).
+ */
+export function buildSearchIndex(docs: readonly SearchDocument[]): SearchIndex {
+  const index = new Index();
+  for (const doc of docs) index.add(doc);
+  return index;
+}
+
+/**
+ * Applies a change in place: `remove` slugs go, `upsert` documents replace the
+ * document of their slug (or are added). Synchronous, so no search ever sees a
+ * half-applied change; costs the changed documents only.
+ */
+export function updateSearchIndex(index: SearchIndex, change: { upsert?: readonly SearchDocument[]; remove?: readonly string[] }): void {
+  if (!(index instanceof Index)) throw new TypeError("updateSearchIndex needs an index made by buildSearchIndex");
+  for (const slug of change.remove ?? []) index.remove(slug);
+  for (const doc of change.upsert ?? []) {
+    index.remove(doc.slug);
+    index.add(doc);
+  }
 }

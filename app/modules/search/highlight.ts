@@ -1,14 +1,16 @@
 /**
  * HTML escaping and `<mark>` insertion for search results.
  *
- * Ranges come from lunr's `position` metadata: `[start, length]` in UTF-16 code
+ * Ranges are where the matched words occur: `[start, length]` in UTF-16 code
  * units into the ORIGINAL field text. The output of every function here only
  * contains escaped text plus `<mark>` / `</mark>` tags.
  */
 
 import { escapeHtml } from "../markdown/escape";
 
-/** A match as lunr reports it: `[start, length]`. */
+export { escapeHtml };
+
+/** A match: `[start, length]`. */
 export type MatchRange = readonly [start: number, length: number];
 
 /** A half-open interval `[start, end)` after merging. */
@@ -17,7 +19,6 @@ export interface Span {
   end: number;
 }
 
-export { escapeHtml } from "../markdown/escape";
 
 /**
  * Sorts ranges, clips them to `[0, textLength)`, drops empty/invalid ones and

@@ -8,8 +8,8 @@ export type {
   SimilarOptions,
   SimilarQuestion,
 } from "./types";
-export { buildSearchIndex, FIELD_BOOSTS, tagsText } from "./build";
+export { buildSearchIndex, updateSearchIndex, FIELD_BOOSTS, ENGINE_OPTIONS, tagsText } from "./build";
 export { searchQuestions, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_TERMS } from "./search";
 export { similarQuestions } from "./similar";
 export { escapeHtml, highlight, mergeRanges, snippet, type MatchRange, type Span } from "./highlight";
-export { isStopWord, normalizeForIndex, plainWords, stem } from "./text";
+export { indexTerm, isStopWord, normalizeForIndex, plainWords, stem, tokenize } from "./text";

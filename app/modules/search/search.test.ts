@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixtureDoc, fixtureDocs } from "./__fixtures__/docs";
-import { buildSearchIndex, searchQuestions, type SearchDocument, type SearchResponse } from "./index";
+import { buildSearchIndex, searchQuestions, updateSearchIndex, type SearchDocument, type SearchResponse } from "./index";
 
 const index = buildSearchIndex(fixtureDocs);
 const slugs = (r: SearchResponse) => r.results.map((x) => x.slug);
@@ -364,5 +364,29 @@ describe("question numbers", () => {
     const r = searchQuestions(index, "2008");
     expect(slugs(r)).toEqual(["one-filter-vs-chained-filters"]);
     expect(r.message).toBe("There is no question #2008.");
+  });
+});
+
+describe("updates in place", () => {
+  it("answers like a fresh index after documents are changed, added and removed", () => {
+    const live = buildSearchIndex(fixtureDocs);
+    const changed = { ...fixtureDoc("what-is-gunicorn"), title: "What is uvicorn?", body: "An ASGI server named uvicorn." };
+    const added: SearchDocument = { ...fixtureDoc("wsgi-and-asgi"), slug: "brand-new", number: 999, title: "Hypercorn and friends" };
+    updateSearchIndex(live, { upsert: [changed, added], remove: ["breach-attack-mitigation"] });
+    const fresh = buildSearchIndex([
+      ...fixtureDocs.filter((d) => d.slug !== "what-is-gunicorn" && d.slug !== "breach-attack-mitigation"),
+      changed,
+      added,
+    ]);
+    expect(live.size).toBe(fresh.size);
+    for (const q of ["gunicorn", "uvicorn", "breach", "hypercorn", "999", "title:asgi", "+csrf -breach", "migrat~1", "orm*"]) {
+      const a = searchQuestions(live, q);
+      const b = searchQuestions(fresh, q);
+      expect(slugs(a).sort(), q).toEqual(slugs(b).sort());
+      expect(a.total, q).toBe(b.total);
+    }
+    expect(live.byNumber.get(999)?.slug).toBe("brand-new");
+    expect(slugs(searchQuestions(live, "title:gunicorn"))).toEqual([]);
+    expect(slugs(searchQuestions(live, "title:uvicorn"))).toEqual(["what-is-gunicorn"]);
   });
 });

@@ -1,6 +1,7 @@
-import lunr from "lunr";
+import type { Query } from "minisearch";
 import { highlight, snippet, type MatchRange } from "./highlight";
-import { isStopWord, normalizeQuerySyntax, plainWords, stem } from "./text";
+import { parseQuery, QuerySyntaxError, type Clause } from "./query";
+import { indexTerm, isStopWord, normalizeQuerySyntax, plainWords, stem, tokensWithOffsets, trimTerm } from "./text";
 import type {
   SearchDocument,
   SearchField,
@@ -28,11 +29,11 @@ const FIELD_ALIASES: Record<string, SearchField> = {
 type Mode = "syntax" | "plain" | "fuzzy";
 
 interface TextOutcome {
-  hits: lunr.Index.Result[];
+  hits: Hit[];
   mode: Mode;
-  /** lunr's message when the query looked like syntax but could not be parsed. */
+  /** Why the query looked like syntax but could not be parsed. */
   parseError?: string;
-  /** Every word of the query is a stop word (which lunr never indexes). */
+  /** Every word of the query is a stop word (which is never indexed). */
   onlyStopWords: boolean;
   /** The query contained a bare wildcard (`*`, `title:*`) that was ignored. */
   droppedWildcard: boolean;
@@ -41,11 +42,11 @@ interface TextOutcome {
 /**
  * Full-text search. Never throws: any input yields results or a `message`.
  *
- * - lunr syntax (`title:wsgi`, `orm*`, `+csrf -breach`, `migrat~1`, `tags:security`) is honoured when it parses;
+ * - the query syntax (`title:wsgi`, `orm*`, `+csrf -breach`, `migrat~1`, `tags:security`) is honoured when it parses;
  * - otherwise (or for plain words) a term query is built from the words, with a trailing wildcard on the last
  *   word for search-as-you-type, and, if nothing matches, a typo-tolerant (edit distance 1) retry;
  * - `42`, `#42` or `q42` puts question 42 first;
- * - results whose title matched more query terms come first, then by lunr score.
+ * - results whose title matched more query terms come first, then by score (BM25 with the field boosts).
  */
 export function searchQuestions(
   index: SearchIndex,
@@ -55,7 +56,7 @@ export function searchQuestions(
   try {
     return search(index, rawQuery, options);
   } catch (error) {
-    // Last-resort guard: a bug or a lunr edge case must not break the page.
+    // Last-resort guard: a bug or an engine edge case must not break the page.
     const query = typeof rawQuery === "string" ? rawQuery.trim().slice(0, MAX_QUERY_CHARS) : "";
     return {
       query,
@@ -97,25 +98,22 @@ function search(index: SearchIndex, rawQuery: string, options: SearchOptions): S
 
   const outcome = runTextQuery(index, numberMatch ? numberMatch[1]! : query, endsWithSpace);
 
-  const scored: Array<{ result: SearchResult; titleTerms: number }> = [];
+  const scored: Array<{ doc: SearchDocument; hit: Hit; fields: Set<SearchField>; titleTerms: number }> = [];
   let unfilteredCount = 0;
   for (const hit of outcome.hits) {
-    const doc = index.docs.get(hit.ref);
+    const doc = index.docs.get(hit.id);
     if (!doc) continue;
     unfilteredCount++;
     if (!hasTag(doc)) continue;
-    scored.push(toResult(doc, hit));
+    scored.push({ doc, hit, ...matchSummary(hit) });
   }
-  scored.sort(
-    (a, b) =>
-      b.titleTerms - a.titleTerms || b.result.score - a.result.score || a.result.number - b.result.number,
-  );
-  let results = scored.map((s) => s.result);
+  scored.sort((a, b) => b.titleTerms - a.titleTerms || b.hit.score - a.hit.score || a.doc.number - b.doc.number);
+  let ranked: Array<{ doc: SearchDocument; hit?: Hit; fields?: Set<SearchField> }> = scored;
 
   if (numberDoc) {
     if (hasTag(numberDoc)) {
-      const existing = results.find((r) => r.slug === numberDoc.slug);
-      results = [existing ?? plainResult(numberDoc), ...results.filter((r) => r.slug !== numberDoc.slug)];
+      const existing = scored.find((r) => r.doc.slug === numberDoc.slug);
+      ranked = [existing ?? { doc: numberDoc }, ...scored.filter((r) => r.doc.slug !== numberDoc.slug)];
     } else {
       messages.push(`Question #${numberDoc.number} is not tagged "${tag}".`);
     }
@@ -124,8 +122,9 @@ function search(index: SearchIndex, rawQuery: string, options: SearchOptions): S
   }
   const missingNumber = wantedNumber !== undefined && !numberDoc;
 
-  const total = results.length;
-  results = results.slice(0, limit);
+  const total = ranked.length;
+  // Highlighting reads the documents' text: only for the results shown.
+  const results = ranked.slice(0, limit).map((r) => (r.hit && r.fields ? toResult(r.doc, r.hit, r.fields) : plainResult(r.doc)));
 
   if (total === 0 && missingNumber) {
     // "There is no question #N." already says it all.
@@ -185,15 +184,15 @@ function quote(query: string): string {
   return query.length > 60 ? `${query.slice(0, 60)}…` : query;
 }
 
-/** Does the query use lunr syntax on purpose? (`+x`, `-x`, `field:x`, `x*`, `x~1`, `x^2`, `\`) */
+/** Does the query use the search syntax on purpose? (`+x`, `-x`, `field:x`, `x*`, `x~1`, `x^2`, `\`) */
 function usesSyntax(query: string): boolean {
   return /(?:^|\s)[+-](?=[^\s+-])|[:*~^\\]/.test(query);
 }
 
 /**
  * Makes a syntax query safe to run: canonical field names (`Tag:` -> `tags:`), bare wildcards dropped
- * (they would match and highlight every word), edit distances capped (lunr's fuzzy matching grows
- * exponentially: `csrf~99` exhausts memory).
+ * (they would match and highlight every word), edit distances capped (fuzzy matching grows
+ * exponentially: `csrf~99` would exhaust memory).
  */
 function sanitizeSyntax(query: string): { query: string; droppedWildcard: boolean } {
   let droppedWildcard = false;
@@ -220,6 +219,56 @@ function sanitizeSyntax(query: string): { query: string; droppedWildcard: boolea
   return { query: tokens.join(" "), droppedWildcard };
 }
 
+/** A hit of the engine: MiniSearch's result (id = slug, matched terms per field, score). */
+interface Hit {
+  id: string;
+  score: number;
+  terms: string[];
+  match: Record<string, string[]>;
+}
+
+/** Query-side processing of a word typed with a wildcard: lower-cased and trimmed, never stemmed. */
+const rawTerm = (t: string) => trimTerm(t.toLowerCase()) || null;
+const single = (t: string) => [t];
+
+function clauseQuery(c: Clause): Query {
+  return {
+    queries: [c.term],
+    ...(c.field ? { fields: [c.field] } : {}),
+    prefix: c.prefix,
+    fuzzy: c.editDistance > 0 ? c.editDistance : false,
+    ...(c.boost !== 1 ? { boostTerm: () => c.boost } : {}),
+    tokenize: single,
+    ...(c.prefix ? { processTerm: rawTerm } : {}),
+  };
+}
+
+/**
+ * The clauses as the engine runs them: required clauses must all match (the
+ * optional ones only add to the score), excluded ones remove documents, and a
+ * query of exclusions only starts from every document.
+ */
+function runClauses(index: SearchIndex, clauses: Clause[]): Hit[] {
+  const must = clauses.filter((c) => c.presence === "must");
+  const should = clauses.filter((c) => c.presence === "should");
+  const not = clauses.filter((c) => c.presence === "not");
+  let hits: Hit[];
+  if (must.length === 0 && should.length === 0) {
+    hits = [...index.docs.keys()].map((id) => ({ id, score: 0, terms: [], match: {} }));
+  } else {
+    hits = index.engine.search({ combineWith: "OR", queries: [...must, ...should].map(clauseQuery) }) as Hit[];
+    if (must.length > 0) {
+      const required = new Set(index.engine.search({ combineWith: "AND", queries: must.map(clauseQuery) }).map((r) => r.id as string));
+      hits = hits.filter((h) => required.has(h.id));
+    }
+  }
+  if (not.length > 0) {
+    const excluded = new Set(index.engine.search({ combineWith: "OR", queries: not.map(clauseQuery) }).map((r) => r.id as string));
+    hits = hits.filter((h) => !excluded.has(h.id));
+  }
+  return hits;
+}
+
 function runTextQuery(index: SearchIndex, text: string, endsWithSpace: boolean): TextOutcome {
   let parseError: string | undefined;
   let droppedWildcard = false;
@@ -231,15 +280,16 @@ function runTextQuery(index: SearchIndex, text: string, endsWithSpace: boolean):
     const onlyStopWords = contentWords.length > 0 && contentWords.every(isStopWord);
     if (sanitized.query !== "") {
       try {
-        const hits = index.lunr.search(sanitized.query);
-        return { hits, mode: "syntax", onlyStopWords, droppedWildcard };
+        const clauses = parseQuery(sanitized.query);
+        if (clauses.length > 0) return { hits: runClauses(index, clauses), mode: "syntax", onlyStopWords, droppedWildcard };
       } catch (error) {
-        parseError = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof QuerySyntaxError)) throw error;
+        parseError = error.message;
       }
     }
   }
 
-  // Plain words: every non-stop word as an exact (stemmed) term, the last one also as a prefix.
+  // Plain words: every non-stop word as an exact (stemmed) term, the last one also as a word start.
   const words = plainWords(text).slice(0, MAX_QUERY_TERMS);
   const terms = [...new Set(words.filter((w) => !isStopWord(w)))];
   const onlyStopWords = words.length > 0 && terms.length === 0;
@@ -249,10 +299,9 @@ function runTextQuery(index: SearchIndex, text: string, endsWithSpace: boolean):
   const last = words[words.length - 1]!;
   const prefix = !endsWithSpace && last.length >= 2 && !isStopWord(last) ? last : undefined;
 
-  const hits = index.lunr.query((q) => {
-    for (const term of terms) q.term(term, { usePipeline: true });
-    if (prefix) q.term(prefix, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.5 });
-  });
+  const queries: Query[] = [{ queries: terms, tokenize: single }];
+  if (prefix) queries.push({ queries: [prefix], prefix: true, tokenize: single, processTerm: rawTerm, boostTerm: () => 0.5 });
+  const hits = index.engine.search({ combineWith: "OR", queries }) as Hit[];
   if (hits.length > 0) return { hits, mode: "plain", parseError, onlyStopWords, droppedWildcard };
 
   // Typo tolerance: one edit on words long enough for it to be meaningful ("word" must not find "work").
@@ -261,44 +310,54 @@ function runTextQuery(index: SearchIndex, text: string, endsWithSpace: boolean):
     return stemmed.length >= 5 && stemmed.length <= 30;
   });
   if (fuzzyTerms.length === 0) return { hits: [], mode: "plain", parseError, onlyStopWords, droppedWildcard };
-  const fuzzyHits = index.lunr.query((q) => {
-    for (const term of fuzzyTerms) q.term(term, { usePipeline: true, editDistance: 1 });
-  });
+  const fuzzyHits = index.engine.search({ queries: fuzzyTerms, tokenize: single, fuzzy: 1 }) as Hit[];
   return { hits: fuzzyHits, mode: "fuzzy", parseError, onlyStopWords, droppedWildcard };
 }
 
 type Positions = Record<SearchField, MatchRange[]>;
 
-function toResult(doc: SearchDocument, hit: lunr.Index.Result): { result: SearchResult; titleTerms: number } {
-  const positions: Positions = { title: [], body: [], answers: [], tags: [] };
-  const matched = new Set<SearchField>();
+/** The fields a hit matched in, and how many distinct terms matched its title (the first ranking key). */
+function matchSummary(hit: Hit): { fields: Set<SearchField>; titleTerms: number } {
+  const fields = new Set<SearchField>();
   let titleTerms = 0;
-  const metadata = hit.matchData.metadata as Record<string, Record<string, { position?: number[][] }>>;
-  for (const fields of Object.values(metadata)) {
-    for (const [field, data] of Object.entries(fields)) {
+  for (const term of hit.terms) {
+    for (const field of hit.match[term] ?? []) {
       if (!isField(field)) continue;
-      matched.add(field);
+      fields.add(field);
       if (field === "title") titleTerms++;
-      for (const p of data.position ?? []) {
-        if (p.length >= 2) positions[field].push([p[0]!, p[1]!]);
-      }
     }
   }
-  return {
-    result: {
-      slug: doc.slug,
-      number: doc.number,
-      title: doc.title,
-      tags: [...doc.tags],
-      score: hit.score,
-      titleHtml: highlight(doc.title, positions.title),
-      snippetHtml: bestSnippet(doc, positions),
-      matchedIn: FIELDS.filter((f) => matched.has(f)),
-    },
-    titleTerms,
-  };
+  return { fields, titleTerms };
 }
 
+/** Where the hit's matched terms occur in one field's original text. */
+function positionsIn(text: string, field: SearchField, hit: Hit): MatchRange[] {
+  const wanted = new Set(hit.terms.filter((t) => hit.match[t]?.includes(field)));
+  if (wanted.size === 0) return [];
+  const ranges: MatchRange[] = [];
+  for (const { token, start, length } of tokensWithOffsets(text)) {
+    const term = indexTerm(token);
+    if (term !== null && wanted.has(term)) ranges.push([start, length]);
+  }
+  return ranges;
+}
+
+function toResult(doc: SearchDocument, hit: Hit, matched: Set<SearchField>): SearchResult {
+  const positions: Positions = { title: [], body: [], answers: [], tags: [] };
+  positions.title = positionsIn(doc.title, "title", hit);
+  positions.body = positionsIn(doc.body, "body", hit);
+  if (positions.body.length === 0) positions.answers = positionsIn(doc.answers, "answers", hit);
+  return {
+    slug: doc.slug,
+    number: doc.number,
+    title: doc.title,
+    tags: [...doc.tags],
+    score: hit.score,
+    titleHtml: highlight(doc.title, positions.title),
+    snippetHtml: bestSnippet(doc, positions),
+    matchedIn: FIELDS.filter((f) => matched.has(f)),
+  };
+}
 function isField(field: string): field is SearchField {
   return (FIELDS as readonly string[]).includes(field);
 }

@@ -1,4 +1,4 @@
-import type lunr from "lunr";
+import type { Query } from "minisearch";
 import { isStopWord, plainWords, stem } from "./text";
 import type { SearchIndex, SimilarOptions, SimilarQuestion } from "./types";
 
@@ -30,9 +30,14 @@ const GENERIC_WORDS = [
 ];
 const GENERIC_STEMS = new Set(GENERIC_WORDS.map(stem));
 
-interface IndexInternals {
-  invertedIndex: Record<string, Record<string, unknown> | undefined>;
+interface Hit {
+  id: string;
+  score: number;
+  terms: string[];
+  match: Record<string, string[]>;
 }
+
+const single = (t: string) => [t];
 
 /**
  * One significant word of the draft. An identifier such as `secret_key` also brings its parts
@@ -103,17 +108,14 @@ function findSimilar(
   );
   if (titleConcepts.length === 0 && bodyConcepts.length === 0) return [];
 
-  const hits = index.lunr.query((q) => {
-    const add = (list: Concept[], boost: number) => {
-      for (const c of list) {
-        for (const word of [c.word, ...c.parts.map((p) => p.word)]) {
-          q.term(word, { fields: SIMILAR_FIELDS, boost, usePipeline: true });
-        }
-      }
-    };
-    add(titleConcepts, 3);
-    add(bodyConcepts, 1);
-  });
+  const queries: Query[] = [];
+  const add = (list: Concept[], boost: number) => {
+    const words = list.flatMap((c) => [c.word, ...c.parts.map((p) => p.word)]);
+    if (words.length > 0) queries.push({ queries: words, tokenize: single, boostTerm: () => boost });
+  };
+  add(titleConcepts, 3);
+  add(bodyConcepts, 1);
+  const hits = index.engine.search({ combineWith: "OR", queries }, { fields: SIMILAR_FIELDS, prefix: false, fuzzy: false }) as Hit[];
 
   // Coverage is measured against the title (what the contributor asks), or the body without a title.
   const measured = titleConcepts.length > 0 ? titleConcepts : bodyConcepts;
@@ -122,17 +124,16 @@ function findSimilar(
   const totalWeight = weights.reduce((a, b) => a + b, 0);
 
   const candidates: Array<SimilarQuestion & { head: number; any: number }> = [];
-  for (const hit of hits as lunr.Index.Result[]) {
-    if (hit.ref === options.excludeSlug) continue;
-    const doc = index.docs.get(hit.ref);
+  for (const hit of hits) {
+    if (hit.id === options.excludeSlug) continue;
+    const doc = index.docs.get(hit.id);
     if (!doc) continue;
-    const metadata = hit.matchData.metadata as Record<string, Record<string, unknown>>;
     // How strongly a stem counts towards "head" coverage: title 1, tags 0.5, body 0.
     const headStrength = (s: string) => {
-      const fields = metadata[s];
-      return !fields ? 0 : "title" in fields ? 1 : "tags" in fields ? 0.5 : 0;
+      const fields = hit.match[s];
+      return !fields ? 0 : fields.includes("title") ? 1 : fields.includes("tags") ? 0.5 : 0;
     };
-    const anyStrength = (s: string) => (metadata[s] ? 1 : 0);
+    const anyStrength = (s: string) => (hit.match[s] ? 1 : 0);
     const share = (c: Concept, strength: (s: string) => number) => {
       const whole = strength(c.stem);
       if (whole === 1 || c.parts.length === 0) return whole;
@@ -163,25 +164,17 @@ function findSimilar(
     .map(({ slug, number, title, score }) => ({ slug, number, title, score }));
 }
 
-/** lunr's BM25 idf over the questions' title, tags and body; unknown words weigh like the rarest known. */
+/** BM25 idf over the questions' title, tags and body; unknown words weigh like the rarest known. */
 function makeIdf(index: SearchIndex): (stem: string) => number {
-  const internals = index.lunr as unknown as IndexInternals;
   const documentCount = Math.max(1, index.size);
   const cache = new Map<string, number>();
   return (s) => {
     const cached = cache.get(s);
     if (cached !== undefined) return cached;
-    const posting = internals.invertedIndex[s];
-    const refs = new Set<string>();
-    if (posting) {
-      for (const field of SIMILAR_FIELDS) {
-        const docs = posting[field];
-        if (docs && typeof docs === "object") for (const ref of Object.keys(docs)) refs.add(ref);
-      }
-    }
+    const refs = index.engine.search(s, { fields: SIMILAR_FIELDS, prefix: false, fuzzy: false, tokenize: single, processTerm: (t) => t }).length;
     // A word no question contains (a new topic, a typo, phrasing) weighs like the rarest known
     // word: a question sharing only the draft's common words is not a duplicate.
-    const df = Math.max(1, refs.size);
+    const df = Math.max(1, refs);
     const value = Math.log(1 + Math.abs((documentCount - df + 0.5) / (df + 0.5)));
     cache.set(s, value);
     return value;

@@ -1,17 +1,16 @@
-import lunr from "lunr";
+import { stemmer } from "stemmer";
 
 /**
  * Text preparation shared by indexing and querying.
  *
- * lunr's tokenizer only splits on whitespace and hyphens, so `request.user`,
- * `save()` or `"QuerySets` would be indexed as one odd token. We replace every
- * character that is not a letter, mark, digit, underscore, whitespace or hyphen
- * by spaces of the same UTF-16 length before handing text to lunr: tokens split
- * sensibly and lunr's position metadata still points at the right place in the
- * ORIGINAL text (needed for highlighting).
+ * Words split on whitespace and hyphens only, so `request.user`, `save()` or
+ * `"QuerySets` would be odd tokens. Every character that is not a letter,
+ * mark, digit, underscore, whitespace or hyphen is replaced by spaces of the
+ * same UTF-16 length first: tokens split sensibly, and a token's offset in the
+ * normalised text is its offset in the ORIGINAL text (needed for highlighting).
  */
 const NON_WORD = /[^\p{L}\p{M}\p{N}_\s-]+/gu;
-/** Same, but keeps lunr's query syntax characters `+ : * ~ ^ \`. */
+/** Same, but keeps the query syntax characters `+ : * ~ ^ \`. */
 const NON_WORD_KEEP_SYNTAX = /[^\p{L}\p{M}\p{N}_\s\-+:*~^\\]+/gu;
 
 const blank = (match: string) => " ".repeat(match.length);
@@ -21,7 +20,7 @@ export function normalizeForIndex(text: string): string {
   return text.replace(NON_WORD, blank);
 }
 
-/** Length-preserving normalisation of a query that keeps lunr syntax characters. */
+/** Length-preserving normalisation of a query that keeps the syntax characters. */
 export function normalizeQuerySyntax(query: string): string {
   return query.replace(NON_WORD_KEEP_SYNTAX, blank);
 }
@@ -29,38 +28,31 @@ export function normalizeQuerySyntax(query: string): string {
 const LEADING = /^[^\p{L}\p{N}]+/u;
 const TRAILING = /[^\p{L}\p{M}\p{N}]+$/u;
 
-/** Unicode-aware trim of a token; `""` when nothing searchable is left or only a single letter remains. */
+/**
+ * Unicode-aware trim of a token (a `\W` trim would turn "café" into "caf" and
+ * drop "日本語"); `""` when nothing searchable is left or only a single letter
+ * remains ("s" from "Django's", "t" from "don't"). Single digits are kept.
+ */
 export function trimTerm(term: string): string {
   const trimmed = term.replace(LEADING, "").replace(TRAILING, "");
-  // Single letters ("s" from "Django's", "t" from "don't") are noise; single digits are kept.
   if (trimmed.length === 1 && !/\p{N}/u.test(trimmed)) return "";
   return trimmed;
 }
 
-/**
- * Pipeline function replacing `lunr.trimmer` (whose `\W` strips accented and
- * non-Latin letters, e.g. "café" -> "caf"). Used in both the indexing and the
- * search pipeline so that query terms and indexed terms are processed alike.
- */
-export const unicodeTrimmer: lunr.PipelineFunction = (token) => {
-  let empty = false;
-  token.update((s) => {
-    const t = trimTerm(s);
-    empty = t === "";
-    return t;
-  });
-  return empty ? (undefined as unknown as lunr.Token) : token;
-};
+/** English stop words: never indexed (the list lunr 2.3 used, so results stay as they were). */
+const STOP_WORDS = new Set(
+  (
+    "a able about across after all almost also am among an and any are as at be because been but by can cannot " +
+    "could dear did do does either else ever every for from get got had has have he her hers him his how however i " +
+    "if in into is it its just least let like likely may me might most must my neither no nor not of off often on " +
+    "only or other our own rather said say says she should since so some than that the their them then there these " +
+    "they this tis to too twas us wants was we were what when where which while who whom why will with would yet you your"
+  ).split(" "),
+);
 
-const TRIMMER_LABEL = "djangoQuestionsUnicodeTrimmer";
-const registered = (lunr.Pipeline as unknown as { registeredFunctions: Record<string, unknown> })
-  .registeredFunctions;
-if (!registered[TRIMMER_LABEL]) lunr.Pipeline.registerFunction(unicodeTrimmer, TRIMMER_LABEL);
-
-/** True for lunr's English stop words ("the", "what", "is"...), which are never indexed. */
+/** True for the English stop words ("the", "what", "is"...), which are never indexed. */
 export function isStopWord(term: string): boolean {
-  const t = term.toLowerCase();
-  return (lunr.stopWordFilter as unknown as (s: string) => string | undefined)(t) === undefined;
+  return STOP_WORDS.has(term.toLowerCase());
 }
 
 /** Lower-cased, trimmed words of free text, in order (duplicates and stop words kept). */
@@ -72,7 +64,42 @@ export function plainWords(text: string): string[] {
     .filter((t) => t !== "");
 }
 
-/** The stemmed form lunr stores for a (lower-cased, trimmed) word. */
+/** The stemmed form the index stores for a (lower-cased, trimmed) word: Porter's English stemmer. */
 export function stem(word: string): string {
-  return lunr.stemmer(new lunr.Token(word, {})).toString();
+  return stemmer(word);
+}
+
+const termMemo = new Map<string, string | null>();
+const TERM_MEMO_MAX = 200_000;
+
+/**
+ * What the index stores for a raw token: trimmed, lower-cased, not a stop
+ * word, stemmed; `null` for nothing. Memoised (bounded): a corpus repeats its
+ * words, and stemming is most of the cost of indexing.
+ */
+export function indexTerm(raw: string): string | null {
+  let term = termMemo.get(raw);
+  if (term === undefined) {
+    const t = trimTerm(raw.toLowerCase());
+    term = t === "" || STOP_WORDS.has(t) ? null : stem(t);
+    if (termMemo.size >= TERM_MEMO_MAX) termMemo.clear();
+    termMemo.set(raw, term);
+  }
+  return term;
+}
+
+/** Raw tokens of a text as the index splits it (whitespace and hyphens after normalisation). */
+export function tokenize(text: string): string[] {
+  return normalizeForIndex(text).split(/[\s-]+/).filter((t) => t !== "");
+}
+
+/** Tokens with their UTF-16 `[start, length]` in the original text, for highlighting. */
+export function tokensWithOffsets(text: string): Array<{ token: string; start: number; length: number }> {
+  const out: Array<{ token: string; start: number; length: number }> = [];
+  const re = /[^\s-]+/g;
+  const normalised = normalizeForIndex(text);
+  for (let m = re.exec(normalised); m; m = re.exec(normalised)) {
+    out.push({ token: m[0], start: m.index, length: m[0].length });
+  }
+  return out;
 }

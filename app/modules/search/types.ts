@@ -1,4 +1,4 @@
-import type lunr from "lunr";
+import type MiniSearch from "minisearch";
 
 /** One question as the search index sees it (plain text, already extracted from Markdown). */
 export interface SearchDocument {
@@ -18,14 +18,27 @@ export interface SearchDocument {
 /** The searchable fields, in display order. */
 export type SearchField = "title" | "body" | "answers" | "tags";
 
-/** An immutable search index: the lunr index plus the original documents (for titles, snippets, highlights). */
+/**
+ * The search index: a MiniSearch index plus the original documents (for titles,
+ * snippets, highlights). It is updated IN PLACE (`updateSearchIndex`): one
+ * changed question costs one document, not a rebuild.
+ */
 export interface SearchIndex {
-  readonly lunr: lunr.Index;
-  /** Documents by slug, with their ORIGINAL text (lunr positions point into it). */
+  readonly engine: MiniSearch<IndexedFields>;
+  /** Documents by slug, with their ORIGINAL text (highlight offsets point into it). */
   readonly docs: ReadonlyMap<string, SearchDocument>;
   readonly byNumber: ReadonlyMap<number, SearchDocument>;
   /** Number of indexed documents. */
   readonly size: number;
+}
+
+/** The fields as MiniSearch indexes them (the slug is the id). */
+export interface IndexedFields {
+  slug: string;
+  title: string;
+  tags: string;
+  body: string;
+  answers: string;
 }
 
 export interface SearchOptions {

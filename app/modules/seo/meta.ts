@@ -23,16 +23,18 @@ export function pageMeta(options: {
   url?: string;
   type?: "website" | "article";
 }): MetaDescriptor[] {
+  // <title> keeps the isolation marks routes put around user text (bidi/isolate.ts); social cards get plain text.
   const title = options.title ? `${options.title} · ${SITE_NAME}` : `${SITE_NAME} — self-check questions for Django developers`;
+  const cardTitle = options.title?.replace(/[\u2068\u2069]/g, "");
   const meta: MetaDescriptor[] = [
     { title },
     { name: "description", content: options.description },
     { property: "og:site_name", content: SITE_NAME },
-    { property: "og:title", content: options.title ?? SITE_NAME },
+    { property: "og:title", content: cardTitle ?? SITE_NAME },
     { property: "og:description", content: options.description },
     { property: "og:type", content: options.type ?? "website" },
     { name: "twitter:card", content: "summary_large_image" },
-    { name: "twitter:title", content: options.title ?? SITE_NAME },
+    { name: "twitter:title", content: cardTitle ?? SITE_NAME },
     { name: "twitter:description", content: options.description },
   ];
   if (options.url) meta.push({ property: "og:url", content: options.url }, { tagName: "link", rel: "canonical", href: options.url });

@@ -11,6 +11,8 @@ declare module "@remix-run/node" {
     services: Services;
     /** The client's address as the socket sees it (`TRUST_PROXY` decides whether X-Forwarded-For counts). */
     clientIp?: string;
+    /** The request's id (`X-Request-Id`), for the log lines about it. */
+    requestId?: string;
   }
 }
 

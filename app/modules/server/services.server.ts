@@ -5,7 +5,11 @@
  * reach for them through a global.
  *
  *   content store  — the content folder in memory, reloaded on change
- *   db             — SQLite under DATA_DIR (proposals, review queue, sessions)
+ *   db             — SQLite under DATA_DIR: proposals, their events, the review queue (until issue 11
+ *                    part B moves them onto `data`, they stay in this instance's SQLite file even with
+ *                    DATABASE_URL)
+ *   data           — the data layer (Kysely): sessions, webhook deliveries, counters, rate limits; the same
+ *                    SQLite connection by default, PostgreSQL shared by every instance with DATABASE_URL
  *   forge          — local review queue (default) or GitHub, from configuration: delivery and review
  *   outbox         — delivers stored proposals to the forge, with retries
  *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges
@@ -15,24 +19,32 @@
 import fs from "node:fs";
 import path from "node:path";
 import { setupAuth, type Auth } from "~/modules/auth/index.server";
-import { getEnv, type Env } from "~/modules/config/env.server";
+import { ConfigError, getEnv, type Env } from "~/modules/config/env.server";
 import { getStore } from "~/modules/content/index.server";
 import type { ContentStore } from "~/modules/content/store.server";
 import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
 import { proposalRecords } from "~/modules/contributions/store.server";
 import { loadPullRequestTemplate } from "~/modules/contributions/template.server";
+import { openPostgresDataLayer, sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
 import { singleton } from "~/modules/process/singleton.server";
 import { createReviewService, type ReviewService } from "~/modules/review/service.server";
-import { RateLimiter } from "~/modules/security/rate-limit.server";
+import { siteRateLimiters, type RateLimiter } from "~/modules/security/rate-limit.server";
+import { createDeliveryStore, type DeliveryStore } from "~/modules/sync/deliveries.server";
 import { contentSyncSetting, createGitSync, type GitSync } from "~/modules/sync/git.server";
 import { startPoller } from "~/modules/sync/poller.server";
+import { componentLog } from "./log.server";
 
 export interface Services {
   env: Env;
   store: ContentStore;
+  /** This instance's SQLite database (proposals, their events, the local review queue). */
   db: Database;
+  /** The data layer: SQLite (the same connection) or PostgreSQL (DATABASE_URL), see app/modules/db/data.server.ts. */
+  data: DataLayer;
+  /** GitHub webhook delivery ids already handled. */
+  deliveries: DeliveryStore;
   forge: Forge;
   outbox: Outbox;
   /** The pull request body template (`.github/proposal-template.md`). */
@@ -57,8 +69,18 @@ async function create(): Promise<Services> {
   const env = getEnv();
   const store = await getStore();
   fs.mkdirSync(path.resolve(env.DATA_DIR), { recursive: true });
-  const db = openDatabase(path.resolve(env.DATA_DIR));
+  const log = componentLog("services");
   const forgeConfig = loadForgeConfig(process.env);
+  const db = openDatabase(path.resolve(env.DATA_DIR));
+  let data: DataLayer;
+  try {
+    data = env.DATABASE_URL
+      ? await openPostgresDataLayer(env.DATABASE_URL, { onIdleError: (e) => log.warn("PostgreSQL: an idle connection was lost", { error: e.message }) })
+      : sqliteDataLayer(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   // The forge's merges keep the checkout in line through the sync, made right after it (it follows a remote
   // whenever the forge is a remote one).
   const checkout = {
@@ -68,31 +90,58 @@ async function create(): Promise<Services> {
     sync: (reason?: string) => sync.sync(reason),
     push: (reason?: string) => sync.push(reason),
   };
-  const forge = createForge(forgeConfig, { records: proposalRecords(db), content: store, checkout });
-  const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
-  const sync: GitSync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH });
-  // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
-  const outbox = startOutbox({ db, forge, baseDelayMs: env.OUTBOX_RETRY_BASE_MS, intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS) });
-  const template = loadPullRequestTemplate(process.cwd());
-  const proposalLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT, env.PROPOSAL_RATE_WINDOW * 1000);
-  const sendLimiter = new RateLimiter(env.PROPOSAL_RATE_LIMIT * 6, env.PROPOSAL_RATE_WINDOW * 1000);
-  const previewLimiter = new RateLimiter(240, 60_000);
-  if (forge.remote && !env.PUBLIC_URL) {
-    console.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
+  // Making the forge starts nothing; sign-in and the checks below come before any background work.
+  const forge = createForge(forgeConfig, { records: proposalRecords(db, data), content: store, checkout });
+  const { signInLimiter, ...limiters } = siteRateLimiters(data, env);
+  let auth: Auth;
+  try {
+    if (env.DATABASE_URL && !forge.remote) {
+      // Until issue 11 part B moves the proposals to PostgreSQL, each instance would have a queue of its own.
+      throw new ConfigError(
+        "DATABASE_URL is set, but the local review queue is still kept in each instance's own SQLite file, so several " +
+          "instances would each review their own proposals. With DATABASE_URL use the GitHub forge (GITHUB_REPOSITORY and " +
+          "GITHUB_TOKEN or a GitHub App); for the local review queue, unset DATABASE_URL and run one instance.",
+      );
+    }
+    auth = setupAuth({ env, data, forge, signInLimiter, log: componentLog("auth") });
+  } catch (error) {
+    await data.close();
+    db.close();
+    throw error;
   }
-  const auth = setupAuth({ env, db, forge });
-  const review = createReviewService({ db, store, forge });
-  console.log(`Proposals go to ${forge.texts.destination}${forge.remote ? "" : ` (${path.resolve(env.DATA_DIR)})`}.`);
+  // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
+  const outbox = startOutbox({
+    db,
+    forge,
+    baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
+    intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
+    log: componentLog("outbox"),
+  });
+  const template = loadPullRequestTemplate(process.cwd());
+  if (forge.remote && !env.PUBLIC_URL) {
+    log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
+  }
+  const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
+  const sync: GitSync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH, log: componentLog("sync") });
+  const review = createReviewService({ db, store, forge, log: componentLog("review") });
+  log.info(`Proposals go to ${forge.texts.destination}${forge.remote ? "" : ` (${path.resolve(env.DATA_DIR)})`}.`);
+  if (data.dialect === "postgres") {
+    log.info(`Sessions, rate limits, webhook deliveries and counters are shared in ${data.description}.`);
+    log.warn(
+      `Proposals are still kept in this instance's SQLite database (${path.resolve(env.DATA_DIR)}) until they move to PostgreSQL ` +
+        "(issue 11 part B): give every instance its own lasting DATA_DIR; a proposal's status page is served by the instance that took it.",
+    );
+  }
   return {
     env,
     store,
     db,
+    data,
+    deliveries: createDeliveryStore(data),
     forge,
     outbox,
     template,
-    proposalLimiter,
-    sendLimiter,
-    previewLimiter,
+    ...limiters,
     sync,
     auth,
     review,
@@ -100,6 +149,7 @@ async function create(): Promise<Services> {
       await sync.whenIdle(10_000);
       await outbox.stop();
       await store.close();
+      await data.close();
       db.close();
     },
   };
@@ -115,17 +165,31 @@ export async function getLoadContext(): Promise<{ services: Services }> {
   return { services: await getServices() };
 }
 
+export interface BackgroundServices {
+  /** Takes no new background work (poll rounds, deliveries) and waits for the work in progress. */
+  quiesce(): Promise<void>;
+  /** quiesce(), then closes everything (content watcher, databases). */
+  stop(): Promise<void>;
+}
+
 /** Called once by server.mjs: makes everything (so a restart resumes pending deliveries at once). */
-export async function startBackgroundServices(): Promise<() => Promise<void>> {
+export async function startBackgroundServices(): Promise<BackgroundServices> {
   const services = await getServices();
   const poller = startPoller({
     intervalSeconds: services.env.CONTENT_POLL_INTERVAL,
     ...(services.sync.enabled ? { sync: services.sync } : {}),
     db: services.db,
     forge: services.forge,
+    log: componentLog("poller"),
   });
-  return async () => {
-    await poller.stop();
-    await services.stop();
+  let quiesced: Promise<void> | undefined;
+  const quiesce = () => (quiesced ??= Promise.all([poller.stop(), services.outbox.stop(), services.sync.whenIdle(10_000)]).then(() => undefined));
+  return {
+    quiesce,
+    async stop() {
+      await quiesce();
+      await services.stop();
+    },
   };
 }
+

@@ -11,12 +11,15 @@
  *
  * Verification and bookkeeping happen inline; the git sync a push triggers
  * runs in the background (GitHub waits at most 10 s for an answer).
- * Delivery ids are remembered in SQLite for 30 days, so a redelivery — by
- * GitHub or by hand from its UI — does no work twice, across restarts too.
+ * Delivery ids are remembered for 30 days (deliveries.server.ts: the data
+ * layer, shared by every instance on PostgreSQL), so a redelivery — by GitHub
+ * or by hand from its UI, to this instance or another — does no work twice,
+ * across restarts too. Each id is claimed with one atomic insert.
  */
 import { z } from "zod";
 import type { Database } from "~/modules/db/index.server";
 import { verifyWebhookSignature } from "~/modules/forge/github/webhook.server";
+import type { DeliveryStore } from "./deliveries.server";
 import type { GitSync } from "./git.server";
 import { consoleLog, errorMessage, type SyncLog } from "./log";
 import {
@@ -30,7 +33,10 @@ import {
 export interface WebhookContext {
   /** GITHUB_WEBHOOK_SECRET; webhooks are refused (503) without it. */
   secret: string | undefined;
+  /** The proposals (pull_request events find theirs). */
   db: Database;
+  /** The delivery ids already handled. */
+  deliveries: DeliveryStore;
   /**
    * The git sync. Pushes to the branch it follows (`followedBranch()`: CONTENT_BRANCH, or the checkout's
    * current branch) trigger it — one source of truth for "which branch is live". Without `followedBranch`,
@@ -49,9 +55,6 @@ export interface WebhookRequest {
   body: string;
   headers: Headers;
 }
-
-/** How long delivery ids are remembered. */
-export const DELIVERY_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The pull request actions that refresh a proposal. */
 export const PULL_REQUEST_ACTIONS = ["opened", "closed", "reopened", "synchronize", "labeled"] as const;
@@ -227,39 +230,29 @@ export async function handleGitHubWebhook(request: WebhookRequest, ctx: WebhookC
   const payload = parsePayload(request.body, request.headers.get("content-type") ?? "application/json");
   if (!payload) return json(400, { error: "The body is not a JSON object." });
 
-  if (ctx.db.prepare("SELECT 1 FROM webhook_deliveries WHERE delivery_id = ?").get(delivery)) {
-    return json(200, { duplicate: true, delivery });
-  }
   const decided = await plan(event, payload, ctx);
   if (decided.kind === "respond" && decided.response.status >= 400) return decided.response;
 
-  // Claim the delivery id first: of two identical deliveries racing, only one does the work.
-  const t = now();
-  const claimed = ctx.db.transaction(() => {
-    ctx.db.prepare("DELETE FROM webhook_deliveries WHERE received_at < ?").run(t - DELIVERY_RETENTION_MS);
-    return ctx.db
-      .prepare("INSERT OR IGNORE INTO webhook_deliveries (delivery_id, event, received_at) VALUES (?, ?, ?)")
-      .run(delivery, event, t).changes === 1;
-  })();
-  if (!claimed) return json(200, { duplicate: true, delivery });
+  // Claim the delivery id first, in one atomic insert: of identical deliveries racing (on this
+  // instance or on others sharing the database) exactly one does the work; the rest are duplicates.
+  if (!(await ctx.deliveries.claim(delivery, event, now()))) return json(200, { duplicate: true, delivery });
 
   if (decided.kind === "respond") {
-    ctx.db.prepare("UPDATE webhook_deliveries SET outcome = ? WHERE delivery_id = ?").run(`ignored ${decided.response.status}`, delivery);
+    await ctx.deliveries.setOutcome(delivery, `ignored ${decided.response.status}`);
     return decided.response;
   }
+  let outcome: Record<string, unknown>;
   try {
-    const outcome = decided.run();
-    ctx.db.prepare("UPDATE webhook_deliveries SET outcome = ? WHERE delivery_id = ?").run(JSON.stringify(outcome), delivery);
-    return json(200, { ...outcome, delivery });
+    outcome = decided.run();
   } catch (error) {
     // Forget the id, so GitHub's redelivery can try again.
-    ctx.db.prepare("DELETE FROM webhook_deliveries WHERE delivery_id = ?").run(delivery);
+    await ctx.deliveries.release(delivery);
     log.error(`webhook ${event} ${delivery} failed: ${errorMessage(error)}`);
     return json(500, { error: "The webhook could not be handled; redeliver it once the problem is fixed.", delivery });
   }
-}
-
-/** Whether a delivery id has been handled (tests, diagnostics). */
-export function isDeliveryRecorded(db: Database, delivery: string): boolean {
-  return db.prepare("SELECT 1 FROM webhook_deliveries WHERE delivery_id = ?").get(delivery) !== undefined;
+  // The work is done: a failure to note its outcome must not undo the claim (nor answer 500).
+  await ctx.deliveries.setOutcome(delivery, JSON.stringify(outcome)).catch((error: unknown) => {
+    log.warn(`webhook ${event} ${delivery}: the outcome could not be recorded: ${errorMessage(error)}`);
+  });
+  return json(200, { ...outcome, delivery });
 }

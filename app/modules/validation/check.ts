@@ -4,7 +4,8 @@
  */
 import type { Answer, Question, Tag } from "../contract";
 import { buildContext, compareStrings, type CheckOptions, type ContentContext, type MarkdownEntry } from "./context";
-import { RULES } from "./rules";
+import { RULES, type Rule } from "./rules";
+import { isFolderRule } from "./rules/rule";
 import type { ContentFile, Finding } from "./types";
 
 export type { CheckOptions } from "./context";
@@ -21,14 +22,22 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
-function runRules(ctx: ContentContext): Finding[] {
+function runRules(ctx: ContentContext, rules: readonly Rule[] = RULES): Finding[] {
   const findings: Finding[] = [];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     for (const hit of rule.check(ctx)) {
       findings.push({ ...hit, severity: rule.severity, rule: rule.id });
     }
   }
   return sortFindings(findings);
+}
+
+/** The rules whose findings on a file depend on that file alone. */
+export const FILE_RULES: readonly Rule[] = RULES.filter((r) => !isFolderRule(r));
+
+/** Findings of the file rules only (the incremental check runs them on changed files). */
+export function runFileRules(ctx: ContentContext): Finding[] {
+  return runRules(ctx, FILE_RULES);
 }
 
 /**
@@ -68,12 +77,45 @@ export function parseContent(files: ContentFile[], options: ParseOptions = {}): 
   const lenient = options.keepInvalid === true;
   const broken = new Set(findings.filter((f) => f.severity === "error").map((f) => f.path));
   const skipped = (entry: MarkdownEntry) => (lenient ? !readable(entry) : broken.has(entry.path));
-  const field = <T>(entry: MarkdownEntry, name: string) => requiredField<T>(entry, name, lenient);
-  const optionalField = <T>(entry: MarkdownEntry, name: string) => fieldValue<T>(entry, name, lenient);
 
   const answersBySlug = new Map<string, Answer[]>();
   for (const entry of ctx.answers) {
     if (skipped(entry)) continue;
+    const answer = entryModel(entry, lenient) as Answer;
+    answersBySlug.set(entry.slug, [...(answersBySlug.get(entry.slug) ?? []), answer]);
+  }
+
+  const questions: Question[] = [];
+  for (const entry of ctx.questions) {
+    if (skipped(entry)) continue;
+    const question = entryModel(entry, lenient) as Question;
+    question.answers = (answersBySlug.get(entry.slug) ?? []).sort(compareAnswers);
+    questions.push(question);
+  }
+  questions.sort(compareQuestions);
+
+  return { questions, tags: ctx.tagsFile ? [...ctx.tagsFile.tags] : [], findings };
+}
+
+/** Answers in page order: by date, then id. */
+export function compareAnswers(a: Answer, b: Answer): number {
+  return compareStrings(a.date, b.date) || compareStrings(a.id, b.id);
+}
+
+/** Questions in list order: by number, then slug. */
+export function compareQuestions(a: Question, b: Question): number {
+  return a.number - b.number || compareStrings(a.slug, b.slug);
+}
+
+/**
+ * The site's model of one question or answer file (a question with no
+ * answers yet). Only for a file without error findings (a missing or invalid
+ * required field is an error), or a `readable` one read leniently.
+ */
+export function entryModel(entry: MarkdownEntry, lenient = false): Question | Answer {
+  const field = <T>(e: MarkdownEntry, name: string) => requiredField<T>(e, name, lenient);
+  const optionalField = <T>(e: MarkdownEntry, name: string) => fieldValue<T>(e, name, lenient);
+  if (entry.kind === "answer") {
     const answer: Answer = {
       id: entry.id,
       questionSlug: entry.slug,
@@ -84,32 +126,21 @@ export function parseContent(files: ContentFile[], options: ParseOptions = {}): 
     };
     const github = optionalField<string>(entry, "github");
     if (github !== undefined) answer.github = github;
-    answersBySlug.set(entry.slug, [...(answersBySlug.get(entry.slug) ?? []), answer]);
+    return answer;
   }
-
-  const questions: Question[] = [];
-  for (const entry of ctx.questions) {
-    if (skipped(entry)) continue;
-    const answers = (answersBySlug.get(entry.slug) ?? []).sort(
-      (a, b) => compareStrings(a.date, b.date) || compareStrings(a.id, b.id),
-    );
-    const question: Question = {
-      slug: entry.slug,
-      number: field<number>(entry, "number"),
-      title: field<string>(entry, "title"),
-      tags: [...field<string[]>(entry, "tags")],
-      added: field<string>(entry, "added"),
-      body: entry.body ?? "",
-      path: entry.path,
-      answers,
-    };
-    const credit = optionalField<string>(entry, "credit");
-    if (credit !== undefined) question.credit = credit;
-    questions.push(question);
-  }
-  questions.sort((a, b) => a.number - b.number || compareStrings(a.slug, b.slug));
-
-  return { questions, tags: ctx.tagsFile ? [...ctx.tagsFile.tags] : [], findings };
+  const question: Question = {
+    slug: entry.slug,
+    number: field<number>(entry, "number"),
+    title: field<string>(entry, "title"),
+    tags: [...field<string[]>(entry, "tags")],
+    added: field<string>(entry, "added"),
+    body: entry.body ?? "",
+    path: entry.path,
+    answers: [],
+  };
+  const credit = optionalField<string>(entry, "credit");
+  if (credit !== undefined) question.credit = credit;
+  return question;
 }
 
 /** A field's value; `lenient`: a value that fails its check is taken as written when it is text, a number or a list of texts. */
@@ -125,7 +156,7 @@ function fieldValue<T>(entry: MarkdownEntry, name: string, lenient = false): T |
 function requiredField<T>(entry: MarkdownEntry, name: string, lenient = false): T {
   const value = fieldValue<T>(entry, name, lenient);
   // Unreachable for files without error findings (a missing or invalid required field is an error), and
-  // for `readable` files in lenient mode.
+  // for `readable` files read leniently.
   if (value === undefined) throw new Error(`${entry.path}: "${name}" is not valid`);
   return value;
 }

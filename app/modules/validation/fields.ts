@@ -79,7 +79,7 @@ function dateField(name: string, rule: string, what: string): FieldSpec<string> 
   };
 }
 
-function lineOfText(name: string, rule: string, max: number, what: string): FieldSpec<string> {
+function lineOfText(name: string, rule: string, max: number, what: string, options: { letters?: boolean } = {}): FieldSpec<string> {
   return {
     name,
     rule,
@@ -97,6 +97,7 @@ function lineOfText(name: string, rule: string, max: number, what: string): Fiel
       if (len > max) return fail(`${name} is ${len} characters; the limit is ${max} — shorten it`);
       const tag = /<\/?[a-zA-Z][^>]*>/.exec(s);
       if (tag) return fail(`"${name}" must be plain text; remove the HTML "${truncate(tag[0], 30)}"`);
+      if (options.letters && !/\p{L}/u.test(s)) return fail(`"${name}" has no letters; write ${what} in words`);
       return { ok: true, value: s };
     },
   };
@@ -118,7 +119,7 @@ export const QUESTION_FIELDS = {
       return { ok: true, value };
     },
   } satisfies FieldSpec<number>,
-  title: lineOfText("title", "question-title", TITLE_MAX, "a one-line plain-text title"),
+  title: lineOfText("title", "question-title", TITLE_MAX, "a one-line plain-text title", { letters: true }),
   tags: {
     name: "tags",
     rule: "question-tags",

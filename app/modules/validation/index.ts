@@ -17,6 +17,7 @@ export {
 } from "./format";
 export { DUPLICATE_TITLE_THRESHOLD, titleSimilarity, titleWords } from "./similarity";
 export { ANSWER_FIELDS, QUESTION_FIELDS, TITLE_MAX, AUTHOR_MAX, TAGS_MIN, TAGS_MAX, isGithubUsername, isIsoDate } from "./fields";
+export { findInvisibleCharacter, invisibleCharacterMessage, type InvisibleCharacter } from "./invisible";
 export { classifyPath, type FileRole } from "../contract";
 export { RULES, RULES_BY_ID, type Rule } from "./rules";
 export type { ContentFile, Finding, Severity } from "./types";

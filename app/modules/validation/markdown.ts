@@ -21,10 +21,12 @@ export interface MdNode {
 /**
  * Parsed bodies, by text: a proposal is checked together with the whole
  * content folder, whose bodies rarely change between two checks. Rules only
- * read the trees, so sharing them is safe. Bounded (oldest out first).
+ * read the trees, so sharing them is safe. Bounded (oldest out first) to
+ * about a whole folder of today's size: each tree of a long answer holds
+ * ~150 KB, and the site's incremental check parses each changed file once.
  */
 const memo = new Map<string, MdNode>();
-const MEMO_ENTRIES = 1_000;
+const MEMO_ENTRIES = 300;
 
 export function parseMarkdown(markdown: string): MdNode {
   const hit = memo.get(markdown);

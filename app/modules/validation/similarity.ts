@@ -52,19 +52,36 @@ function fold(word: string): string {
   return word;
 }
 
+/** A title's text as compared when it has no significant words: lower-cased, non-alphanumerics as single spaces. */
+export function normalisedTitle(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+/**
+ * {@link titleSimilarity} of two titles already split into their significant
+ * words and normalised text; `shared` is |A ∩ B| when the caller counted it.
+ */
+export function similarityOf(
+  a: { words: ReadonlySet<string>; normalised: string },
+  b: { words: ReadonlySet<string>; normalised: string },
+  shared?: number,
+): number {
+  if (a.words.size === 0 || b.words.size === 0) return a.normalised !== "" && a.normalised === b.normalised ? 1 : 0;
+  let common = shared;
+  if (common === undefined) {
+    common = 0;
+    for (const w of a.words) if (b.words.has(w)) common++;
+  }
+  return common / (a.words.size + b.words.size - common);
+}
+
 /**
  * Similarity of two titles between 0 and 1 (see the module comment).
  * Titles made only of stop-words compare by their normalised text.
  */
 export function titleSimilarity(a: string, b: string): number {
-  const wa = titleWords(a);
-  const wb = titleWords(b);
-  if (wa.size === 0 || wb.size === 0) {
-    const na = a.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-    const nb = b.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
-    return na !== "" && na === nb ? 1 : 0;
-  }
-  let shared = 0;
-  for (const w of wa) if (wb.has(w)) shared++;
-  return shared / (wa.size + wb.size - shared);
+  return similarityOf(
+    { words: titleWords(a), normalised: normalisedTitle(a) },
+    { words: titleWords(b), normalised: normalisedTitle(b) },
+  );
 }

@@ -17,6 +17,7 @@
  * exists" answer is resolved by reading back what exists, so a retry after a
  * timeout, a lost response or a crash never opens a second pull request.
  */
+import { isolate } from "~/modules/bidi/isolate";
 import { branchName, commitCarriesProposal, githubNoreplyEmail, NEUTRAL_CONTRIBUTOR_EMAIL, proposalArea, proposalTrailer } from "../branch";
 import type { GitHubForgeConfig } from "../config.server";
 import { ForgeError } from "../errors";
@@ -40,16 +41,16 @@ function isoSeconds(iso: string): string {
 function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
   const subject =
     p.kind === "question"
-      ? `Add question: ${p.questionTitle}`
+      ? `Add question: ${isolate(p.questionTitle)}`
       : p.kind === "answer"
-        ? `Add an answer to: ${p.questionTitle}`
+        ? `Add an answer to: ${isolate(p.questionTitle)}`
         : proposalArea(p) === "answer"
-          ? `Edit an answer to: ${p.questionTitle}`
-          : `Edit question: ${p.questionTitle}`;
+          ? `Edit an answer to: ${isolate(p.questionTitle)}`
+          : `Edit question: ${isolate(p.questionTitle)}`;
   const lines = [
     subject.replace(/[\r\n]+/g, " "),
     "",
-    `Proposed by ${p.contributor.name.replace(/[\r\n]+/g, " ")} on the Django Questions site.`,
+    `Proposed by ${isolate(p.contributor.name.replace(/[\r\n]+/g, " "))} on the Django Questions site.`,
     "",
     ...p.files.map((f) => `- ${f.path}`),
     "",

@@ -1,9 +1,9 @@
 /**
  * The local forge's delivery: a proposal joins the local review queue —
  * status `opened`, a number from the `local-review-number` sequence, the
- * review page `/review/<id>` as its url. Number and progress are saved in one
- * transaction, so a crash never burns or repeats a number; a second call
- * returns what was saved.
+ * review page `/review/<id>` as its url. A number is never repeated (a crash
+ * between taking it and saving it skips one); a second call returns what was
+ * saved.
  */
 import { branchName } from "../branch";
 import type { ChangeRef, ChangeState, DeliverableProposal, DeliveryResult, Forge, ProgressStore, ProposalRecords } from "../types";
@@ -27,7 +27,7 @@ export function createLocalDelivery(deps: { records: ProposalRecords }): Pick<Fo
       }
       const branch = branchName(proposal);
       const url = reviewPath(proposal.id);
-      const number = records.allocateNumber("local", (n) => progress.save({ prNumber: n, prUrl: url, branch }));
+      const number = await records.allocateNumber("local", (n) => progress.save({ prNumber: n, prUrl: url, branch }));
       progress.note("queued-for-review", `In the local review queue as #${number}.`);
       return { number, url, branch };
     },

@@ -11,6 +11,7 @@ import { encoding } from "./encoding";
 import { fileSize } from "./file-size";
 import { frontMatterMissing } from "./front-matter-missing";
 import { frontMatterYaml } from "./front-matter-yaml";
+import { invisibleCharacters } from "./invisible-characters";
 import { licenseMissing } from "./license-missing";
 import { markdownLimits } from "./markdown-limits";
 import { orphanAnswer } from "./orphan-answer";
@@ -55,6 +56,7 @@ export const RULES: readonly Rule[] = [
   answerAuthor,
   answerGithub,
   answerDate,
+  invisibleCharacters,
   unknownField,
   duplicateNumber,
   unknownTag,

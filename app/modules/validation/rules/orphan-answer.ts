@@ -1,14 +1,19 @@
-import type { Hit, Rule } from "./rule";
+import { folderRule, type Hit } from "./rule";
 
-export const orphanAnswer: Rule = {
+export const orphanAnswer = folderRule({
   id: "orphan-answer",
   severity: "error",
   summary: "An answers/ folder must sit in a question folder that has a question.md.",
-  check(ctx) {
-    const slugs = new Set(ctx.questions.map((q) => q.slug));
+  affected(index, path) {
+    const facts = index.facts.get(path);
+    if (facts?.kind === "question") return [path, ...(index.answers.get(facts.slug) ?? [])];
+    return [path];
+  },
+  checkFiles(index, paths) {
     const hits: Hit[] = [];
-    for (const a of ctx.answers) {
-      if (slugs.has(a.slug)) continue;
+    for (const path of paths) {
+      const a = index.facts.get(path);
+      if (a?.kind !== "answer" || index.questions.has(a.slug)) continue;
       hits.push({
         path: a.path,
         line: 1,
@@ -20,4 +25,4 @@ export const orphanAnswer: Rule = {
     }
     return hits;
   },
-};
+});

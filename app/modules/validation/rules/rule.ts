@@ -1,4 +1,5 @@
 import type { ContentContext, MarkdownEntry } from "../context";
+import { contextIndex, type FolderIndex } from "../folder-index";
 import { walk, type MdNode } from "../markdown";
 import type { Severity } from "../types";
 
@@ -23,6 +24,12 @@ export type FormField = "title" | "tags" | "credit" | "name" | "github" | "body"
  */
 export type RuleField = Partial<Record<"question" | "answer", FormField | null>>;
 
+/**
+ * A rule of the content check. By default a rule is a FILE rule: what it
+ * reports on a file depends on that file alone, so the incremental check
+ * re-runs it on changed files only, and a new rule of this kind needs nothing
+ * else. A rule that compares files is a {@link FolderRule}.
+ */
 export interface Rule {
   /** Stable, kebab-case; printed with every finding and documented in README.md. */
   id: string;
@@ -31,7 +38,42 @@ export interface Rule {
   summary: string;
   /** The contribution form's field the findings belong to (see {@link RuleField}). */
   field?: RuleField;
+  /** Every finding of the rule in a whole folder. */
   check(ctx: ContentContext): Hit[];
+  scope?: "file" | "folder";
+}
+
+/**
+ * A rule whose findings on a file depend on other files (duplicate numbers,
+ * clashing slugs, possible duplicate titles …). It reads the folder index
+ * (folder-index.ts), never the files, and says which files a change can touch.
+ */
+export interface FolderRule extends Rule {
+  scope: "folder";
+  /**
+   * The files whose findings of this rule may change when the file at `path`
+   * changes. The incremental check asks before and after the change, so it is
+   * enough to answer for the index as it is.
+   */
+  affected(index: FolderIndex, path: string): Iterable<string>;
+  /** This rule's findings on the given files (and only on them). */
+  checkFiles(index: FolderIndex, paths: ReadonlySet<string>): Hit[];
+}
+
+export function isFolderRule(rule: Rule): rule is FolderRule {
+  return rule.scope === "folder";
+}
+
+/** Makes a folder rule; its whole-folder `check` is `checkFiles` over every path. */
+export function folderRule(def: Omit<FolderRule, "check" | "scope">): FolderRule {
+  return {
+    ...def,
+    scope: "folder",
+    check(ctx) {
+      const index = contextIndex(ctx);
+      return def.checkFiles(index, index.reportPaths());
+    },
+  };
 }
 
 export function markdownEntries(ctx: ContentContext): MarkdownEntry[] {

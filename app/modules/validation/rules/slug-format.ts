@@ -1,15 +1,20 @@
 import { charLength, isKebabCase, toKebabCase } from "../text";
-import type { Hit, Rule } from "./rule";
-import { questionFolders, SLUG_MAX, SLUG_MIN } from "./slug";
+import { folderRule, type Hit } from "./rule";
+import { folderPaths, reportedFolders, SLUG_MAX, SLUG_MIN } from "./slug";
 
-export const slugFormat: Rule = {
+export const slugFormat = folderRule({
   id: "slug-format",
   severity: "error",
   summary: "A question folder name is its slug (its URL): lowercase kebab-case, 3 to 60 characters.",
+  // Reported on the folder's question.md, else its first answer: which file that is depends on the folder.
   field: { question: "title" },
-  check(ctx) {
+  affected(index, path) {
+    const slug = index.folderOf(path);
+    return slug === undefined ? [] : [path, ...folderPaths(index, [slug])];
+  },
+  checkFiles(index, paths) {
     const hits: Hit[] = [];
-    for (const [slug, path] of questionFolders(ctx)) {
+    for (const [slug, path] of reportedFolders(index, paths)) {
       const len = charLength(slug);
       const suggestion = toKebabCase(slug).slice(0, SLUG_MAX).replace(/-+$/, "");
       if (!isKebabCase(slug)) {
@@ -32,4 +37,4 @@ export const slugFormat: Rule = {
     }
     return hits;
   },
-};
+});

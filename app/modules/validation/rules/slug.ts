@@ -1,11 +1,23 @@
-import type { ContentContext } from "../context";
+import type { FolderIndex } from "../folder-index";
 
-/** Question folders seen in the files, each with the file to report on (question.md, else its first answer). */
-export function questionFolders(ctx: ContentContext): Map<string, string> {
-  const folders = new Map<string, string>();
-  for (const q of ctx.questions) folders.set(q.slug, q.path);
-  for (const a of ctx.answers) if (!folders.has(a.slug)) folders.set(a.slug, a.path);
-  return folders;
+/** The file each folder of `slugs` reports on (question.md, else its first answer). */
+export function folderPaths(index: FolderIndex, slugs: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const slug of slugs) {
+    const p = index.folderPath(slug);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/** The folders reported on among `paths`: each path that is its folder's reporting file, with its slug. */
+export function reportedFolders(index: FolderIndex, paths: ReadonlySet<string>): Array<[slug: string, path: string]> {
+  const out: Array<[string, string]> = [];
+  for (const p of paths) {
+    const slug = index.folderOf(p);
+    if (slug !== undefined && index.folderPath(slug) === p) out.push([slug, p]);
+  }
+  return out;
 }
 
 export { SLUG_MAX, SLUG_MIN } from "../../contract";

@@ -1,12 +1,14 @@
 import { TAGS_PATH } from "../../contract";
-import type { Rule } from "./rule";
+import { folderRule, type Hit } from "./rule";
 
-export const tagsFile: Rule = {
+export const tagsFile = folderRule({
   id: "tags-file",
   severity: "error",
   summary: "tags.yml must exist and be a YAML list of {id, label, description} with unique kebab-case ids.",
-  check(ctx) {
-    const file = ctx.tagsFile;
+  affected: (_index, path) => (path === TAGS_PATH ? [TAGS_PATH] : []),
+  checkFiles(index, paths) {
+    if (!paths.has(TAGS_PATH)) return [];
+    const file = index.tags;
     if (!file) {
       return [
         {
@@ -17,6 +19,6 @@ export const tagsFile: Rule = {
         },
       ];
     }
-    return file.problems.map((p) => ({ path: file.path, ...p }));
+    return file.problems.map((p): Hit => ({ path: file.path, ...p }));
   },
-};
+});

@@ -1,0 +1,77 @@
+/**
+ * The analyses of content files kept on disk between starts, by path and
+ * content hash: a restart re-reads and hashes every file but parses and
+ * checks only the files that changed since the last run. The file names the
+ * code version it was written by (the server bundle's hash), so a new build
+ * never reads an old build's findings.
+ *
+ * One JSON document per line: a header `{ "key": … }`, then one analysis per
+ * line. Written to a temporary file and renamed, so a crash leaves the old
+ * cache or none, never half of one.
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename } from "node:fs/promises";
+import { once } from "node:events";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import type { AnalysedFile } from "./analyse";
+
+export class AnalysisCache {
+  private entries = new Map<string, AnalysedFile>();
+
+  /** @param file where the cache lives; @param key what it is valid for (code version and check options). */
+  constructor(
+    readonly file: string,
+    readonly key: string,
+  ) {}
+
+  private static id(path: string, hash: string): string {
+    return `${path}\0${hash}`;
+  }
+
+  /** Reads the cache; a missing, foreign or damaged file just means an empty cache. */
+  async load(): Promise<void> {
+    this.entries.clear();
+    try {
+      const lines = createInterface({ input: createReadStream(this.file, "utf8"), crlfDelay: Infinity });
+      let header = true;
+      for await (const line of lines) {
+        if (line === "") continue;
+        const value = JSON.parse(line) as { key?: string } & AnalysedFile;
+        if (header) {
+          header = false;
+          if (value.key !== this.key) break;
+          continue;
+        }
+        this.entries.set(AnalysisCache.id(value.path, value.hash), value);
+      }
+    } catch (error) {
+      this.entries.clear();
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") console.warn(`content cache ${this.file} not used: ${(error as Error).message}`);
+    }
+  }
+
+  get(path: string, hash: string): AnalysedFile | undefined {
+    return this.entries.get(AnalysisCache.id(path, hash));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Replaces the cache with these analyses (the files as they are now). */
+  async save(analyses: Iterable<AnalysedFile>): Promise<void> {
+    this.entries = new Map([...analyses].map((a) => [AnalysisCache.id(a.path, a.hash), a]));
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    const out = createWriteStream(tmp);
+    const write = async (line: string) => {
+      if (!out.write(`${line}\n`)) await once(out, "drain");
+    };
+    await write(JSON.stringify({ key: this.key }));
+    for (const a of this.entries.values()) await write(JSON.stringify(a));
+    out.end();
+    await once(out, "finish");
+    await rename(tmp, this.file);
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * The content in memory, changed file by file. `apply` takes analysed files
+ * (analyse.ts) and deletions and returns a NEW snapshot, derived from the
+ * previous one: only questions whose files (or whose files' error state)
+ * changed are rebuilt, the other Question objects are reused as they are, so
+ * everything memoised per question (page versions, list summaries, rendered
+ * HTML) stays valid. The check is incremental (validation/incremental.ts) and
+ * the search index is updated in place. Readers hold the old snapshot until
+ * `apply` returns the new one.
+ */
+import { createHash } from "node:crypto";
+import { buildSearchIndex, updateSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
+import { compareAnswers, compareQuestions } from "~/modules/validation/check";
+import { IncrementalCheck } from "~/modules/validation/incremental";
+import { classifyPath, TAGS_PATH } from "~/modules/contract";
+import type { Finding } from "~/modules/validation/types";
+import type { AnalysedFile } from "./analyse";
+import { contentSnapshot } from "./snapshot";
+import type { Answer, ContentSnapshot, Question, Tag } from "./types";
+import { setQuestionVersions } from "./versions";
+
+export interface LoadedContent extends ContentSnapshot {
+  /** Findings of the content check (files it had to leave out), for the log and /healthz. */
+  findings: Finding[];
+  search: SearchIndex;
+  /** When this snapshot was built. */
+  loadedAt: Date;
+}
+
+/** How many changed search documents are applied in place; past it a new index is built in slices and swapped in. */
+const IN_PLACE_MAX = 200;
+/** Longest stretch of work between two yields to the event loop, in ms. */
+const SLICE_MS = 25;
+
+function sha1(s: string): string {
+  return createHash("sha1").update(s).digest("hex");
+}
+
+function folderOf(path: string): string | undefined {
+  const role = classifyPath(path);
+  return role.kind === "question" || role.kind === "answer" ? role.slug : undefined;
+}
+
+/** Yields to the event loop when the current slice of work has run long enough. */
+export function slicer(budgetMs = SLICE_MS): () => Promise<void> {
+  let start = performance.now();
+  return async () => {
+    if (performance.now() - start < budgetMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    start = performance.now();
+  };
+}
+
+export interface ApplyResult {
+  content: LoadedContent;
+  /** Slugs of the questions that were added, changed or removed. */
+  changedSlugs: Set<string>;
+  tagsChanged: boolean;
+}
+
+export class ContentState {
+  readonly check = new IncrementalCheck();
+  private files = new Map<string, AnalysedFile>();
+  /** XOR of one 64-bit value per (path, hash): a version that does not depend on the order of changes. */
+  private versionBits = 0n;
+  private current: LoadedContent | undefined;
+
+  get content(): LoadedContent | undefined {
+    return this.current;
+  }
+
+  /** The analysed file at a path (its hash, model, text). */
+  file(path: string): AnalysedFile | undefined {
+    return this.files.get(path);
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  private bits(path: string, hash: string): bigint {
+    return BigInt(`0x${sha1(`${path}\0${hash}`).slice(0, 16)}`);
+  }
+
+  private buildQuestion(slug: string): Question | undefined {
+    const qPath = `questions/${slug}/question.md`;
+    const q = this.files.get(qPath);
+    if (!q || q.model === null || !("number" in q.model) || this.check.hasError(qPath)) return undefined;
+    const answerFiles: AnalysedFile[] = [];
+    for (const p of this.check.index.answers.get(slug) ?? []) {
+      const a = this.files.get(p);
+      if (a?.model && "author" in a.model && !this.check.hasError(p)) answerFiles.push(a);
+    }
+    const answers = answerFiles.map((a) => a.model as Answer).sort(compareAnswers);
+    const question: Question = { ...(q.model as Question), answers };
+    const answerHashes = answers.map((a) => `${a.id}:${this.files.get(a.path)!.hash}`).join(",");
+    setQuestionVersions(question, {
+      page: sha1(`${q.hash}|${answerHashes}`).slice(0, 16),
+      list: sha1(`${q.hash}|${answers.length}`).slice(0, 16),
+    });
+    return question;
+  }
+
+  private searchDocument(q: Question, labels: Map<string, string>): SearchDocument {
+    return {
+      slug: q.slug,
+      number: q.number,
+      title: q.title,
+      tags: q.tags,
+      tagLabels: q.tags.map((t) => labels.get(t) ?? t),
+      body: this.files.get(q.path)?.text ?? "",
+      answers: q.answers.map((a) => this.files.get(a.path)?.text ?? "").join("\n\n"),
+    };
+  }
+
+  /** Applies analysed (added or changed) files and deleted paths; resolves with the new snapshot. */
+  async apply(changed: readonly AnalysedFile[], deleted: readonly string[]): Promise<ApplyResult> {
+    const pause = slicer();
+    const previous = this.current;
+    const touched = new Set([...changed.map((a) => a.path), ...deleted]);
+
+    // The check, in slices of files (a whole folder at start, a git pull of many files).
+    const errorChanged = new Set<string>();
+    const CHUNK = 500;
+    const deletedList = [...deleted];
+    for (let i = 0; i < Math.max(changed.length, deletedList.length, 1); i += CHUNK) {
+      const change = this.check.apply(changed.slice(i, i + CHUNK), deletedList.slice(i, i + CHUNK));
+      for (const p of change.errorChanged) errorChanged.add(p);
+      await pause();
+    }
+
+    for (const p of deleted) {
+      const old = this.files.get(p);
+      if (old) this.versionBits ^= this.bits(p, old.hash);
+      this.files.delete(p);
+    }
+    for (const a of changed) {
+      const old = this.files.get(a.path);
+      if (old) this.versionBits ^= this.bits(a.path, old.hash);
+      this.versionBits ^= this.bits(a.path, a.hash);
+      this.files.set(a.path, a);
+    }
+
+    const tagsChanged = !previous || touched.has(TAGS_PATH);
+    const tags: Tag[] = tagsChanged ? (this.files.get(TAGS_PATH)?.tags ?? []) : previous.tags;
+
+    const dirty = new Set<string>();
+    for (const p of [...touched, ...errorChanged]) {
+      const slug = folderOf(p);
+      if (slug !== undefined) dirty.add(slug);
+    }
+
+    const bySlug = new Map(previous ? previous.bySlug : []);
+    const rebuilt: Question[] = [];
+    for (const slug of dirty) {
+      bySlug.delete(slug);
+      const q = this.buildQuestion(slug);
+      if (q) {
+        bySlug.set(slug, q);
+        rebuilt.push(q);
+      }
+      await pause();
+    }
+    const questions = [...bySlug.values()].sort(compareQuestions);
+
+    // Search: in place for a few documents (synchronous: no search sees half a change), else a new index built in slices.
+    const labels = new Map(tags.map((t) => [t.id, t.label]));
+    let search = previous?.search;
+    const changedDocs = tagsChanged ? questions : rebuilt;
+    if (!search || changedDocs.length > IN_PLACE_MAX) {
+      const fresh = buildSearchIndex([]);
+      for (const q of questions) {
+        updateSearchIndex(fresh, { upsert: [this.searchDocument(q, labels)] });
+        await pause();
+      }
+      search = fresh;
+    } else {
+      const remove = [...dirty].filter((slug) => !bySlug.has(slug) && search!.docs.has(slug));
+      updateSearchIndex(search, { remove, upsert: changedDocs.map((q) => this.searchDocument(q, labels)) });
+    }
+
+    const version = this.versionBits.toString(16).padStart(16, "0");
+    const content: LoadedContent = {
+      ...contentSnapshot(version, questions, tags),
+      findings: this.check.findings(),
+      search,
+      loadedAt: new Date(),
+    };
+    this.current = content;
+    return { content, changedSlugs: dirty, tagsChanged };
+  }
+}

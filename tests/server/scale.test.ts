@@ -1,0 +1,99 @@
+/**
+ * The site on a generated content folder of 120 questions × 3 answers (made
+ * from the real content by the benchmark's generator, so the counts here are
+ * the fixture's): pages of 50, sorting, and a page cache that an edit to one
+ * question does not empty.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateScaleContent, type ScaleQuestion } from "../../scripts/bench/scale-content";
+import { ROOT, startAppServer, type AppServer } from "../support/app-server";
+
+let server: AppServer;
+let made: ScaleQuestion[];
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-scale-test-"));
+  made = generateScaleContent(path.join(ROOT, "content"), dir, 120);
+  server = await startAppServer({ CONTENT_DIR: dir });
+});
+afterAll(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.contentDir, { recursive: true, force: true });
+});
+
+const numbersOn = (html: string) => [...html.matchAll(/data-number="(\d+)"/g)].map((m) => Number(m[1]));
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out; server output:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("pages of questions", () => {
+  it("shows 50 questions a page with rel=prev/next links, and the last page for a page past the end", async () => {
+    const first = await (await fetch(server.url + "/")).text();
+    expect(numbersOn(first)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(first.replaceAll("<!-- -->", "")).toContain("120 questions · page 1 of 3");
+    expect(first).toContain('<link rel="next" href="/?page=2"/>');
+    expect(first).not.toContain('rel="prev"');
+    const third = await (await fetch(server.url + "/?page=3")).text();
+    expect(numbersOn(third)).toEqual(Array.from({ length: 20 }, (_, i) => i + 101));
+    expect(third).toContain('<link rel="prev" href="/?page=2"/>');
+    expect(third).not.toContain('<link rel="next"');
+    expect(numbersOn(await (await fetch(server.url + "/?page=99")).text())).toEqual(numbersOn(third));
+    expect(numbersOn(await (await fetch(server.url + "/?page=banana")).text())).toEqual(numbersOn(first));
+  });
+
+  it("sorts by newest and keeps the sort in the page links", async () => {
+    const html = await (await fetch(server.url + "/?sort=newest")).text();
+    expect(html).toContain('<link rel="next" href="/?sort=newest&amp;page=2"/>');
+    expect(numbersOn(html)).toHaveLength(50);
+  });
+
+  it("pages a tag's questions too", async () => {
+    const tag = /href="\/tags\/([a-z0-9-]+)"/.exec(await (await fetch(server.url + "/q/1")).text())![1]!;
+    const html = await (await fetch(server.url + `/tags/${tag}`)).text();
+    const total = Number(/(\d+) questions?/.exec(html)![1]);
+    expect(numbersOn(html)).toHaveLength(Math.min(50, total));
+    if (total > 50) expect(html).toContain(`<link rel="next" href="/tags/${tag}?page=2"/>`);
+  });
+});
+
+describe("page cache by what a page shows", () => {
+  it("keeps other pages cached when one answer changes, and shows the change on its page and in search", async () => {
+    const [a, b] = [made[10]!, made[11]!];
+    const get = (p: string) => fetch(server.url + p);
+    for (const p of [`/q/${a.slug}`, `/q/${b.slug}`, "/"]) await (await get(p)).text(); // fill the cache
+    expect((await get(`/q/${b.slug}`)).headers.get("x-page-cache")).toBe("hit");
+
+    const answer = path.join(a.dir, "answers", "answer-1.md");
+    fs.writeFileSync(answer, `${fs.readFileSync(answer, "utf8")}\nA sentence about the quetzalcoatlus.\n`);
+    await waitFor(async () => ((await (await get(`/q/${a.slug}`)).text()).includes("quetzalcoatlus") ? true : undefined));
+    const search = await (await get("/search?q=quetzalcoatlus")).text();
+    expect(search).toContain(`/q/${a.slug}`);
+
+    expect((await get(`/q/${b.slug}`)).headers.get("x-page-cache")).toBe("hit");
+    // The list shows no answer text: still the cached copy.
+    expect((await get("/")).headers.get("x-page-cache")).toBe("hit");
+    // The question's neighbours show its title, which did not change.
+    expect((await get(`/q/${made[9]!.slug}`)).headers.get("x-page-cache")).not.toBe("off");
+  });
+
+  it("re-renders the lists and the neighbours when a title changes", async () => {
+    const a = made[20]!;
+    const get = (p: string) => fetch(server.url + p);
+    for (const p of ["/", `/q/${made[21]!.slug}`, `/q/${made[40]!.slug}`]) await (await get(p)).text();
+    const file = path.join(a.dir, "question.md");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/^title: .*$/m, 'title: "A brand new okapi title?"'));
+    await waitFor(async () => ((await (await get("/")).text()).includes("A brand new okapi title?") ? true : undefined));
+    expect(await (await get(`/q/${made[21]!.slug}`)).text()).toContain("A brand new okapi title?");
+    expect((await get(`/q/${made[40]!.slug}`)).headers.get("x-page-cache")).toBe("hit");
+  });
+});
