@@ -71,6 +71,8 @@ export function parseContent(files: ContentFile[], options: CheckOptions = {}): 
     };
     const github = optionalField<string>(entry, "github");
     if (github !== undefined) answer.github = github;
+    const django = optionalField<string[]>(entry, "django");
+    if (django !== undefined) answer.django = django;
     answersBySlug.set(entry.slug, [...(answersBySlug.get(entry.slug) ?? []), answer]);
   }
 
