@@ -54,6 +54,9 @@ function tokenAt(code: string, at: number): string {
   return `\`${word}\``;
 }
 
+/** A line that opens a block, and its keyword. */
+const COMPOUND = /^\s*(?:async\s+)?(def|class|if|elif|else|for|while|with|try|except|finally|match|case)\b/;
+
 function grammarErrors(code: string, tree: Tree): Issue[] {
   const issues: Issue[] = [];
   const forgiven = parenthesisedWithHeaders(code, tree);
@@ -67,7 +70,13 @@ function grammarErrors(code: string, tree: Tree): Issue[] {
       if (forgiven.some(([from, to]) => node.from >= from && node.to <= to)) return false;
       const text = code.slice(node.from, node.to).trim();
       const what = text && !text.includes("\n") && text.length <= 20 ? `\`${text}\`` : tokenAt(code, node.from);
-      issues.push({ at: node.from, message: `unexpected ${what}` });
+      const lineStart = code.lastIndexOf("\n", node.from - 1) + 1;
+      const opener = COMPOUND.exec(code.slice(lineStart, node.from));
+      const message =
+        what === "end of line" && opener && !code.slice(lineStart, node.from).trimEnd().endsWith(":")
+          ? `expected \`:\` at the end of this \`${opener[1]}\` line`
+          : `unexpected ${what}`;
+      issues.push({ at: node.from, message });
       return false;
     },
   });
@@ -189,7 +198,7 @@ function indentationErrors(code: string, tree: Tree): Issue[] {
 
   const issues: Issue[] = [];
   const stack = [0];
-  let depth = 0; // open brackets
+  const open: number[] = []; // positions of the open brackets
   let opener = false; // the last logical line ended with ":"
   let lastCode = ""; // last significant character of the current logical line
   let lineStart = true; // at the start of a logical line
@@ -228,19 +237,20 @@ function indentationErrors(code: string, tree: Tree): Issue[] {
     }
     const ch = code[pos]!;
     if (ch === "\n") {
-      if (depth === 0 && lastCode !== "\\") {
+      if (open.length === 0 && lastCode !== "\\") {
         opener = lastCode === ":";
         lineStart = true;
       }
       if (lastCode === "\\") lastCode = "";
     } else {
-      if (ch === "(" || ch === "[" || ch === "{") depth++;
-      else if ((ch === ")" || ch === "]" || ch === "}") && depth > 0) depth--;
+      if (ch === "(" || ch === "[" || ch === "{") open.push(pos);
+      else if (ch === ")" || ch === "]" || ch === "}") open.pop();
       if (!/\s/.test(ch)) lastCode = ch;
     }
     pos++;
   }
-  if (!lineStart && depth === 0) opener = lastCode === ":";
+  if (!lineStart && open.length === 0) opener = lastCode === ":";
+  if (open.length > 0) issues.push({ at: open[0]!, message: `\`${code[open[0]!]}\` is never closed` });
   if (opener) issues.push({ at: code.trimEnd().length, message: "expected an indented block after the line ending in `:`" });
   return issues;
 }
