@@ -30,7 +30,8 @@ interface Issue {
 /** The first syntax error of `code`, or null when it parses as Python 3. */
 export function pythonSyntaxError(code: string): PythonSyntaxError | null {
   const tree = parser.parse(code);
-  const issues = [...grammarErrors(code, tree), ...stringErrors(code, tree), ...indentationErrors(code, tree)];
+  // On a tie the more specific message wins: strings and indentation before the grammar's "unexpected …".
+  const issues = [...stringErrors(code, tree), ...indentationErrors(code, tree), ...grammarErrors(code, tree)];
   if (issues.length === 0) return null;
   const first = issues.reduce((a, b) => (b.at < a.at ? b : a));
   return { ...position(code, first.at), message: first.message };
