@@ -1,4 +1,5 @@
 import { newestVersion, versionsNamed } from "../django-docs";
+import { DJANGO_DOCS } from "../django-docs-data";
 import { proseText } from "../markdown";
 import { markdownEntries, type Hit, type Rule } from "./rule";
 import { docsLinks } from "./django-links";
@@ -28,7 +29,10 @@ export const djangoDocsVersion: Rule = {
       const named = [...declared, ...versionsNamed(tree ? proseText(tree) : "")];
       for (const found of links) {
         const inText = [...versionsNamed(found.text), ...[...found.text.matchAll(BARE_VERSION)].map((m) => m[1]!)];
-        const version = newestVersion(inText) ?? newestVersion(declared) ?? newestVersion(named);
+        // Prose often names the version a feature appeared in ("since Django 3.0"): the reader then needs
+        // today's documentation, so a text that declares nothing is pointed at the newest release at least.
+        const version = newestVersion(inText) ?? newestVersion(declared) ?? newestVersion([...named, DJANGO_DOCS.stable]);
+        if (inText.length === 0 && named.length === 0) continue;
         if (!version) continue;
         const hash = /#.*$/.exec(found.url)?.[0] ?? "";
         const pinned = `https://docs.djangoproject.com/${found.link.language}/${version}/${found.link.page ? `${found.link.page}/` : ""}${hash}`;
