@@ -60,6 +60,8 @@ export interface ParseOptions {
   tags?: readonly string[];
   /** Slugs already taken. */
   slugs?: readonly string[];
+  /** Numbers already taken: such questions are reported and skipped. */
+  taken?: readonly number[];
 }
 
 export interface ImportedFile {
@@ -351,11 +353,18 @@ export function parseReadmeQuestions(markdown: string, options: ParseOptions = {
   const taken = new Set<string>(options.slugs ?? []);
   const only = options.numbers ? new Set(options.numbers) : undefined;
   const vocabulary = options.tags ? new Set(options.tags) : undefined;
+  const used = new Set(options.taken ?? []);
+  const found = new Set<number>();
   for (const { list, items, numbers } of lists) {
     items.forEach((item, index) => {
       const number = numbers[index] ?? (list.start ?? 1) + index;
       if (only && !only.has(number)) return;
       const line = lineOf(item);
+      if (used.has(number)) {
+        warnings.push(`question ${number} (line ${line}): the folder already has a question ${number}; not imported`);
+        found.add(number);
+        return;
+      }
       const warn = (m: string) => warnings.push(`question ${number} (line ${line}): ${m}`);
       const first = item.children?.[0];
       const last = item.children?.at(-1);
@@ -385,8 +394,11 @@ export function parseReadmeQuestions(markdown: string, options: ParseOptions = {
         warn(`no tag of the folder's vocabulary fits; tagged "${tags[0]}", which tags.yml lacks: retag it by hand`);
       }
       questions.push({ number, title, slug, tags, body, line });
+      found.add(number);
     });
   }
+  const missing = options.numbers?.filter((n) => !found.has(n)) ?? [];
+  if (missing.length) warnings.push(`no question numbered ${missing.join(", ")} in the README`);
   return { questions, warnings };
 }
 
@@ -443,23 +455,12 @@ export function licenseNotice(options: Pick<ImportOptions, "credit" | "source">)
 export function importReadme(markdown: string, options: ImportOptions): ImportResult {
   if (!isIsoDate(options.date)) throw new Error(`date must be an ISO date YYYY-MM-DD, got "${options.date}"`);
   const into = options.into;
-  const used = new Set(into?.numbers ?? []);
-  const wanted = options.numbers ?? undefined;
-  const { questions: parsed, warnings } = parseReadmeQuestions(markdown, {
-    numbers: wanted,
+  const { questions, warnings } = parseReadmeQuestions(markdown, {
+    numbers: options.numbers,
     tags: into?.tags,
     slugs: into?.slugs,
+    taken: into?.numbers,
   });
-  const questions = parsed.filter((q) => {
-    if (!used.has(q.number)) return true;
-    warnings.push(`question ${q.number} (line ${q.line}): the folder already has a question ${q.number}; not imported`);
-    return false;
-  });
-  if (wanted) {
-    const found = new Set(parsed.map((q) => q.number));
-    const missing = wanted.filter((n) => !found.has(n));
-    if (missing.length) warnings.push(`no question numbered ${missing.join(", ")} in the README`);
-  }
   if (questions.length === 0) return { files: [], warnings };
 
   const files: ImportedFile[] = [...questions]
