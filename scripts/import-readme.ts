@@ -23,7 +23,7 @@ import { parse as parseYaml } from "yaml";
 
 import { readContentFolder } from "../app/modules/content/read-folder.server";
 import { importReadme, type ImportTarget } from "../app/modules/import/readme";
-import { checkContent, formatFindings, parseContent } from "../app/modules/validation";
+import { checkContent, formatFindings, parseContent, parseFrontMatter } from "../app/modules/validation";
 
 const USAGE = `Usage: npm run import:readme -- FILE --out DIR [options]
 
@@ -200,9 +200,17 @@ function parseNumbers(text: string): number[] {
 /** What a content folder (one with a tags.yml) already holds, or undefined for any other folder. */
 async function existingContent(dir: string): Promise<ImportTarget | undefined> {
   if (!existsSync(path.join(dir, "tags.yml"))) return undefined;
-  const { questions, tags } = parseContent(await readContentFolder(dir));
+  const files = await readContentFolder(dir);
+  const { tags } = parseContent(files);
   const folders = existsSync(path.join(dir, "questions")) ? await readdir(path.join(dir, "questions")) : [];
-  return { tags: tags.map((t) => t.id), slugs: folders, numbers: questions.map((q) => q.number) };
+  // Every question file's number, also of files the check rejects: a number in use stays taken.
+  const numbers = files.flatMap((f) => {
+    if (!/^questions\/[^/]+\/question\.md$/.test(f.path)) return [];
+    const fm = parseFrontMatter(new TextDecoder().decode(f.bytes));
+    const n = "error" in fm ? undefined : (fm.data as { number?: unknown } | null)?.number;
+    return typeof n === "number" ? [n] : [];
+  });
+  return { tags: tags.map((t) => t.id), slugs: folders, numbers };
 }
 
 main(process.argv.slice(2)).then(
