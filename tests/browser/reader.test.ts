@@ -3,6 +3,13 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser, newContext } from "../support/browser";
+import { readContentFolder } from "~/modules/content/read-folder.server";
+import { parseContent } from "~/modules/validation";
+
+/** The questions of the served folder (a copy of content/). */
+async function servedQuestions() {
+  return parseContent(await readContentFolder(server.contentDir)).questions;
+}
 
 let server: AppServer;
 let browser: Browser;
@@ -16,13 +23,15 @@ afterAll(async () => {
 });
 
 describe("reading the questions", () => {
-  it("lists all 69 seed questions on the home page, in order, with tags and answer counts", async () => {
+  it("lists every question on the home page, in order, with tags and answer counts", async () => {
+    const questions = await servedQuestions();
+    expect(questions.length).toBeGreaterThanOrEqual(69);
     const page = await (await newContext(browser)).newPage();
     await page.goto(server.url + "/");
     const items = page.locator("ol.question-list > li");
-    await expect.poll(() => items.count()).toBe(69);
+    await expect.poll(() => items.count()).toBe(questions.length);
     expect(await items.first().getAttribute("data-number")).toBe("1");
-    expect(await items.last().getAttribute("data-number")).toBe("69");
+    expect(await items.last().getAttribute("data-number")).toBe(String(questions.at(-1)!.number));
     await expect.poll(() => items.first().locator(".tag").count()).toBeGreaterThan(0);
     expect(await items.first().locator(".answer-count").textContent()).toMatch(/\d+ answers?/);
     expect(await page.title()).toContain("Django");
@@ -37,7 +46,7 @@ describe("reading the questions", () => {
     await page.waitForURL(/tag=security/);
     await expect.poll(() => page.locator("ol.question-list > li").count()).toBe(expected);
     expect(expected).toBeGreaterThan(1);
-    expect(expected).toBeLessThan(69);
+    expect(expected).toBeLessThan((await servedQuestions()).length);
   });
 
   it("shows a question's code block highlighted on the server", async () => {
