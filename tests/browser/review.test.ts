@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
-import { ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { highestQuestionNumber, ROOT, startAppServer, type AppServer } from "../support/app-server";
 import { launchBrowser, newContext } from "../support/browser";
 
 const MAINTAINER_TOKEN = "local-maintainer-token-for-the-browser-test";
@@ -113,6 +113,7 @@ describe("(a) the local review queue, end to end", () => {
     expect(await page.locator(".findings-none").count()).toBe(1);
 
     const highest = highestQuestionNumber(app.contentDir);
+    expect(highest).toBeGreaterThan(0);
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     expect(await page.locator("[role=status]").textContent()).toBe("Merged.");
@@ -202,18 +203,6 @@ describe("the one-time sign-in link (no MAINTAINER_TOKEN)", () => {
     expect(await page.locator("text=You are signed in as").count()).toBe(0);
   });
 });
-
-/** The highest question number in a content folder (what a new question follows). */
-function highestQuestionNumber(contentDir: string): number {
-  const dir = path.join(contentDir, "questions");
-  const numbers = fs.readdirSync(dir).flatMap((slug) => {
-    const file = path.join(dir, slug, "question.md");
-    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
-    return m ? [Number(m[1])] : [];
-  });
-  expect(numbers.length).toBeGreaterThan(0);
-  return Math.max(...numbers);
-}
 
 /** Every file of the bundled content, as repository paths, for the fake GitHub's first commit. */
 function contentFiles(): Record<string, string> {

@@ -10,12 +10,14 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyContent, ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { copyContent, highestQuestionNumber, ROOT, startAppServer, type AppServer } from "../support/app-server";
 
 const SLUG = "hostile-probe";
 const TOKEN = "hardening-maintainer-token-0123456789";
 let server: AppServer;
 let port: number;
+/** The hostile question takes the next free number of the copied content. */
+let NUMBER: number;
 
 interface Raw {
   status: number;
@@ -94,6 +96,7 @@ function submissionKey(html: string): string {
 
 beforeAll(async () => {
   const contentDir = copyContent();
+  NUMBER = highestQuestionNumber(contentDir) + 1;
   // Payloads that pass the content check (the site refuses raw HTML in content), so the site really serves them.
   const dir = path.join(contentDir, "questions", SLUG);
   fs.mkdirSync(path.join(dir, "answers"), { recursive: true });
@@ -101,10 +104,10 @@ beforeAll(async () => {
     path.join(dir, "question.md"),
     [
       "---",
-      "number: 70",
+      `number: ${NUMBER}`,
       `title: "Is 1 < 2 && \\"q\\" & 'a' --> <!-- or </ safe in a title?"`,
       "tags: [security]",
-      "added: 2026-11-26",
+      "added: 2099-12-31", // newer than any real content, so it heads the feed
       `credit: "Mallory \\" onmouseover=\\"alert(3)"`,
       "---",
       "Why is this safe?",
@@ -168,9 +171,9 @@ describe("XSS: hostile content files", () => {
     expect(search.text).toContain("&lt;script&gt;alert(1)");
 
     const feed = await get("/feed.xml");
-    expect(feed.text).toContain("<title>Question 70: Is 1 &lt; 2 &amp;&amp; &quot;q&quot;");
+    expect(feed.text).toContain(`<title>Question ${NUMBER}: Is 1 &lt; 2 &amp;&amp; &quot;q&quot;`);
     // Atom content is escaped HTML: decoded once, it is the sanitised rendering.
-    const content = /<entry>[\s\S]*?Question 70[\s\S]*?<content type="html">([\s\S]*?)<\/content>/.exec(feed.text)![1]!;
+    const content = new RegExp(`<entry>[\\s\\S]*?Question ${NUMBER}:[\\s\\S]*?<content type="html">([\\s\\S]*?)</content>`).exec(feed.text)![1]!;
     const decoded = content.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
     expect(scriptable(decoded)).toEqual([]);
   });
@@ -412,10 +415,10 @@ describe("paths, limits and redirects", () => {
   });
 
   it("redirects only to the site's own question slugs", async () => {
-    const res = await get("/q/70?next=https://attacker.invalid&redirect=//attacker.invalid");
+    const res = await get(`/q/${NUMBER}?next=https://attacker.invalid&redirect=//attacker.invalid`);
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe(`/q/${SLUG}`);
-    for (const target of ["/q/%2F%2Fattacker.invalid", "/q/..%2F..%2F%2Fattacker.invalid", "//attacker.invalid/q/70", "/q/70%2F..%2F..%2F%2Fattacker.invalid"]) {
+    for (const target of ["/q/%2F%2Fattacker.invalid", "/q/..%2F..%2F%2Fattacker.invalid", "//attacker.invalid/q/70", `/q/${NUMBER}%2F..%2F..%2F%2Fattacker.invalid`]) {
       const other = await get(target);
       expect(String(other.headers.location ?? ""), target).not.toContain("attacker.invalid");
     }

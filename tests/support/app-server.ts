@@ -20,6 +20,17 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
   return target;
 }
 
+/** The highest question number in a content folder (what a new question follows); 0 for none. */
+export function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).flatMap((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? [Number(m[1])] : [];
+  });
+  return Math.max(0, ...numbers);
+}
+
 /**
  * Start the production server (server.mjs over the current build) on a free
  * port. Resolves once it prints its ready line.
