@@ -31,7 +31,10 @@ export default function Search() {
   const searching = navigation.state === "loading" && navigation.location.pathname === "/search";
 
   useEffect(() => {
-    if (input.current && input.current.value !== q) input.current.value = q;
+    // Follow the address (back/forward, a link), but never overwrite what the reader is still typing: a slow
+    // response for "ce" must not reset "celery" typed meanwhile.
+    const el = input.current;
+    if (el && el.value !== q && document.activeElement !== el) el.value = q;
   }, [q]);
 
   return (
