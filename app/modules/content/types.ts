@@ -22,8 +22,10 @@ export interface Answer {
   questionSlug: string;
   author: string;
   github?: string;
-  /** ISO date, `YYYY-MM-DD`. */
+  /** ISO date, `YYYY-MM-DD`: when the answer was written or last revised. */
   date: string;
+  /** The Django versions (`X.Y`) the answer was checked against, as declared in its front matter. */
+  django?: string[];
   /** The answer in Markdown (front matter removed). */
   body: string;
   /** Path relative to the content folder, e.g. `questions/foo/answers/bar.md`. */

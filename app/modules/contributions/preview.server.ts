@@ -109,7 +109,7 @@ export function previewProposal(content: LoadedContent, values: FormValues): Pro
     return {
       question: page.question,
       tags: page.tags,
-      answers: page.answers.map((a) => (a.id === answerId ? { ...a, html: bodyHtml(body, (md) => renderAnswer(a.id, md)) } : a)),
+      answers: page.answers.map((a) => (a.id === answerId ? { ...a, date: today, html: bodyHtml(body, (md) => renderAnswer(a.id, md)) } : a)),
       focusAnswerId: answerId,
       similar: [],
     };
