@@ -2,10 +2,14 @@
  * Imports a README holding a numbered list of questions into a content folder.
  *
  *   npm run import:readme -- FILE --out DIR [--date YYYY-MM-DD] [--credit NAME]
- *                            [--source owner/repo] [--license FILE] [--force]
+ *                            [--source owner/repo] [--license FILE] [--numbers LIST] [--force]
  *
  * Writes questions/<slug>/question.md, tags.yml and LICENSE into DIR (refuses
- * a non-empty DIR unless --force), prints a summary and the warnings, then
+ * a non-empty DIR unless --force). When DIR is already a content folder (it
+ * has a tags.yml), the questions are added to it instead: only new
+ * question.md files are written, tags are guessed among its tags.yml, numbers
+ * it already uses are skipped, and nothing is overwritten. --numbers 70-81
+ * imports only those questions. Prints a summary and the warnings, then
  * runs the content check on DIR and prints its findings exactly as
  * `npm run validate:content -- DIR` does. Exit status: 0 when
  * the check finds no errors, 1 when it does (or the import failed), 2 on a
@@ -18,8 +22,8 @@ import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 
 import { readContentFolder } from "../app/modules/content/read-folder.server";
-import { importReadme } from "../app/modules/import/readme";
-import { checkContent, formatFindings } from "../app/modules/validation";
+import { importReadme, type ImportTarget } from "../app/modules/import/readme";
+import { checkContent, formatFindings, parseContent, parseFrontMatter } from "../app/modules/validation";
 
 const USAGE = `Usage: npm run import:readme -- FILE --out DIR [options]
 
@@ -34,7 +38,12 @@ Options:
   --license FILE       licence text to copy as LICENSE (default: a LICENSE,
                        LICENSE.md, LICENSE.txt or COPYING file next to FILE;
                        without one, a notice saying the licence must be added)
+  --numbers LIST       import only these question numbers, e.g. 70-81 or 3,5,9-12
   --force              write into DIR even when it is not empty
+
+When DIR is already a content folder (it has a tags.yml), the questions are
+added to it: tags.yml and LICENSE are kept, tags are guessed among its
+vocabulary, numbers it already uses are skipped, and no file is overwritten.
   -h, --help           show this help
 `;
 
@@ -66,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         credit: { type: "string" },
         source: { type: "string" },
         license: { type: "string" },
+        numbers: { type: "string" },
         force: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -85,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.source !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(values.source)) {
     throw new UsageError(`--source must look like owner/repo, got "${values.source}"`);
   }
+
+  const only = values.numbers !== undefined ? parseNumbers(values.numbers) : undefined;
 
   const readmePath = path.resolve(positionals[0] ?? "");
   const outDir = path.resolve(values.out);
@@ -112,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const result = importReadme(markdown, { date, credit: values.credit, source: values.source, license });
+  const into = await existingContent(outDir);
+  if (into) console.log(`Adding to the content folder ${outDir} (${into.numbers.length} questions, ${into.tags.length} tags)`);
+  const result = importReadme(markdown, { date, credit: values.credit, source: values.source, license, numbers: only, into });
   for (const w of result.warnings) console.error(`warning: ${w}`);
   const questionFiles = result.files.filter((f) => f.path.startsWith("questions/"));
   if (questionFiles.length === 0) {
@@ -120,7 +134,13 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  if (existsSync(outDir)) {
+  if (into) {
+    const clashes = result.files.filter((f) => existsSync(path.join(outDir, ...f.path.split("/"))));
+    if (clashes.length > 0) {
+      console.error(`error: ${clashes.map((f) => f.path).join(", ")} already exist in ${outDir}; nothing written`);
+      return 1;
+    }
+  } else if (existsSync(outDir)) {
     if (!(await stat(outDir)).isDirectory()) throw new UsageError(`${outDir} exists and is not a folder`);
     const existing = await readdir(outDir);
     if (existing.length > 0 && !values.force) {
@@ -150,7 +170,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(`Imported ${questionFiles.length} questions${range} into ${outDir}`);
   const tagList = [...tagCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   console.log(`Tags used: ${tagList.map(([t, n]) => `${t} (${n})`).join(", ")}`);
-  console.log(license ? `LICENSE: copied from ${licensePath}` : "LICENSE: a notice; the source's licence must still be added");
+  if (into) console.log("tags.yml and LICENSE: kept as they are");
+  else console.log(license ? `LICENSE: copied from ${licensePath}` : "LICENSE: a notice; the source's licence must still be added");
   if (result.warnings.length) console.log(`${result.warnings.length} warning(s), see above`);
 
   // The content check on what is now in the folder, printed as `npm run validate:content -- DIR` prints it
@@ -160,6 +181,36 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\nContent check of ${outDir}:\n`);
   process.stdout.write(formatFindings(findings, "text", { prefix: path.basename(outDir), files: files.length }));
   return findings.some((f) => f.severity === "error") ? 1 : 0;
+}
+
+/** "70-81" or "3,5,9-12" → the numbers. */
+function parseNumbers(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const m = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+    if (!m) throw new UsageError(`--numbers must look like 70-81 or 3,5,9-12, got "${text}"`);
+    const from = Number(m[1]);
+    const to = Number(m[2] ?? m[1]);
+    if (from < 1 || to < from || to - from > 10_000) throw new UsageError(`--numbers: "${part}" is not a range of question numbers`);
+    for (let n = from; n <= to; n++) out.push(n);
+  }
+  return out;
+}
+
+/** What a content folder (one with a tags.yml) already holds, or undefined for any other folder. */
+async function existingContent(dir: string): Promise<ImportTarget | undefined> {
+  if (!existsSync(path.join(dir, "tags.yml"))) return undefined;
+  const files = await readContentFolder(dir);
+  const { tags } = parseContent(files);
+  const folders = existsSync(path.join(dir, "questions")) ? await readdir(path.join(dir, "questions")) : [];
+  // Every question file's number, also of files the check rejects: a number in use stays taken.
+  const numbers = files.flatMap((f) => {
+    if (!/^questions\/[^/]+\/question\.md$/.test(f.path)) return [];
+    const fm = parseFrontMatter(new TextDecoder().decode(f.bytes));
+    const n = "error" in fm ? undefined : (fm.data as { number?: unknown } | null)?.number;
+    return typeof n === "number" ? [n] : [];
+  });
+  return { tags: tags.map((t) => t.id), slugs: folders, numbers };
 }
 
 main(process.argv.slice(2)).then(

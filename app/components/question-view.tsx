@@ -69,8 +69,10 @@ export function AnswerView({ answer, questionSlug, editLink = true }: { answer: 
           ·{" "}
           <time dateTime={answer.date}>{answer.date}</time>
         </span>
+        {answer.django?.length ? <span className="answer-checked">{`Checked against Django ${answer.django.join(", ")}`}</span> : null}
         {editLink ? <Link to={`/q/${questionSlug}/edit?answer=${encodeURIComponent(answer.id)}`}>Suggest an edit</Link> : null}
       </footer>
     </article>
   );
 }
+

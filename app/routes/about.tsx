@@ -5,7 +5,7 @@ import { HTML_CACHE_CONTROL, pageMeta } from "~/modules/seo/meta";
 export const headers: HeadersFunction = () => ({ "Cache-Control": HTML_CACHE_CONTROL });
 
 export const meta: MetaFunction = () =>
-  pageMeta({ title: "About", description: "What Django Questions is, how to contribute, and the credit and licence of the seed list." });
+  pageMeta({ title: "About", description: "What Django Questions is, how to contribute, and the credit and licence of the original list (questions 1–81)." });
 
 export default function About() {
   return (
@@ -26,10 +26,11 @@ export default function About() {
       </p>
       <h2>Credit and licence</h2>
       <p>
-        The first 69 questions come from{" "}
+        Questions 1 to 81, the whole list as its author last published it, come from{" "}
         <a href="https://github.com/realsuayip/django-questions">realsuayip/django-questions</a>, a list by{" "}
         <strong>Şuayip Üzülmez</strong>, who wrote: “Here are some questions (of my taste) related to Django that I
-        think are useful to ponder upon.” They are used under the BSD 3-Clause licence:
+        think are useful to ponder upon.” They keep its numbering and its wording, and are used under the BSD 3-Clause
+        licence:
       </p>
       <blockquote>
         <p>Copyright (c) 2022, Şuayip Üzülmez. All rights reserved.</p>

@@ -37,7 +37,10 @@ export default function Search() {
   // Another search (back button, a link) shows its query — but never overwrite what the reader is typing:
   // a slower answer for "cel" must not put "cel" back after "celery" was typed.
   useEffect(() => {
-    if (input.current && document.activeElement !== input.current && input.current.value !== q) input.current.value = q;
+    // Follow the address (back/forward, a link), but never overwrite what the reader is still typing: a slow
+    // response for "ce" must not reset "celery" typed meanwhile.
+    const el = input.current;
+    if (el && el.value !== q && document.activeElement !== el) el.value = q;
   }, [q]);
 
   return (

@@ -113,6 +113,7 @@ describe("(a) the local review queue, end to end", () => {
     expect(await page.locator(".findings-none").count()).toBe(1);
 
     const highest = highestQuestionNumber(app.contentDir);
+    expect(highest).toBeGreaterThan(0);
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     expect(await page.locator("[role=status]").textContent()).toBe("Merged.");

@@ -17,11 +17,15 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readContentFolder } from "~/modules/content/read-folder.server";
 import type { Question } from "~/modules/content/types";
 import { checkContent, formatFindings, parseContent, RULES_BY_ID, type ContentFile, type Finding } from "~/modules/validation";
+import { checkDocsLink, parseDocsLink } from "~/modules/validation/django-docs";
+import { DJANGO_DOCS } from "~/modules/validation/django-docs-data";
 
 const CONTENT_DIR = process.env.CONTENT_TEST_DIR
   ? path.resolve(process.env.CONTENT_TEST_DIR)
   : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../content");
 const SEED_COUNT = 69;
+/** Questions 1-81: the original list as its author last published it (70-81 added in 2024). */
+const ORIGINAL_COUNT = 81;
 const SEED_AUTHOR = "Şuayip Üzülmez";
 /** The answers the project wrote for the seed list; answers contributed through the site are reviewed instead. */
 const CURATED_AUTHOR = "Django Questions maintainers";
@@ -31,7 +35,7 @@ const CURATED_AUTHOR = "Django Questions maintainers";
  * "stable" alias, so links follow new releases) or a tool's own documentation.
  */
 const DOC_SITES: { host: string | RegExp; path: RegExp }[] = [
-  { host: "docs.djangoproject.com", path: /^\/en\/stable\// },
+  { host: "docs.djangoproject.com", path: /^\/en\/(?:stable|dev|\d+\.\d+)\// },
   { host: "docs.celeryq.dev", path: /^\// },
   { host: "www.postgresql.org", path: /^\/docs\// },
   { host: "docs.gunicorn.org", path: /^\// },
@@ -114,23 +118,37 @@ describe("the content folder", () => {
     expect(missing).toEqual([]);
   });
 
-  it("links Django's documentation through the 'stable' alias, never a fixed version", () => {
-    const pinned: string[] = [];
+  it("links pages of Django's documentation that exist, in English, over HTTPS", () => {
+    const wrong: string[] = [];
     for (const q of questions) {
       for (const text of [q.body, ...q.answers.map((a) => a.body)]) {
         for (const url of linkTargets(text)) {
-          if (/^https?:\/\/docs\.djangoproject\.com\//.test(url) && !/^https:\/\/docs\.djangoproject\.com\/en\/stable\//.test(url)) {
-            pinned.push(url);
-          }
+          if (!/^https?:\/\/docs\.djangoproject\.com\//.test(url)) continue;
+          const link = parseDocsLink(url);
+          if (!url.startsWith("https://docs.djangoproject.com/en/") || !link || !checkDocsLink(link, DJANGO_DOCS).ok) wrong.push(url);
         }
       }
     }
-    expect(pinned).toEqual([]);
+    expect(wrong).toEqual([]);
   });
 
-  it(`credits ${SEED_AUTHOR} on every seed question (1-${SEED_COUNT})`, () => {
-    const seeds = questions.filter((q) => q.number <= SEED_COUNT);
-    expect(seeds).toHaveLength(SEED_COUNT);
+  it("answers that declare Django versions link those versions' documentation, not /stable/", () => {
+    const loose: string[] = [];
+    for (const q of questions) {
+      for (const a of q.answers) {
+        if (!a.django?.length) continue;
+        for (const url of linkTargets(a.body)) {
+          const link = parseDocsLink(url);
+          if (link?.version === "stable" && !link.page.startsWith("releases/")) loose.push(`${a.path}: ${url}`);
+        }
+      }
+    }
+    expect(loose).toEqual([]);
+  });
+
+  it(`credits ${SEED_AUTHOR} on every question of the original list (1-${ORIGINAL_COUNT})`, () => {
+    const seeds = questions.filter((q) => q.number <= ORIGINAL_COUNT);
+    expect(seeds).toHaveLength(ORIGINAL_COUNT);
     const uncredited = seeds.filter((q) => !q.credit?.includes(SEED_AUTHOR)).map((q) => `${q.number} ${q.slug}`);
     expect(uncredited).toEqual([]);
   });
@@ -149,8 +167,9 @@ describe("the content folder", () => {
     ]) {
       expect(text).toContain(clause);
     }
-    // and it says where the seed questions come from
+    // and it says where the seed questions come from, and which
     expect(text).toContain("realsuayip/django-questions");
+    expect(text).toContain(`1-${ORIGINAL_COUNT}`);
   });
 
   it("has every fenced code block name a language: the content check enforces it, for answers too", () => {
@@ -173,7 +192,8 @@ describe("the documentation allow-list used above", () => {
     expect(isDocumentationLink("https://docs.djangoproject.com/en/stable/topics/db/transactions/")).toBe(true);
     expect(isDocumentationLink("https://docs.celeryq.dev/en/stable/userguide/tasks.html")).toBe(true);
     expect(isDocumentationLink("https://www.postgresql.org/docs/current/backup.html")).toBe(true);
-    expect(isDocumentationLink("https://docs.djangoproject.com/en/4.2/topics/db/")).toBe(false);
+    expect(isDocumentationLink("https://docs.djangoproject.com/en/4.2/topics/db/")).toBe(true);
+    expect(isDocumentationLink("https://docs.djangoproject.com/en/latest/topics/db/")).toBe(false);
     expect(isDocumentationLink("http://docs.djangoproject.com/en/stable/")).toBe(false);
     expect(isDocumentationLink("https://docs.djangoproject.com.evil.example/en/stable/")).toBe(false);
     expect(isDocumentationLink("https://github.com/django/django")).toBe(false);

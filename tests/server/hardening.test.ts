@@ -107,7 +107,7 @@ beforeAll(async () => {
       `number: ${NUMBER}`,
       `title: "Is 1 < 2 && \\"q\\" & 'a' --> <!-- or </ safe in a title?"`,
       "tags: [security]",
-      "added: 2026-11-26",
+      "added: 2099-12-31", // newer than any real content, so it heads the feed
       `credit: "Mallory \\" onmouseover=\\"alert(3)"`,
       "---",
       "Why is this safe?",

@@ -37,6 +37,17 @@ export function copyContent(target = fs.mkdtempSync(path.join(os.tmpdir(), "dq-c
   return target;
 }
 
+/** The highest question number in a content folder (what a new question follows); 0 for none. */
+export function highestQuestionNumber(contentDir: string): number {
+  const dir = path.join(contentDir, "questions");
+  const numbers = fs.readdirSync(dir).flatMap((slug) => {
+    const file = path.join(dir, slug, "question.md");
+    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
+    return m ? [Number(m[1])] : [];
+  });
+  return Math.max(0, ...numbers);
+}
+
 /**
  * How many questions a content folder holds (folders with a question.md). Tests that count what a
  * page lists compare with the folder the server was started on, so they hold on any valid content
@@ -60,17 +71,6 @@ export async function proposeQuestion(app: AppServer, fields: { title: string; b
   });
   if (res.status !== 303) throw new Error(`the proposal was not accepted (${res.status}): ${(await res.text()).slice(0, 300)}`);
   return res.headers.get("location")!;
-}
-
-/** The highest question number in a content folder (0 for none): a new question takes the next one. */
-export function highestQuestionNumber(contentDir: string): number {
-  const dir = path.join(contentDir, "questions");
-  const numbers = fs.readdirSync(dir).map((slug) => {
-    const file = path.join(dir, slug, "question.md");
-    const m = fs.existsSync(file) ? /^number:\s*(\d+)\s*$/m.exec(fs.readFileSync(file, "utf8")) : null;
-    return m ? Number(m[1]) : 0;
-  });
-  return Math.max(0, ...numbers);
 }
 
 /**

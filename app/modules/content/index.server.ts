@@ -179,7 +179,10 @@ export interface AnswerView {
   id: string;
   author: string;
   github?: string;
+  /** When the answer was written or last revised. */
   date: string;
+  /** The Django versions the answer was checked against. */
+  django?: string[];
   html: string;
 }
 
@@ -206,7 +209,14 @@ export function questionPage(content: LoadedContent, q: Question): QuestionPage 
       description: excerpt(q.body, 160),
     },
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
-    answers: q.answers.map((a) => ({ id: a.id, author: a.author, github: a.github, date: a.date, html: renderAnswer(a.id, a.body) })),
+    answers: q.answers.map((a) => ({
+      id: a.id,
+      author: a.author,
+      github: a.github,
+      date: a.date,
+      ...(a.django ? { django: a.django } : {}),
+      html: renderAnswer(a.id, a.body),
+    })),
     prev: link(content.questions[i - 1]),
     next: link(content.questions[i + 1]),
   };

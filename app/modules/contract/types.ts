@@ -15,8 +15,10 @@ export interface Answer {
   questionSlug: string;
   author: string;
   github?: string;
-  /** ISO date, `YYYY-MM-DD`. */
+  /** ISO date, `YYYY-MM-DD`: when the answer was written or last revised. */
   date: string;
+  /** The Django versions (`X.Y`) the answer was checked against, as declared in its front matter. */
+  django?: string[];
   /** The answer in Markdown (front matter removed). */
   body: string;
   /** Path relative to the content folder, e.g. `questions/foo/answers/bar.md`. */
@@ -43,7 +45,7 @@ export interface Question {
 export type QuestionFields = Pick<Question, "number" | "title" | "added" | "credit" | "body"> & { tags: readonly string[] };
 
 /** The front matter and body of an answer file. */
-export type AnswerFields = Pick<Answer, "author" | "github" | "date" | "body">;
+export type AnswerFields = Pick<Answer, "author" | "github" | "date" | "body"> & { django?: readonly string[] };
 
 /** What a proposal needs to know of the content: the questions' fields and their answers' ids and fields. */
 export interface ContentIndex {

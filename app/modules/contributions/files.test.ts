@@ -134,7 +134,7 @@ describe("proposalToFiles: edits", () => {
     ]);
   });
 
-  it("edits an answer's body and keeps its author, github and date", () => {
+  it("edits an answer's body, keeps its author and github, and dates it as revised today", () => {
     const out = proposalToFiles(
       {
         kind: "edit",
@@ -144,13 +144,29 @@ describe("proposalToFiles: edits", () => {
         name: "Someone Else",
       },
       content,
+      { today: "2026-12-04" },
     );
     expect(out.files).toEqual([
       {
         path: "content/questions/what-is-middleware/answers/2026-11-26-jane-doe.md",
-        content: "---\nauthor: Jane Doe\ngithub: janedoe\ndate: 2026-11-26\n---\nIt wraps the view, like an onion.\n",
+        content: "---\nauthor: Jane Doe\ngithub: janedoe\ndate: 2026-12-04\n---\nIt wraps the view, like an onion.\n",
       },
     ]);
+  });
+
+  it("keeps the Django versions an answer was checked against, quoted, through an edit", () => {
+    const checked = {
+      questions: content.questions.map((q) => ({
+        ...q,
+        answers: q.answers.map((a) => ({ ...a, django: ["5.2", "6.0"] })),
+      })),
+    };
+    const path = "content/questions/what-is-middleware/answers/2026-11-26-jane-doe.md";
+    const out = proposalToFiles({ kind: "edit", path, body: "It wraps the view.\n\nLike an onion.", ...contributor }, checked, { today: "2026-12-04" });
+    expect(out.files[0]!.content).toBe(
+      '---\nauthor: Jane Doe\ngithub: janedoe\ndate: 2026-12-04\ndjango: ["5.2", "6.0"]\n---\nIt wraps the view.\n\nLike an onion.\n',
+    );
+    expect(() => proposalToFiles({ kind: "edit", path, body: "It wraps the view.\n", ...contributor }, checked)).toThrow(/Nothing has changed/);
   });
 
   it("refuses an edit that changes nothing", () => {

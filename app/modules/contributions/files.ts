@@ -2,7 +2,7 @@
  * Proposal → the exact files of the content contract. Pure.
  *
  *   content/questions/<slug>/question.md       number, title, tags, added, credit?
- *   content/questions/<slug>/answers/<id>.md   author, github?, date
+ *   content/questions/<slug>/answers/<id>.md   author, github?, date, django?
  *
  * Front matter keys always come in that order; YAML quoting is left to the
  * `yaml` package; tags are a flow sequence (`tags: [orm, models]`); the body
@@ -128,8 +128,10 @@ export function answerId(date: string, author: string, existingIds: Iterable<str
 
 function frontMatter(data: Record<string, unknown>): string {
   const doc = new Document(data);
-  const tags = doc.get("tags", true);
-  if (isSeq(tags)) tags.flow = true;
+  for (const key of ["tags", "django"]) {
+    const seq = doc.get(key, true);
+    if (isSeq(seq)) seq.flow = true;
+  }
   return `---\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}---\n`;
 }
 
@@ -149,6 +151,7 @@ export function answerFileText(a: AnswerFields): string {
   const data: Record<string, unknown> = { author: a.author };
   if (a.github) data.github = a.github;
   data.date = a.date;
+  if (a.django?.length) data.django = [...a.django];
   return frontMatter(data) + normaliseBody(a.body);
 }
 
@@ -205,7 +208,7 @@ function newAnswer(input: AnswerProposalInput, content: ContentIndex, today: str
   };
 }
 
-function edit(input: EditProposalInput, content: ContentIndex, draft: boolean): ProposalFiles {
+function edit(input: EditProposalInput, content: ContentIndex, today: string, draft: boolean): ProposalFiles {
   const target = parseEditPath(input.path);
   const question = findQuestion(content, target.slug);
   if (!question) throw new ProposalRefused("path", "This question does not exist (any more?): reload the page.");
@@ -232,9 +235,12 @@ function edit(input: EditProposalInput, content: ContentIndex, draft: boolean): 
   }
   const answer = question.answers.find((a) => a.id === target.answerId);
   if (!answer) throw new ProposalRefused("path", "This answer does not exist (any more?): reload the page.");
-  const before = answerFileText(answer);
-  const after = answerFileText({ author: answer.author, github: answer.github, date: answer.date, body: input.body });
-  if (after === before && !draft) throw new ProposalRefused("body", "Nothing has changed: edit the answer before proposing it.");
+  // The answer's date says when it was last revised: an edit moves it to today.
+  const kept = { author: answer.author, github: answer.github, django: answer.django };
+  if (!draft && answerFileText({ ...kept, date: answer.date, body: input.body }) === answerFileText(answer)) {
+    throw new ProposalRefused("body", "Nothing has changed: edit the answer before proposing it.");
+  }
+  const after = answerFileText({ ...kept, date: today, body: input.body });
   const path = answerPath(question.slug, answer.id);
   return { kind: "edit", files: [{ path, content: after }], slug: question.slug, answerId: answer.id, questionTitle: question.title, target: path };
 }
@@ -253,7 +259,7 @@ export function proposalToFiles(input: ProposalInput, content: ContentIndex, opt
     case "answer":
       return newAnswer(input, content, today);
     case "edit":
-      return edit(input, content, options.draft === true);
+      return edit(input, content, today, options.draft === true);
   }
 }
 

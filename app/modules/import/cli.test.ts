@@ -2,7 +2,7 @@
  * The command line: `npx tsx scripts/import-readme.ts FILE --out DIR ...`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -114,10 +114,44 @@ describe("scripts/import-readme.ts", { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
   });
 
+  it("adds selected questions to an existing content folder, keeping its tags.yml and LICENSE", () => {
+    const out = path.join(temp, "existing");
+    cpSync(path.join(ROOT, "tests/fixtures/content-check/valid/content"), out, { recursive: true });
+    const tagsBefore = readFileSync(path.join(out, "tags.yml"), "utf8");
+    const licenseBefore = readFileSync(path.join(out, "LICENSE"), "utf8");
+    const latest = path.join(FIXTURES, "readme-history/10-2024-03-07-e4776e7.md");
+    const r = run([latest, "--out", out, "--numbers", "79-81", "--date", "2026-12-04", "--credit", "Şuayip Üzülmez"]);
+    expect(r.stdout).toContain("Adding to the content folder");
+    expect(r.stdout).toContain("Imported 3 questions (numbers 79–81)");
+    expect(r.stdout).toContain("tags.yml and LICENSE: kept as they are");
+    expect(readFileSync(path.join(out, "tags.yml"), "utf8")).toBe(tagsBefore);
+    expect(readFileSync(path.join(out, "LICENSE"), "utf8")).toBe(licenseBefore);
+    expect(readdirSync(path.join(out, "questions")).sort()).toEqual(
+      [
+        "explain-csrf-protection",
+        "template-inheritance",
+        "what-does-runpython-migration-operation-do-and-in-which",
+        "what-does-runsql-migration-operation-do-and-in-which-cases",
+        "what-does-separatedatabaseandstate-migration-operation-do",
+        "what-is-the-orm",
+      ].sort(),
+    );
+    // The valid fixture has no "migrations" tag: the importer says to retag, and the check reports it.
+    expect(r.stderr).toContain("retag it by hand");
+    expect(r.code).toBe(1);
+
+    const again = run([latest, "--out", out, "--numbers", "81", "--date", "2026-12-04"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/question 81 \(line \d+\): the folder already has a question 81; not imported/);
+  });
+
   it("rejects bad arguments with a usage message and exit code 2", () => {
     const noOut = run([README]);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out DIR is required[\s\S]*Usage:/);
+    const badNumbers = run([README, "--out", path.join(temp, "x"), "--numbers", "70-"]);
+    expect(badNumbers.code).toBe(2);
+    expect(badNumbers.stderr).toMatch(/--numbers must look like 70-81/);
     const badDate = run([README, "--out", path.join(temp, "x"), "--date", "2024-02-30"]);
     expect(badDate.code).toBe(2);
     expect(badDate.stderr).toMatch(/--date must be a date/);

@@ -33,6 +33,35 @@ export interface ImportOptions {
   source?: string;
   /** Licence text to write as `LICENSE` verbatim; without it a notice is written. */
   license?: string;
+  /** Import only the questions with these numbers (all when absent). */
+  numbers?: readonly number[];
+  /**
+   * Add to an existing content folder instead of making a new one: tags are
+   * guessed among its vocabulary, slugs avoid its folders, numbers it already
+   * uses are not imported, and neither `tags.yml` nor `LICENSE` is written.
+   */
+  into?: ImportTarget;
+}
+
+/** What an existing content folder already holds (see `ImportOptions.into`). */
+export interface ImportTarget {
+  /** The tag ids of its tags.yml. */
+  tags: readonly string[];
+  /** Its question folders. */
+  slugs: readonly string[];
+  /** The question numbers it uses. */
+  numbers: readonly number[];
+}
+
+export interface ParseOptions {
+  /** Only these numbers (others are skipped without warnings). */
+  numbers?: readonly number[];
+  /** Guess tags among these ids only. */
+  tags?: readonly string[];
+  /** Slugs already taken. */
+  slugs?: readonly string[];
+  /** Numbers already taken: such questions are reported and skipped. */
+  taken?: readonly number[];
 }
 
 export interface ImportedFile {
@@ -310,7 +339,7 @@ function titleSource(item: MdNode): MdNode | undefined {
  * Finds the questions of a README: the items of its numbered list, with
  * numbers, titles, unique slugs, guessed tags and cleaned bodies.
  */
-export function parseReadmeQuestions(markdown: string): { questions: ParsedQuestion[]; warnings: string[] } {
+export function parseReadmeQuestions(markdown: string, options: ParseOptions = {}): { questions: ParsedQuestion[]; warnings: string[] } {
   const source = normalise(markdown);
   const warnings: string[] = [];
   const tree = parseMarkdown(source);
@@ -321,11 +350,21 @@ export function parseReadmeQuestions(markdown: string): { questions: ParsedQuest
   }
 
   const questions: ParsedQuestion[] = [];
-  const taken = new Set<string>();
+  const taken = new Set<string>(options.slugs ?? []);
+  const only = options.numbers ? new Set(options.numbers) : undefined;
+  const vocabulary = options.tags ? new Set(options.tags) : undefined;
+  const used = new Set(options.taken ?? []);
+  const found = new Set<number>();
   for (const { list, items, numbers } of lists) {
     items.forEach((item, index) => {
       const number = numbers[index] ?? (list.start ?? 1) + index;
+      if (only && !only.has(number)) return;
       const line = lineOf(item);
+      if (used.has(number)) {
+        warnings.push(`question ${number} (line ${line}): the folder already has a question ${number}; not imported`);
+        found.add(number);
+        return;
+      }
       const warn = (m: string) => warnings.push(`question ${number} (line ${line}): ${m}`);
       const first = item.children?.[0];
       const last = item.children?.at(-1);
@@ -350,10 +389,16 @@ export function parseReadmeQuestions(markdown: string): { questions: ParsedQuest
         warn(`no text to take a title from; titled "${title}"`);
       }
       const slug = uniqueSlug(slugify(title) || `question-${number}`, taken);
-      const tags = guessTags(plainText(item, true));
+      const tags = guessTags(plainText(item, true), vocabulary);
+      if (vocabulary && tags.length === 1 && !vocabulary.has(tags[0]!)) {
+        warn(`no tag of the folder's vocabulary fits; tagged "${tags[0]}", which tags.yml lacks: retag it by hand`);
+      }
       questions.push({ number, title, slug, tags, body, line });
+      found.add(number);
     });
   }
+  const missing = options.numbers?.filter((n) => !found.has(n)) ?? [];
+  if (missing.length) warnings.push(`no question numbered ${missing.join(", ")} in the README`);
   return { questions, warnings };
 }
 
@@ -409,16 +454,23 @@ export function licenseNotice(options: Pick<ImportOptions, "credit" | "source">)
  */
 export function importReadme(markdown: string, options: ImportOptions): ImportResult {
   if (!isIsoDate(options.date)) throw new Error(`date must be an ISO date YYYY-MM-DD, got "${options.date}"`);
-  const { questions, warnings } = parseReadmeQuestions(markdown);
+  const into = options.into;
+  const { questions, warnings } = parseReadmeQuestions(markdown, {
+    numbers: options.numbers,
+    tags: into?.tags,
+    slugs: into?.slugs,
+    taken: into?.numbers,
+  });
   if (questions.length === 0) return { files: [], warnings };
 
   const files: ImportedFile[] = [...questions]
     .sort((a, b) => a.number - b.number)
     .map((q) => ({ path: `questions/${q.slug}/question.md`, content: renderQuestion(q, options) }));
+  if (into) return { files, warnings };
 
-  const used = new Set(questions.flatMap((q) => q.tags));
-  if (used.size === 0) used.add(FALLBACK_TAG);
-  files.push({ path: "tags.yml", content: renderTags(used) });
+  const tagsUsed = new Set(questions.flatMap((q) => q.tags));
+  if (tagsUsed.size === 0) tagsUsed.add(FALLBACK_TAG);
+  files.push({ path: "tags.yml", content: renderTags(tagsUsed) });
 
   let license = options.license !== undefined ? normalise(options.license) : licenseNotice(options);
   if (!license.endsWith("\n")) license += "\n";

@@ -280,12 +280,14 @@ function countKeyword(tokens: string[], keyword: string): number {
 /**
  * Guesses 1–MAX_TAGS tag ids for a question from its plain text: each rule
  * scores the number of keyword occurrences; the best-scoring rules win (ties
- * in TAG_RULES order). Falls back to FALLBACK_TAG when nothing matches.
+ * in TAG_RULES order). With a `vocabulary`, only its ids are candidates.
+ * Falls back to FALLBACK_TAG when nothing matches.
  */
-export function guessTags(plainText: string): string[] {
+export function guessTags(plainText: string, vocabulary?: ReadonlySet<string>): string[] {
   const tokens = words(plainText);
   const scored: { id: string; score: number; order: number }[] = [];
   TAG_RULES.forEach((rule, order) => {
+    if (vocabulary && !vocabulary.has(rule.id)) return;
     const score = rule.keywords.reduce((sum, kw) => sum + countKeyword(tokens, kw), 0);
     if (score > 0) scored.push({ id: rule.id, score, order });
   });

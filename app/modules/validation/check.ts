@@ -126,6 +126,8 @@ export function entryModel(entry: MarkdownEntry, lenient = false): Question | An
     };
     const github = optionalField<string>(entry, "github");
     if (github !== undefined) answer.github = github;
+    const django = optionalField<string[]>(entry, "django");
+    if (django !== undefined) answer.django = django;
     return answer;
   }
   const question: Question = {

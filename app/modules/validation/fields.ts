@@ -3,6 +3,8 @@
  * The same checks feed the rules (findings) and the model built by
  * `parseContent`, so the site and the check never disagree. Pure.
  */
+import { DJANGO_DOCS } from "./django-docs-data";
+import { VERSION_PATTERN } from "./django-docs";
 import { charLength, isKebabCase } from "./text";
 
 export type FieldCheck<T> = { ok: true; value: T } | { ok: false; message: string; /** index of the list item at fault */ item?: number };
@@ -212,7 +214,41 @@ export const ANSWER_FIELDS = {
       );
     },
   } satisfies FieldSpec<string>,
-  date: dateField("date", "answer-date", "the date of the answer"),
+  date: dateField("date", "answer-date", "the date the answer was written or last revised"),
+  /**
+   * Optional: the Django versions the answer was checked against, as text
+   * (`django: ["5.2", "6.0"]`). Unquoted, YAML would read 6.0 as the number 6.
+   */
+  django: {
+    name: "django",
+    rule: "answer-django",
+    required: false,
+    missing: "",
+    check(value: unknown): FieldCheck<string[]> {
+      const example = `e.g. django: ["${DJANGO_DOCS.releases.at(-2) ?? "5.2"}", "${DJANGO_DOCS.stable}"]`;
+      if (!Array.isArray(value)) {
+        return fail(`"django" must be a list of the Django versions the answer was checked against, in quotes, ${example}; found ${describeValue(value)}`);
+      }
+      if (value.length === 0) return fail(`"django" lists no version; list the versions the answer was checked against, ${example}, or remove the line`);
+      const seen = new Set<string>();
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === "number") {
+          return fail(`write each Django version in quotes, ${example}: unquoted, YAML reads ${item} as a number (and 6.0 as 6)`, i);
+        }
+        if (typeof item !== "string" || !VERSION_PATTERN.test(item.trim())) {
+          return fail(`each item of "django" must be a Django version written X.Y, ${example}; item ${i + 1} is ${describeValue(item)}`, i);
+        }
+        const version = item.trim();
+        if (!DJANGO_DOCS.releases.includes(version) && version !== DJANGO_DOCS.dev) {
+          return fail(`there is no Django ${version}; the newest release is ${DJANGO_DOCS.stable}${DJANGO_DOCS.dev ? ` (${DJANGO_DOCS.dev} is in development)` : ""}`, i);
+        }
+        if (seen.has(version)) return fail(`Django ${version} is listed twice; remove the repeat`, i);
+        seen.add(version);
+      }
+      return { ok: true, value: [...seen] };
+    },
+  } satisfies FieldSpec<string[]>,
 } as const;
 
 export const TAG_FIELDS = ["id", "label", "description"] as const;

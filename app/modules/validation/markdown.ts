@@ -10,6 +10,9 @@ export interface MdNode {
   type: string;
   value?: string;
   lang?: string | null;
+  meta?: string | null;
+  /** Link and definition targets. */
+  url?: string;
   children?: MdNode[];
   position?: {
     start: { line: number; column: number; offset?: number };

@@ -1,9 +1,13 @@
 /** The registry: every rule of the content check, in documentation order. */
 import { answerAuthor } from "./answer-author";
 import { answerDate } from "./answer-date";
+import { answerDjango } from "./answer-django";
 import { answerGithub } from "./answer-github";
 import { answerId } from "./answer-id";
 import { codeLanguage } from "./code-language";
+import { djangoDocsLink } from "./django-docs-link";
+import { djangoDocsVersion } from "./django-docs-version";
+import { djangoVersionOutdated } from "./django-version-outdated";
 import { duplicateNumber } from "./duplicate-number";
 import { duplicateSlug } from "./duplicate-slug";
 import { emptyBody } from "./empty-body";
@@ -16,6 +20,7 @@ import { licenseMissing } from "./license-missing";
 import { markdownLimits } from "./markdown-limits";
 import { orphanAnswer } from "./orphan-answer";
 import { possibleDuplicate } from "./possible-duplicate";
+import { pythonSyntax } from "./python-syntax";
 import { questionAdded } from "./question-added";
 import { questionCredit } from "./question-credit";
 import { questionForm } from "./question-form";
@@ -57,16 +62,21 @@ export const RULES: readonly Rule[] = [
   answerGithub,
   answerDate,
   invisibleCharacters,
+  answerDjango,
   unknownField,
   duplicateNumber,
   unknownTag,
   possibleDuplicate,
+  djangoVersionOutdated,
   // bodies
   emptyBody,
   markdownLimits,
   questionForm,
   codeLanguage,
   rawHtml,
+  pythonSyntax,
+  djangoDocsLink,
+  djangoDocsVersion,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
