@@ -6,7 +6,7 @@ import { pageMeta } from "~/modules/seo/meta";
 import { isolate } from "~/modules/bidi/isolate";
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const status = proposalStatus(context.services, params.id ?? "");
+  const status = await proposalStatus(context.services, params.id ?? "");
   return json(status, { headers: { "Cache-Control": "private, no-store" } });
 }
 

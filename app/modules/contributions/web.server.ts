@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import { answerPath, questionPath } from "~/modules/contract";
 import type { Auth } from "~/modules/auth/index.server";
-import type { Database } from "~/modules/db/index.server";
 import { fileDiffs, type FileDiff } from "~/modules/diff/file-diff";
 import type { Forge } from "~/modules/forge/types";
 import type { RateLimiter } from "~/modules/security/rate-limit.server";
@@ -17,7 +16,7 @@ import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
-import { createProposal, getProposal, retryProposal, type ProposalWithEvents } from "./service.server";
+import { createProposal, getProposal, retryProposal, type ProposalData, type ProposalWithEvents } from "./service.server";
 
 export type { FormValues, ProposalPreview } from "./preview.server";
 
@@ -25,7 +24,7 @@ export type { FormValues, ProposalPreview } from "./preview.server";
 export interface ContributionServices {
   env: { PUBLIC_URL?: string };
   store: ContentSource;
-  db: Database;
+  data: ProposalData;
   forge: Pick<Forge, "texts" | "accounts">;
   outbox: Pick<Outbox, "kick">;
   /** The pull request body template. */
@@ -127,7 +126,7 @@ export async function handleProposalPost(
   const userToken = viewer.githubToken;
   const result = await createProposal(values, {
     ...(userToken ? { userToken } : {}),
-    db: services.db,
+    data: services.data,
     content: store.content,
     contentFiles: () => store.contentFiles,
     template: services.template,
@@ -208,8 +207,8 @@ export interface StatusPage extends ProposalWithEvents {
   diffs: FileDiff[];
 }
 
-export function proposalStatus(services: ContributionServices, id: string): StatusPage {
-  const found = getProposal(services.db, id);
+export async function proposalStatus(services: ContributionServices, id: string): Promise<StatusPage> {
+  const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   // The e-mail address is for the commit only: it never reaches a page.
   const { email: _email, ...contributor } = found.proposal.contributor;
@@ -226,8 +225,8 @@ export function proposalStatus(services: ContributionServices, id: string): Stat
 /** "Try again" on a failed proposal's status page. */
 export async function retryFailedProposal(services: ContributionServices, request: Request, id: string): Promise<void> {
   assertSameOrigin(request);
-  const found = getProposal(services.db, id);
+  const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   if (found.proposal.status !== "failed") return;
-  retryProposal(services.db, id, services.outbox);
+  await retryProposal(services.data, id, services.outbox);
 }

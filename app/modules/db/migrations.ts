@@ -246,6 +246,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX rate_limits_expire ON rate_limits (expire);
     `,
   },
+  {
+    version: 7,
+    name: "outbox lease owner",
+    // The outbox's lease names its holder (one id per process), so only that process renews it and
+    // the others take the proposal once it has lapsed (docs/decisions/027-outbox-and-locks-on-postgresql.md).
+    sqlite: `
+      ALTER TABLE proposals ADD COLUMN lease_owner TEXT;
+    `,
+    postgres: `
+      ALTER TABLE proposals ADD COLUMN lease_owner TEXT;
+    `,
+  },
 ];
 
 /** The bookkeeping table, the same in both dialects. */
