@@ -331,3 +331,72 @@ describeDialects("retries", (t) => {
     expect(failed.lastError).toMatch(/^Gave up after 3 attempts/);
   });
 });
+
+describeDialects("several outboxes on one database (instances)", (t) => {
+  afterEach(cleanUp); // before the database closes
+
+  it("each proposal is delivered once, whichever outbox claims it; a new proposal wakes a sibling at once", async () => {
+    const { data, dialect } = t();
+    const delivered: { id: string; by: string }[] = [];
+    const forgeOf = (by: string): OutboxForge => ({
+      name: "local",
+      texts: LOCAL_TEXTS,
+      async deliver(p, progress) {
+        delivered.push({ id: p.id, by });
+        await new Promise((r) => setTimeout(r, 30));
+        await progress.save({ prNumber: delivered.length, prUrl: `/review/${p.id}`, branch: `b-${p.id}` });
+        return { number: delivered.length, url: `/review/${p.id}`, branch: `b-${p.id}` };
+      },
+    });
+    // Three instances; a new proposal is announced to the others, as NOTIFY does in a cluster.
+    const boxes: Outbox[] = [];
+    for (const name of ["one", "two", "three"]) {
+      boxes.push(outbox(data, forgeOf(name), undefined, { owner: name, announce: () => boxes.forEach((b) => b.wake()) }));
+    }
+    const forms = [
+      questionForm,
+      answerForm,
+      { ...questionForm, title: "How do database transactions work in Django views?", body: "Explain `atomic()` in a view." },
+      { ...questionForm, title: "When does Django evaluate a QuerySet slice?", body: "Explain when slicing runs a query." },
+      { ...answerForm, body: "Iterating, `len()`, `list()`, `bool()` and a slice with a step evaluate a QuerySet." },
+      { ...questionForm, title: "What does select_related do to the SQL query?", body: "Explain the JOIN it adds." },
+    ];
+    const ids: string[] = [];
+    for (const [i, form] of forms.entries()) ids.push((await propose(data, form, { outbox: boxes[i % 3] })).id);
+    for (let i = 0; i < 300 && delivered.length < ids.length; i++) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(boxes.map((b) => b.drain()));
+    expect(delivered.map((d) => d.id).sort()).toEqual([...ids].sort());
+    const records = await Promise.all(ids.map(async (id) => (await getProposal(data, id))!));
+    for (const r of records) {
+      expect(r.proposal.status).toBe("opened");
+      expect(r.events.filter((e) => e.type === "attempt")).toHaveLength(1);
+    }
+    if (dialect === "postgres") expect(new Set(delivered.map((d) => d.by)).size).toBeGreaterThan(1);
+  });
+
+  it("a delivery longer than the lease keeps it: the owner renews it, so no sibling takes the proposal", async () => {
+    const { data } = t();
+    const calls: string[] = [];
+    const slow = (by: string): OutboxForge => ({
+      name: "local",
+      texts: LOCAL_TEXTS,
+      async deliver(p) {
+        calls.push(by);
+        await new Promise((r) => setTimeout(r, 700));
+        return { number: 1, url: `/review/${p.id}`, branch: "b" };
+      },
+    });
+    const first = outbox(data, slow("first"), undefined, { owner: "first", leaseMs: 300, recover: false });
+    const p = await propose(data, questionForm, { outbox: first });
+    for (let i = 0; i < 100 && calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const second = outbox(data, slow("second"), undefined, { owner: "second", leaseMs: 300, recover: false });
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      second.wake();
+    }
+    await first.drain();
+    await second.drain();
+    expect(calls).toEqual(["first"]);
+    expect((await getProposal(data, p.id))!.proposal).toMatchObject({ status: "opened", attempts: 1 });
+  });
+});

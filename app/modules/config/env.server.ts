@@ -72,6 +72,11 @@ const EnvSchema = z.object({
    * retries at least this often.
    */
   OUTBOX_RETRY_BASE_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).default(30_000)),
+  /**
+   * Seconds an outbox claim holds a proposal unless renewed (the delivering instance renews it every third of
+   * that); a proposal of an instance that died is taken by another once its lease has lapsed.
+   */
+  OUTBOX_LEASE_SECONDS: z.preprocess(unsetIfEmpty, z.coerce.number().min(1).max(3600).default(60)),
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
   TRUST_PROXY: boolish.default("0"),
   /** Secret of the GitHub webhook (POST /webhooks/github); without it webhooks are refused with 503. */

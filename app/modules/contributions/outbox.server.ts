@@ -79,13 +79,17 @@ export interface OutboxOptions {
   random?: () => number;
   /** Release attempts left in flight by a previous process. Default: on SQLite (one instance) only. */
   recover?: boolean;
+  /** Tells the other instances that there is work (`kick`): PostgreSQL's NOTIFY (db/bus.server.ts). */
+  announce?: () => void;
 }
 
 export interface Outbox {
   /** Stops the timer; resolves when the attempt in progress (if any) has finished. */
   stop(): Promise<void>;
-  /** Looks for due proposals now (after a new proposal, a retry request, a wake-up from another instance). */
+  /** Looks for due proposals now (after a new proposal, a retry request), and tells the other instances. */
   kick(): void;
+  /** Looks for due proposals now, told by another instance (not announced again). */
+  wake(): void;
   /** This outbox's lease owner id. */
   readonly owner: string;
   /** Delivers everything due now, including retries that fall due meanwhile; resolves when none is left (tests). */
@@ -256,6 +260,11 @@ export function startOutbox(options: OutboxOptions): Outbox {
       await running;
     },
     kick() {
+      if (stopped) return;
+      void run();
+      options.announce?.();
+    },
+    wake() {
       if (!stopped) void run();
     },
     async drain() {

@@ -16,7 +16,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import type pg from "pg";
 import type { Database } from "./index.server";
-import { createPostgresPool, describePostgresUrl, migratePostgres, PostgresUnreachableError, type PoolOptions } from "./postgres.server";
+import { createPostgresClient, createPostgresPool, describePostgresUrl, migratePostgres, PostgresUnreachableError, type PoolOptions } from "./postgres.server";
 import type { DataSchema } from "./schema";
 
 export type Dialect = "sqlite" | "postgres";
@@ -39,8 +39,10 @@ export interface SqliteDataLayer extends DataLayerBase {
 
 export interface PostgresDataLayer extends DataLayerBase {
   readonly dialect: "postgres";
-  /** The pg pool (for rate-limiter-flexible's PostgreSQL store). */
+  /** The pg pool (for rate-limiter-flexible's PostgreSQL store, advisory locks). */
   readonly pool: pg.Pool;
+  /** A connection of its own, outside the pool (LISTEN needs one that stays open); the caller ends it. */
+  connect(): Promise<pg.Client>;
 }
 
 export type DataLayer = SqliteDataLayer | PostgresDataLayer;
@@ -113,6 +115,15 @@ export async function openPostgresDataLayer(url: string, options: OpenPostgresOp
     db,
     pool,
     description,
+    async connect() {
+      const client = createPostgresClient(url, options);
+      try {
+        await client.connect();
+      } catch (error) {
+        throw new PostgresUnreachableError(describePostgresUrl(url), error);
+      }
+      return client;
+    },
     async ping(timeoutMs = 2000) {
       await withTimeout(sql`SELECT 1`.execute(db), timeoutMs, "PostgreSQL");
     },

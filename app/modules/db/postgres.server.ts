@@ -43,6 +43,9 @@ export function describePostgresUrl(url: string): string {
 
 const INT8 = 20;
 
+const parseInt8AsNumber = ((oid: number, format?: "text" | "binary") =>
+  oid === INT8 && format !== "binary" ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
 /**
  * A pool over `url`. BIGINT (epoch milliseconds, counters, COUNT(*)) comes back as a number,
  * as SQLite gives it, rather than pg's default string; every value the app stores is far below 2^53.
@@ -54,14 +57,22 @@ export function createPostgresPool(url: string, options: PoolOptions = {}): pg.P
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? "django-questions",
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === INT8 && format !== "binary" ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
+    types: { getTypeParser: parseInt8AsNumber },
   });
   // Without a listener, an idle connection dropped by the server would crash the process.
   pool.on("error", (error) => (options.onIdleError ?? ((e: Error) => console.warn(`PostgreSQL: idle connection lost: ${e.message}`)))(error));
   return pool;
+}
+
+/** One connection outside the pool (LISTEN), with the pool's type parsing; `connect()` it. */
+export function createPostgresClient(url: string, options: PoolOptions = {}): pg.Client {
+  return new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5000,
+    application_name: `${options.applicationName ?? "django-questions"} listener`,
+    keepAlive: true,
+    types: { getTypeParser: parseInt8AsNumber },
+  });
 }
 
 /** Applies the pending migrations (their PostgreSQL statements). Returns the versions applied. */

@@ -21,3 +21,23 @@ export async function currentSequenceValue(data: Pick<DataLayer, "db">, name: st
   const row = await data.db.selectFrom("sequences").select("value").where("name", "=", name).executeTakeFirst();
   return Number(row?.value ?? 0);
 }
+
+/**
+ * Claims the named turn for `now` when nobody took it within the last `everyMs` (the poller: one round per
+ * interval for the whole cluster). One statement, INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING: of
+ * instances claiming at once exactly one gets it. The counter holds the epoch ms of the last turn.
+ */
+export async function claimTurn(data: Pick<DataLayer, "db">, name: string, now: number, everyMs: number): Promise<boolean> {
+  const row = await data.db
+    .insertInto("sequences")
+    .values({ name: `turn:${name}`, value: now })
+    .onConflict((oc) =>
+      oc
+        .column("name")
+        .doUpdateSet({ value: now })
+        .where("sequences.value", "<=", now - everyMs),
+    )
+    .returning("value")
+    .executeTakeFirst();
+  return row !== undefined;
+}

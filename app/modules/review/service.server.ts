@@ -12,7 +12,12 @@
  * interface (`app/modules/forge/types.ts`); this module never asks which
  * forge it is. Every action updates the proposal's status and adds an event,
  * which is what the contributor's status page (/contributions/<id>) shows.
- * Actions run one at a time.
+ *
+ * Actions on one change run one at a time across every instance (a named
+ * lock per change: PostgreSQL advisory lock, or an in-process mutex on
+ * SQLite), and merges run one at a time altogether (the "review-merge" lock):
+ * a merge's renumbering and conflict checks see what the previous merge did,
+ * and the local queue's content checkout has one writer.
  */
 import { createHash } from "node:crypto";
 import { inContent, isQuestionFile, toRepoPath } from "~/modules/contract";
@@ -32,6 +37,7 @@ import {
 import { fileDiffs } from "~/modules/diff/file-diff";
 import type { ChangeDetail, CheckRun, Forge, ProposalFile, ReviewOperations } from "~/modules/forge/types";
 import { checkContent, parseFrontMatter } from "~/modules/validation";
+import { LockTimeoutError, type Locks } from "~/modules/db/locks.server";
 import type { Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
 import { patchToLines } from "./patch";
@@ -66,8 +72,26 @@ export interface ReviewServiceDeps {
   store: ContentSource;
   /** The forge: its name (proposals record it), its texts and its review side. */
   forge: Pick<Forge, "name" | "texts" | "review">;
+  /** Named locks shared by the instances (db/locks.server.ts); default: in this process only. */
+  locks?: Pick<Locks, "withLock">;
   now?: () => number;
   log?: { warn(message: string): void };
+}
+
+/** One action at a time per name, in this process only (tests; a single instance). */
+function processLocks(): Pick<Locks, "withLock"> {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      const next = (tails.get(name) ?? Promise.resolve()).then(fn, fn);
+      const tail = next.catch(() => undefined);
+      tails.set(name, tail);
+      void tail.then(() => {
+        if (tails.get(name) === tail) tails.delete(name);
+      });
+      return next;
+    },
+  };
 }
 
 const OPEN = new Set(["opened", "changes_requested"]);
@@ -105,13 +129,20 @@ export function createReviewService(deps: ReviewServiceDeps) {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? { warn: (m: string) => console.warn(`[review] ${m}`) };
   let baseline: { version: string; findings: Finding[] } | undefined;
-  let chain: Promise<unknown> = Promise.resolve();
+  const locks = deps.locks ?? processLocks();
 
-  /** Actions run one at a time (two maintainers clicking merge together merge once). */
-  function serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = chain.then(fn, fn);
-    chain = next.catch(() => undefined);
-    return next;
+  /**
+   * Actions on one change run one at a time, on every instance (two maintainers clicking merge together
+   * merge once); a merge also holds the one merge lock.
+   */
+  async function serial<T>(id: string, fn: () => Promise<T>, options: { merge?: boolean } = {}): Promise<T> {
+    const run = options.merge ? () => locks.withLock("review-merge", fn) : fn;
+    try {
+      return await locks.withLock(`review:${forge.name}:${id}`, run);
+    } catch (error) {
+      if (error instanceof LockTimeoutError) throw new ReviewRefused(error.message, 409);
+      throw error;
+    }
   }
 
   function baselineFindings(): Finding[] {
@@ -364,7 +395,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function merge(id: string, actor: Actor): Promise<ActionOutcome> {
-    return serial(async () => {
+    return serial(id, async () => {
       const { proposal: p, number } = await resolve(id);
       requireOpenProposal(p);
       const ops = acting(actor);
@@ -413,11 +444,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
       );
       const shownCommit = result.live && commit ? ` Commit ${commit}.` : "";
       return { action: "merge", message: `Merged #${number}.${renumbered}${shownCommit}${result.published ?? ""}` };
-    });
+    }, { merge: true });
   }
 
   function requestChanges(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
-    return serial(async () => {
+    return serial(id, async () => {
       const text = cleanComment(comment, "Write a comment: tell the contributor what to change.");
       const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);
@@ -428,7 +459,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   function close(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
-    return serial(async () => {
+    return serial(id, async () => {
       const text = cleanComment(comment, "Write a comment: tell the contributor why the change is closed without merging.");
       const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);

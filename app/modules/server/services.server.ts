@@ -8,9 +8,13 @@
  *   data           — the data layer (Kysely): proposals and their events (the review queue), sessions,
  *                    webhook deliveries, counters, rate limits; SQLite under DATA_DIR by default,
  *                    PostgreSQL shared by every instance with DATABASE_URL
+ *   bus, locks     — wake-ups (LISTEN/NOTIFY) and named locks (advisory locks) between instances on
+ *                    PostgreSQL; in-process on SQLite
  *   forge          — local review queue (default) or GitHub, from configuration: delivery and review
- *   outbox         — delivers stored proposals to the forge, with retries
- *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges
+ *   outbox         — delivers stored proposals to the forge, with retries; a new proposal wakes the outbox
+ *                    of every instance
+ *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges; when the
+ *                    checkout moved it tells the other instances, which sync theirs
  *   review         — the maintainers' queue, over the forge
  *   poller         — started by startBackgroundServices: git sync + proposal states
  */
@@ -23,8 +27,11 @@ import type { ContentStore } from "~/modules/content/store.server";
 import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
 import { proposalRecords } from "~/modules/contributions/store.server";
 import { loadPullRequestTemplate } from "~/modules/contributions/template.server";
+import { createBus, type Bus } from "~/modules/db/bus.server";
 import { openPostgresDataLayer, sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
+import { createLocks, type Locks } from "~/modules/db/locks.server";
+import { claimTurn } from "~/modules/db/sequences.server";
 import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
 import { singleton } from "~/modules/process/singleton.server";
 import { createReviewService, type ReviewService } from "~/modules/review/service.server";
@@ -39,6 +46,10 @@ export interface Services {
   store: ContentStore;
   /** The data layer: SQLite under DATA_DIR or PostgreSQL (DATABASE_URL), see app/modules/db/data.server.ts. */
   data: DataLayer;
+  /** Wake-ups between instances (PostgreSQL LISTEN/NOTIFY; nothing on SQLite). */
+  bus: Bus;
+  /** Named locks shared by the instances (PostgreSQL advisory locks; in-process on SQLite). */
+  locks: Locks;
   /** GitHub webhook delivery ids already handled. */
   deliveries: DeliveryStore;
   forge: Forge;
@@ -84,14 +95,16 @@ async function create(): Promise<Services> {
   // Making the forge starts nothing; sign-in and the checks below come before any background work.
   const forge = createForge(forgeConfig, { records: proposalRecords(data), content: store, checkout });
   const { signInLimiter, ...limiters } = siteRateLimiters(data, env);
+  const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
   let auth: Auth;
   try {
-    if (env.DATABASE_URL && !forge.remote) {
-      // Until issue 11 part B moves the proposals to PostgreSQL, each instance would have a queue of its own.
+    if (env.DATABASE_URL && !forge.remote && !syncSetting.enabled) {
+      // The queue is shared, but each instance serves its own content checkout: a merge made on one must reach the others.
       throw new ConfigError(
-        "DATABASE_URL is set, but the local review queue is still kept in each instance's own SQLite file, so several " +
-          "instances would each review their own proposals. With DATABASE_URL use the GitHub forge (GITHUB_REPOSITORY and " +
-          "GITHUB_TOKEN or a GitHub App); for the local review queue, unset DATABASE_URL and run one instance.",
+        "DATABASE_URL is set with the local review queue but without CONTENT_REMOTE. Each instance serves its own content " +
+          "checkout, so a merge made on one instance would never reach the others. Set CONTENT_REMOTE to a git remote every " +
+          "instance's checkout follows (a merge is pushed there and the other instances fetch it at once), or use the GitHub " +
+          "forge, or run one instance without DATABASE_URL.",
       );
     }
     auth = setupAuth({ env, data, forge, signInLimiter, log: componentLog("auth") });
@@ -100,21 +113,45 @@ async function create(): Promise<Services> {
     db?.close();
     throw error;
   }
-  // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
+  const bus = createBus(data, { log: componentLog("bus") });
+  const locks = createLocks(data);
+  // The worker's timer looks for due retries and lapsed leases; with a short first retry (OUTBOX_RETRY_BASE_MS)
+  // or lease it looks as often. A new proposal wakes every instance's outbox at once (NOTIFY).
+  const leaseMs = env.OUTBOX_LEASE_SECONDS * 1000;
   const outbox = startOutbox({
     data,
     forge,
     baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
-    intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
+    leaseMs,
+    owner: `${bus.instance}:outbox`,
+    intervalMs: Math.max(250, Math.min(15_000, env.OUTBOX_RETRY_BASE_MS, leaseMs)),
     log: componentLog("outbox"),
+    announce: () => void bus.publish("outbox"),
   });
+  bus.subscribe("outbox", () => outbox.wake());
   const template = loadPullRequestTemplate(process.cwd());
   if (forge.remote && !env.PUBLIC_URL) {
     log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
   }
-  const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
-  const sync: GitSync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH, log: componentLog("sync") });
-  const review = createReviewService({ data, store, forge, log: componentLog("review") });
+  // Content fan-out: when this checkout moved (a sync, the push of a local merge) the other instances are told and
+  // sync theirs from the content remote; a message naming the HEAD this instance just heard about is not echoed.
+  let heard: string | undefined;
+  const sync: GitSync = createGitSync({
+    store,
+    enabled: syncSetting.enabled,
+    remote: syncSetting.remote,
+    branch: env.CONTENT_BRANCH,
+    log: componentLog("sync"),
+    onMoved: ({ head }) => {
+      if (head !== heard) void bus.publish("content", { head });
+    },
+  });
+  bus.subscribe("content", (message) => {
+    if (!sync.enabled) return;
+    if (message.head) heard = message.head;
+    void sync.sync(message.head ? `another instance is at ${message.head.slice(0, 7)}` : "listening again after a lost connection");
+  });
+  const review = createReviewService({ data, store, forge, locks, log: componentLog("review") });
   log.info(`Proposals go to ${forge.texts.destination}${forge.remote ? "" : ` (${path.resolve(env.DATA_DIR)})`}.`);
   if (data.dialect === "postgres") {
     log.info(`Proposals, sessions, rate limits, webhook deliveries and counters are shared in ${data.description}.`);
@@ -123,6 +160,8 @@ async function create(): Promise<Services> {
     env,
     store,
     data,
+    bus,
+    locks,
     deliveries: createDeliveryStore(data),
     forge,
     outbox,
@@ -134,6 +173,7 @@ async function create(): Promise<Services> {
     stop: async () => {
       await sync.whenIdle(10_000);
       await outbox.stop();
+      await bus.close();
       await store.close();
       await data.close();
       db?.close();
@@ -166,6 +206,9 @@ export async function startBackgroundServices(): Promise<BackgroundServices> {
     ...(services.sync.enabled ? { sync: services.sync } : {}),
     data: services.data,
     forge: services.forge,
+    // One round per interval for all instances: the round's try-lock, and the turn recorded in the database.
+    locks: services.locks,
+    claimRound: () => claimTurn(services.data, "poll", Date.now(), Math.max(1000, services.env.CONTENT_POLL_INTERVAL * 900)),
     log: componentLog("poller"),
   });
   let quiesced: Promise<void> | undefined;

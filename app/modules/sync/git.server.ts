@@ -59,6 +59,11 @@ export interface GitSyncOptions {
   /** Timeout of each git command. Default 60 s. */
   timeoutMs?: number;
   log?: SyncLog;
+  /**
+   * Called when the checkout moved: a sync fast-forwarded it, or a push published its HEAD (a local merge).
+   * The composition root tells the other instances (NOTIFY), which sync too.
+   */
+  onMoved?: (event: { head: string; reason: string; via: "sync" | "push" }) => void;
   /** Runs one git command (default: `runGit` of app/modules/git); tests wrap it to watch the commands. */
   runGit?: (args: readonly string[], timeoutMs: number) => Promise<string>;
 }
@@ -182,6 +187,10 @@ export function createGitSync(options: GitSyncOptions): GitSync {
       }
       lastAheadNote = undefined;
       log.info(`content sync (${reason}): pushed the checkout's HEAD to ${target}.`);
+      if (options.onMoved) {
+        const head = (await g(["-C", top, "rev-parse", "HEAD"]).catch(() => "")).trim();
+        if (head) notify({ head, reason, via: "push" });
+      }
       return { pushed: true };
     } catch (error) {
       const message = errorMessage(error);
@@ -277,6 +286,14 @@ export function createGitSync(options: GitSyncOptions): GitSync {
     }
   }
 
+  function notify(event: { head: string; reason: string; via: "sync" | "push" }): void {
+    try {
+      options.onMoved?.(event);
+    } catch (error) {
+      log.warn(`content sync: telling the other instances failed: ${errorMessage(error)}`);
+    }
+  }
+
   async function drain(): Promise<void> {
     try {
       while (next) {
@@ -285,6 +302,7 @@ export function createGitSync(options: GitSyncOptions): GitSync {
         const r = await exclusive(() => runOnce(job.reason));
         lastResult = r;
         job.resolve(r);
+        if (r.updated && r.to) notify({ head: r.to, reason: r.reason, via: "sync" });
       }
     } finally {
       active = undefined;

@@ -6,9 +6,13 @@
  *
  * Rounds never overlap (the next one is scheduled when the previous ends),
  * the timer does not keep the process alive, and `stop()` waits for a round
- * in progress.
+ * in progress. With several instances (PostgreSQL), one polls per round: a
+ * round runs only while holding the "poll-round" advisory lock (try-lock: the
+ * others skip it). The content reaches the others by the sync's fan-out
+ * (a NOTIFY after a sync that moved the checkout, see services.server.ts).
  */
 import { listProposalRecords, type ProposalData } from "~/modules/contributions/store.server";
+import type { Locks } from "~/modules/db/locks.server";
 import { classifyError } from "~/modules/forge/errors";
 import type { Forge } from "~/modules/forge/types";
 import type { GitSync, GitSyncResult } from "./git.server";
@@ -24,6 +28,13 @@ export interface PollerOptions {
   data: ProposalData;
   /** The forge; absent, or one that is not remote (the local queue) → proposals are not polled. */
   forge?: Pick<Forge, "name" | "remote" | "getState">;
+  /** Named locks shared by the instances: a round runs only under the "poll-round" try-lock. Default: none (one instance). */
+  locks?: Pick<Locks, "tryLock">;
+  /**
+   * Whether this instance takes the round that is due now (db/sequences.server.ts `claimTurn`): with several
+   * instances, one round per interval in all. Default: always.
+   */
+  claimRound?: () => Promise<boolean>;
   /** Most proposals refreshed per round (API budget). Default 200. */
   maxProposalsPerRound?: number;
   log?: SyncLog;
@@ -38,6 +49,8 @@ export interface PollRound {
   updates: StateUpdate[];
   /** Proposals whose state could not be read. */
   errors: number;
+  /** Another instance held the round's lock: nothing was done here. */
+  skipped?: boolean;
 }
 
 export interface Poller {
@@ -97,8 +110,16 @@ export function startPoller(options: PollerOptions): Poller {
     return result;
   }
 
+  async function lockedRound(): Promise<PollRound> {
+    const skipped: PollRound = { checked: 0, updates: [], errors: 0, skipped: true };
+    const ours = async () => ((await (options.claimRound?.() ?? true)) ? round() : skipped);
+    if (!options.locks) return ours();
+    const r = await options.locks.tryLock("poll-round", ours);
+    return r.acquired ? r.value : skipped;
+  }
+
   function poll(): Promise<PollRound> {
-    running ??= round()
+    running ??= lockedRound()
       .catch((error: unknown): PollRound => {
         log.error(`poll round failed: ${errorMessage(error)}`);
         return { checked: 0, updates: [], errors: 1 };
