@@ -105,6 +105,13 @@ export interface RequestRecord {
   injected?: "before" | "after";
 }
 
+/** A request held by `hold()`. */
+export interface HeldRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
 export interface Injection {
   method?: string;
   /** Exact path (`/repos/o/r/pulls`), spec template (`/repos/{owner}/{repo}/pulls`), operationId (`pulls/create`), or a RegExp tested on the path. */
@@ -223,6 +230,8 @@ type Handler = (c: Ctx) => Result | Promise<Result>;
 interface PendingInjection extends Injection {
   phase: "before" | "after";
   remaining: number;
+  /** A held request (`hold()`): reported when it arrives, answered once released. */
+  gate?: { arrived(request: HeldRequest): void; released: Promise<void> };
 }
 
 const DEFAULT_DOCS = "https://docs.github.com/rest";
@@ -389,6 +398,21 @@ export class FakeGitHub {
 
   clearInjections(): void {
     this.injections.length = 0;
+  }
+
+  /**
+   * Test control: holds the next matching request until `release()` — before handling it (GitHub has not
+   * done the work yet; a client gone by then leaves nothing done) or after (the work is done, the answer is
+   * held; a client gone by then never hears it). `reached` resolves with the request once it is held.
+   * Nothing of the app changes: it sees a slow GitHub.
+   */
+  hold(target: { path: string | RegExp; method?: string; phase?: "before" | "after" }): { reached: Promise<HeldRequest>; release(): void } {
+    let arrived!: (request: HeldRequest) => void;
+    const reached = new Promise<HeldRequest>((r) => (arrived = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    this.injections.push({ path: target.path, ...(target.method ? { method: target.method } : {}), phase: target.phase ?? "after", remaining: 1, gate: { arrived, released } });
+    return { reached, release };
   }
 
   // -------------------------------------------------------------------------
@@ -1309,6 +1333,10 @@ export class FakeGitHub {
     const before = this.matchInjection("before", method, path, op);
     if (before) {
       record.injected = "before";
+      if (before.gate) {
+        before.gate.arrived({ method, path, body });
+        await before.gate.released;
+      }
       if (before.delayMs) await sleep(before.delayMs);
       if (before.abort) {
         record.status = 0;
@@ -1347,6 +1375,10 @@ export class FakeGitHub {
     const after = this.matchInjection("after", method, path, op);
     if (after) {
       record.injected = "after";
+      if (after.gate) {
+        after.gate.arrived({ method, path, body });
+        await after.gate.released;
+      }
       if (after.delayMs) await sleep(after.delayMs);
       if (after.abort) {
         record.status = 0;
@@ -1354,7 +1386,8 @@ export class FakeGitHub {
         req.socket.destroy();
         return;
       }
-      if (after.delayMs && after.status === undefined && after.body === undefined) {
+      const slowOnly = (after.delayMs || after.gate) && after.status === undefined && after.body === undefined;
+      if (slowOnly) {
         // Only slow: GitHub did the work and its real answer arrives late.
         if (res.destroyed || this.closed) {
           record.status = 0;
@@ -1364,7 +1397,7 @@ export class FakeGitHub {
       } else {
         result = this.injectedResult({ ...after, status: after.status ?? 502 }, docs);
       }
-      if (!after.delayMs && after.status === undefined && after.body === undefined) {
+      if (!slowOnly && !after.delayMs && after.status === undefined && after.body === undefined) {
         result.body = { message: "Server Error" };
         result.headers = { ...(result.headers ?? {}), "content-type": "application/json; charset=utf-8" };
       }

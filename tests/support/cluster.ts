@@ -18,6 +18,7 @@
  */
 import { sign } from "@octokit/webhooks-methods";
 import fs from "node:fs";
+import pg from "pg";
 import os from "node:os";
 import path from "node:path";
 import type { FakeGitHub } from "../fake-github/server";
@@ -63,8 +64,43 @@ export interface Cluster {
   stop(i: number, signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
   /** Starts instance `i` again on its own checkout and DATA_DIR (another port). */
   start(i: number): Promise<ClusterNode>;
+  /** Runs one SQL statement on the shared database (its own connection). */
+  query<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** The instance whose outbox owns a lease (`lease_owner` names its host and process id), if one still runs. */
+  nodeOfLeaseOwner(owner: string): ClusterNode | undefined;
   /** Stops every instance and the fake, drops the database, removes the folders. */
   close(): Promise<void>;
+}
+
+/** A form body (repeated keys for arrays). */
+export function formBody(fields: Record<string, string | string[]>): string {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  return body.toString();
+}
+
+/** POSTs a form to `base + path` as a browser on that origin would (no redirect followed). */
+export function postForm(base: string, path: string, fields: Record<string, string | string[]>, cookie?: string): Promise<Response> {
+  return fetch(base + path, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base, ...(cookie ? { Cookie: cookie } : {}) },
+    body: formBody(fields),
+  });
+}
+
+/** The "propose a question" form's fields, for a title of its own (the content check refuses near-duplicates). */
+export function questionFields(title: string, body = "Which settings change, and what does the framework do differently at each step?"): Record<string, string | string[]> {
+  return {
+    intent: "submit",
+    kind: "question",
+    title,
+    body,
+    tags: ["deployment"],
+    name: "Hedy Lamarr",
+    licence: "on",
+    submissionKey: crypto.randomUUID().replace(/-/g, ""),
+  };
 }
 
 export interface ClusterOptions {
@@ -155,6 +191,20 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       async start(i) {
         const { checkout, dataDir } = nodes[i]!;
         return launch(i, checkout, dataDir);
+      },
+      async query(sql, params = []) {
+        const client = new pg.Client({ connectionString: database.url });
+        await client.connect();
+        try {
+          return (await client.query(sql, params)).rows;
+        } finally {
+          await client.end();
+        }
+      },
+      nodeOfLeaseOwner(owner) {
+        // `<host>:<pid>:<random>:outbox` (app/modules/db/bus.server.ts instanceId)
+        const pid = Number(owner.split(":")[1]);
+        return nodes.find((n) => n?.app.pid === pid);
       },
       close: () => runCleanups(cleanups),
     };
