@@ -6,8 +6,9 @@
  *   (d) a maintainer session made on instance 1 works on 2 and 3; signing out on 3 ends it on 1
  *   (e) one webhook delivery sent to two instances at once is handled once
  *
- * Issue 11 part B adds, on the same harness: a killed instance's delivery taken over by another (a),
- * content fanned out after a webhook to one instance (b), and mixed load with a restart (f).
+ * On the same harness: a killed instance's delivery taken over by another (a, delivery.test.ts), content
+ * fanned out after a webhook to one instance (b, content.test.ts), mixed load with a restart (f,
+ * load.test.ts), and the local review queue shared by the instances (local-queue.test.ts).
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
