@@ -126,4 +126,31 @@ describe("fake GitHub fault injection", () => {
     await octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/y", sha: fake.branch("main")!.sha });
     expect(fake.branch("y")).toBeDefined();
   });
+
+  it("hold(): a request waits (before or after GitHub handles it) until released; a client gone meanwhile never hears back", async () => {
+    const octokit = octokitFor(fake.url, "alice-token");
+    // Before: nothing is done until the release.
+    const before = fake.hold({ path: "git/create-ref", phase: "before" });
+    const main = (await octokit.rest.git.getRef({ owner, repo, ref: "heads/main" })).data.object.sha;
+    const creating = octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/held-before", sha: main });
+    const held = await before.reached;
+    expect(held).toMatchObject({ method: "POST", body: { ref: "refs/heads/held-before" } });
+    expect(fake.branch("held-before")).toBeUndefined();
+    before.release();
+    expect((await creating).status).toBe(201);
+    expect(fake.branch("held-before")?.sha).toBe(main);
+
+    // After: the work is done at once, only the answer waits.
+    const after = fake.hold({ path: "git/create-ref", phase: "after" });
+    const controller = new AbortController();
+    const abandoned = octokit.rest.git.createRef({ owner, repo, ref: "refs/heads/held-after", sha: main, request: { signal: controller.signal } }).catch((e: unknown) => e);
+    await after.reached;
+    expect(fake.branch("held-after")?.sha).toBe(main);
+    controller.abort();
+    await abandoned;
+    after.release();
+    for (let i = 0; i < 50 && !fake.requests.some((r) => r.path.endsWith("/git/refs") && r.status === 0); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.requests.filter((r) => r.path.endsWith("/git/refs")).map((r) => r.status)).toEqual([201, 0]);
+    fake.assertNoViolations();
+  });
 });

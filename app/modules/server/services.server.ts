@@ -212,7 +212,12 @@ export async function startBackgroundServices(): Promise<BackgroundServices> {
     log: componentLog("poller"),
   });
   let quiesced: Promise<void> | undefined;
-  const quiesce = () => (quiesced ??= Promise.all([poller.stop(), services.outbox.stop(), services.sync.whenIdle(10_000)]).then(() => undefined));
+  // No more wake-ups from the other instances first, then the work in progress.
+  const quiesce = () =>
+    (quiesced ??= services.bus
+      .close()
+      .then(() => Promise.all([poller.stop(), services.outbox.stop(), services.sync.whenIdle(10_000)]))
+      .then(() => undefined));
   return {
     quiesce,
     async stop() {
