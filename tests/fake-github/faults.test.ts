@@ -148,6 +148,7 @@ describe("fake GitHub fault injection", () => {
     expect(fake.branch("held-after")?.sha).toBe(main);
     controller.abort();
     await abandoned;
+    await new Promise((r) => setTimeout(r, 200)); // the closed connection reaches the fake
     after.release();
     for (let i = 0; i < 50 && !fake.requests.some((r) => r.path.endsWith("/git/refs") && r.status === 0); i++) await new Promise((r) => setTimeout(r, 10));
     expect(fake.requests.filter((r) => r.path.endsWith("/git/refs")).map((r) => r.status)).toEqual([201, 0]);
