@@ -4,11 +4,11 @@
  */
 import { spawn } from "node:child_process";
 import Bottleneck from "bottleneck";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startOutbox, retryProposal, type Outbox } from "~/modules/contributions/outbox.server";
 import { createProposal, getProposal, type Proposal } from "~/modules/contributions/service.server";
 import { setReviewStatus } from "~/modules/contributions/store.server";
-import { sqliteDataLayer, type SqliteDataLayer } from "~/modules/db/data.server";
+import { sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
@@ -17,6 +17,7 @@ import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from "../fak
 import { REPO_FILES } from "./fixtures";
 import { answerForm, editForm, memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
 import { octokitFor } from "../fake-github/helpers";
+import { describeDialects, emptyTables, type TestDatabases } from "../support/databases";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -26,13 +27,29 @@ const NOW = new Date("2026-12-01T10:00:00Z");
 const cleanups: (() => unknown)[] = [];
 /** Every fake GitHub of the test: none may have seen a request the real API would reject. */
 const fakes: FakeGitHub[] = [];
-afterEach(async () => {
+async function cleanUp() {
   try {
     for (const fake of fakes.splice(0)) fake.assertNoViolations();
   } finally {
     for (const f of cleanups.splice(0).reverse()) await f();
   }
-});
+}
+afterEach(cleanUp);
+
+/** The running test's databases (describeDialects: SQLite and PostgreSQL). */
+let current: () => TestDatabases;
+
+/** A suite of this file on both dialects; its cleanups run before the test's database closes. */
+function suite(name: string, body: () => void): void {
+  describeDialects(name, (t) => {
+    current = t;
+    beforeEach(() => {
+      current = t;
+    });
+    afterEach(cleanUp);
+    body();
+  });
+}
 
 async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<FakeGitHub> {
   const fake = await startFakeGitHub({
@@ -76,16 +93,19 @@ function forgeFor(fake: FakeGitHub, deps: GitHubForgeDeps = {}, token = BOT_TOKE
 interface Env {
   fake: FakeGitHub;
   dir: string;
-  db: Database;
-  /** The data layer over `db` (SQLite: these tests are about the forge; tests/contributions/outbox.test.ts runs the outbox on both dialects). */
-  data: SqliteDataLayer;
+  /** SQLite: a database file of its own (a worker process or a restart opens it again); PostgreSQL: none. */
+  db?: Database;
+  /** The data layer: over `db`, or the test's PostgreSQL database. */
+  data: DataLayer;
+  /** PostgreSQL: the database's URL (the worker process). */
+  url?: string;
   clock: { t: number };
   box: Outbox;
   forge: Forge;
 }
 
-function outboxFor(db: Database, forge: Forge, clock: { t: number }): Outbox {
-  const box = startOutbox({ data: sqliteDataLayer(db), forge, intervalMs: 60_000, log: memoryLog(), now: () => clock.t, random: () => 0.5 });
+function outboxFor(data: DataLayer, forge: Forge, clock: { t: number }): Outbox {
+  const box = startOutbox({ data, forge, intervalMs: 60_000, log: memoryLog(), now: () => clock.t, random: () => 0.5 });
   cleanups.push(() => box.stop());
   return box;
 }
@@ -93,11 +113,27 @@ function outboxFor(db: Database, forge: Forge, clock: { t: number }): Outbox {
 async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN, fakeOptions: Partial<FakeGitHubOptions> = {}): Promise<Env> {
   const fake = await fakeGitHub(fakeOptions);
   const dir = tempDir();
-  const db = openDatabase(dir);
-  cleanups.push(() => db.close());
   const clock = { t: Date.now() };
   const forge = forgeFor(fake, deps, token);
-  return { fake, dir, db, data: sqliteDataLayer(db), clock, forge, box: outboxFor(db, forge, clock) };
+  const { dialect, data: postgres, url } = current();
+  if (dialect === "postgres" && postgres.dialect === "postgres") {
+    // A test may set up twice: each setup starts from an empty database, as on SQLite.
+    await emptyTables(postgres);
+    return { fake, dir, data: postgres, ...(url ? { url } : {}), clock, forge, box: outboxFor(postgres, forge, clock) };
+  }
+  const db = openDatabase(dir);
+  cleanups.push(() => db.close());
+  const data = sqliteDataLayer(db);
+  return { fake, dir, db, data, clock, forge, box: outboxFor(data, forge, clock) };
+}
+
+/** A restart: a new process opens the database again (SQLite: the file; PostgreSQL: the same database). */
+function reopen(env: Env): Pick<Env, "db" | "data"> {
+  if (!env.db) return { data: env.data };
+  env.db.close();
+  const db = openDatabase(env.dir);
+  cleanups.push(() => db.close());
+  return { db, data: sqliteDataLayer(db) };
 }
 
 async function propose(env: Env, form: Record<string, unknown> = questionForm, userToken?: string): Promise<Proposal> {
@@ -120,7 +156,7 @@ async function record(env: Env, id: string) {
 
 const MAIN_FILES = Object.keys(REPO_FILES).sort();
 
-describe("GitHub forge: happy paths", () => {
+suite("GitHub forge: happy paths", () => {
   it("delivers a new question: one branch, one commit by the contributor, one labelled pull request", async () => {
     const env = await setup();
     const p = await propose(env);
@@ -399,117 +435,117 @@ async function expectOnePullWithFiles(env: Env, p: Proposal): Promise<void> {
   expect(env.fake.requests.filter((r) => r.operationId === "git/create-ref" && (r.status === 201 || r.injected === "after"))).toHaveLength(1);
 }
 
-describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
-  it("500 Server Error: retried later, one pull request", async () => {
-    const env = await setup();
-    env.fake.inject({ path: step, status: 500, times: 1 });
-    const p = await propose(env);
-    await env.box.drain();
-    const after = (await record(env, p.id));
-    expect(after.proposal.status).toBe("queued");
-    expect(after.events.at(-1)!.detail).toMatch(/GitHub error 500 while .* retrying in 23 s/);
-    await settle(env);
-    await expectOnePullWithFiles(env, p);
-    env.fake.assertNoViolations();
-  });
-
-  it("timeout (no answer in time): retried, one pull request", async () => {
-    const env = await setup({ requestTimeoutMs: 300 });
-    env.fake.inject({ path: step, delayMs: 1500, times: 1 });
-    const p = await propose(env);
-    await settle(env);
-    await expectOnePullWithFiles(env, p);
-    expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
-    env.fake.assertNoViolations();
-  });
-
-  it("timeout after GitHub did the work (the answer came too late): retried, one pull request", async () => {
-    const env = await setup({ requestTimeoutMs: 300 });
-    env.fake.injectAfter({ path: step, delayMs: 1500, times: 1 });
-    const p = await propose(env);
-    await settle(env);
-    // The fake logs the slow request once its late answer is sent.
-    for (let i = 0; i < 100 && !env.fake.requests.some((r) => r.operationId === step && r.injected === "after"); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(env.fake.requests.some((r) => r.operationId === step && r.injected === "after")).toBe(true);
-    await expectOnePullWithFiles(env, p);
-    expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
-  });
-
-  it("403 secondary rate limit with a short retry-after: retried at once in the same attempt", async () => {
-    const env = await setup();
-    env.fake.inject({
-      path: step,
-      status: 403,
-      headers: { "retry-after": "1" },
-      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+for (const step of STEPS) {
+  suite(`GitHub forge: faults on ${step}`, () => {
+    it("500 Server Error: retried later, one pull request", async () => {
+      const env = await setup();
+      env.fake.inject({ path: step, status: 500, times: 1 });
+      const p = await propose(env);
+      await env.box.drain();
+      const after = (await record(env, p.id));
+      expect(after.proposal.status).toBe("queued");
+      expect(after.events.at(-1)!.detail).toMatch(/GitHub error 500 while .* retrying in 23 s/);
+      await settle(env);
+      await expectOnePullWithFiles(env, p);
+      env.fake.assertNoViolations();
     });
-    const p = await propose(env);
-    await env.box.drain();
-    await expectOnePullWithFiles(env, p);
-    expect((await record(env, p.id)).proposal.attempts).toBe(1);
-    env.fake.assertNoViolations();
-  });
 
-  it("403 secondary rate limit with a long retry-after: waits until then, one pull request", async () => {
-    const env = await setup();
-    env.fake.inject({
-      path: step,
-      status: 403,
-      headers: { "retry-after": "600" },
-      body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+    it("timeout (no answer in time): retried, one pull request", async () => {
+      const env = await setup({ requestTimeoutMs: 300 });
+      env.fake.inject({ path: step, delayMs: 1500, times: 1 });
+      const p = await propose(env);
+      await settle(env);
+      await expectOnePullWithFiles(env, p);
+      expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
+      env.fake.assertNoViolations();
     });
-    const p = await propose(env);
-    const start = Date.now();
-    await env.box.drain();
-    const waiting = (await record(env, p.id));
-    expect(waiting.proposal.status).toBe("queued");
-    expect(waiting.events.at(-1)!.type).toBe("rate-limited");
-    expect(Date.parse(waiting.proposal.nextAttemptAt!)).toBeGreaterThanOrEqual(start + 600_000);
-    await settle(env);
-    await expectOnePullWithFiles(env, p);
-    env.fake.assertNoViolations();
-  });
 
-  it("422 Unprocessable: a failed proposal with its reason, or labels skipped", async () => {
-    const env = await setup();
-    env.fake.inject({ path: step, status: 422, times: 1 });
-    const p = await propose(env);
-    await settle(env);
-    const { proposal, events } = (await record(env, p.id));
-    expect(proposal.files).toEqual(p.files);
-    if (BEFORE_PULL.has(step)) {
-      expect(proposal.status).toBe("failed");
-      expect(proposal.lastError).toMatch(/^GitHub refused .*\(422 Unprocessable Entity\)/);
-      expect(env.fake.pulls()).toHaveLength(0);
-    } else {
-      expect(proposal.status).toBe("opened");
-      expect(env.fake.pulls()).toHaveLength(1);
-      expect(events.some((e) => e.type === "label-not-created" || e.type === "labels-skipped")).toBe(true);
-    }
-    env.fake.assertNoViolations();
-  });
+    it("timeout after GitHub did the work (the answer came too late): retried, one pull request", async () => {
+      const env = await setup({ requestTimeoutMs: 300 });
+      env.fake.injectAfter({ path: step, delayMs: 1500, times: 1 });
+      const p = await propose(env);
+      await settle(env);
+      // The fake logs the slow request once its late answer is sent.
+      for (let i = 0; i < 100 && !env.fake.requests.some((r) => r.operationId === step && r.injected === "after"); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(env.fake.requests.some((r) => r.operationId === step && r.injected === "after")).toBe(true);
+      await expectOnePullWithFiles(env, p);
+      expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
+    });
 
-  it("done on GitHub but the answer was lost, then the server restarts: one pull request", async () => {
-    const env = await setup();
-    env.fake.injectAfter({ path: step, status: 502, times: 1 });
-    const p = await propose(env);
-    await env.box.drain();
-    // Restart: a new process (database connection, forge, outbox) takes over.
-    await env.box.stop();
-    env.db.close();
-    const db = openDatabase(env.dir);
-    cleanups.push(() => db.close());
-    const forge = forgeFor(env.fake);
-    const restarted: Env = { ...env, db, data: sqliteDataLayer(db), forge, box: outboxFor(db, forge, env.clock) };
-    await settle(restarted);
-    await expectOnePullWithFiles(restarted, p);
-    env.fake.assertNoViolations();
-  });
-});
+    it("403 secondary rate limit with a short retry-after: retried at once in the same attempt", async () => {
+      const env = await setup();
+      env.fake.inject({
+        path: step,
+        status: 403,
+        headers: { "retry-after": "1" },
+        body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+      });
+      const p = await propose(env);
+      await env.box.drain();
+      await expectOnePullWithFiles(env, p);
+      expect((await record(env, p.id)).proposal.attempts).toBe(1);
+      env.fake.assertNoViolations();
+    });
 
-describe("GitHub forge: idempotency and configuration problems", () => {
+    it("403 secondary rate limit with a long retry-after: waits until then, one pull request", async () => {
+      const env = await setup();
+      env.fake.inject({
+        path: step,
+        status: 403,
+        headers: { "retry-after": "600" },
+        body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+      });
+      const p = await propose(env);
+      const start = Date.now();
+      await env.box.drain();
+      const waiting = (await record(env, p.id));
+      expect(waiting.proposal.status).toBe("queued");
+      expect(waiting.events.at(-1)!.type).toBe("rate-limited");
+      expect(Date.parse(waiting.proposal.nextAttemptAt!)).toBeGreaterThanOrEqual(start + 600_000);
+      await settle(env);
+      await expectOnePullWithFiles(env, p);
+      env.fake.assertNoViolations();
+    });
+
+    it("422 Unprocessable: a failed proposal with its reason, or labels skipped", async () => {
+      const env = await setup();
+      env.fake.inject({ path: step, status: 422, times: 1 });
+      const p = await propose(env);
+      await settle(env);
+      const { proposal, events } = (await record(env, p.id));
+      expect(proposal.files).toEqual(p.files);
+      if (BEFORE_PULL.has(step)) {
+        expect(proposal.status).toBe("failed");
+        expect(proposal.lastError).toMatch(/^GitHub refused .*\(422 Unprocessable Entity\)/);
+        expect(env.fake.pulls()).toHaveLength(0);
+      } else {
+        expect(proposal.status).toBe("opened");
+        expect(env.fake.pulls()).toHaveLength(1);
+        expect(events.some((e) => e.type === "label-not-created" || e.type === "labels-skipped")).toBe(true);
+      }
+      env.fake.assertNoViolations();
+    });
+
+    it("done on GitHub but the answer was lost, then the server restarts: one pull request", async () => {
+      const env = await setup();
+      env.fake.injectAfter({ path: step, status: 502, times: 1 });
+      const p = await propose(env);
+      await env.box.drain();
+      // Restart: a new process (database connection, forge, outbox) takes over.
+      await env.box.stop();
+      const again = reopen(env);
+      const forge = forgeFor(env.fake);
+      const restarted: Env = { ...env, ...again, forge, box: outboxFor(again.data, forge, env.clock) };
+      await settle(restarted);
+      await expectOnePullWithFiles(restarted, p);
+      env.fake.assertNoViolations();
+    });
+  });
+}
+
+suite("GitHub forge: idempotency and configuration problems", () => {
   it("an in-process retry after a lost pull request answer reuses the pull request (Octokit retry plugin)", async () => {
     const env = await setup({ retries: 2 });
     env.fake.injectAfter({ path: "pulls/create", status: 502, times: 1 });
@@ -550,7 +586,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     await env.box.stop(); // the delivery runs in the child process only
     // GitHub opens the pull request; its answer takes 5 s, and the worker dies before it arrives.
     env.fake.injectAfter({ path: "pulls/create", delayMs: 5000 });
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/contributions/outbox-worker.ts", env.dir, env.fake.url, BOT_TOKEN], {
+    const child = spawn(process.execPath, ["--import", "tsx", "tests/contributions/outbox-worker.ts", env.url ?? env.dir, env.fake.url, BOT_TOKEN], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -567,15 +603,15 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     expect(killed.branch).toMatch(/^contrib\/question\//);
 
     // Restart: a new process (database connection, forge, outbox) takes over.
-    env.db.close();
-    const db = openDatabase(env.dir);
-    cleanups.push(() => db.close());
+    const again = reopen(env);
     const forge = forgeFor(env.fake);
-    const restarted: Env = { ...env, db, data: sqliteDataLayer(db), forge, box: outboxFor(db, forge, env.clock) };
+    const restarted: Env = { ...env, ...again, forge, box: outboxFor(again.data, forge, env.clock) };
     await settle(restarted);
     await expectOnePullWithFiles(restarted, p);
     const { events } = await record(restarted, p.id);
-    expect(events.map((e) => e.type)).toContain("recovered");
+    // SQLite (one instance): released at start; PostgreSQL: taken again once the killed worker's lease lapsed.
+    if (env.db) expect(events.map((e) => e.type)).toContain("recovered");
+    else expect(events.map((e) => e.type).filter((t) => t === "attempt")).toHaveLength(2);
     expect(events.find((e) => e.type === "pull-request")!.detail).toMatch(/Found the pull request #\d+ opened by an earlier attempt/);
   }, 60_000);
 
@@ -617,7 +653,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     // The operator fixes GITHUB_TOKEN and restarts; then retries the proposal.
     await env.box.stop();
     const forge = forgeFor(env.fake);
-    const box = outboxFor(env.db, forge, env.clock);
+    const box = outboxFor(env.data, forge, env.clock);
     await box.drain();
     expect((await record(env, p.id)).proposal.status).toBe("failed");
     expect(await retryProposal(env.data, p.id, box, env.clock.t)).toBe(true);
@@ -647,13 +683,12 @@ describe("GitHub forge: idempotency and configuration problems", () => {
       { kind: "github", owner: OWNER, repo: "no-such-repo", apiUrl: env.fake.url, auth: { type: "token", token: BOT_TOKEN } },
       { retries: 0 },
     );
-    const db = openDatabase(tempDir());
-    cleanups.push(() => db.close());
-    const box = outboxFor(db, wrong, env.clock);
-    const r = await createProposal(questionForm, proposalContext(sqliteDataLayer(db), { now: () => NOW }));
+    const elsewhere = await setup();
+    const box = outboxFor(elsewhere.data, wrong, env.clock);
+    const r = await createProposal(questionForm, proposalContext(elsewhere.data, { now: () => NOW }));
     if (!r.ok) throw new Error("refused");
     await box.drain();
-    const failed = (await getProposal(sqliteDataLayer(db), r.proposal.id))!.proposal;
+    const failed = (await getProposal(elsewhere.data, r.proposal.id))!.proposal;
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toMatch(/while reading the repository: check GITHUB_REPOSITORY=django-questions\/no-such-repo/);
     env.fake.assertNoViolations();
@@ -679,7 +714,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
   });
 });
 
-describe("GitHub forge: signed-in contributors", () => {
+suite("GitHub forge: signed-in contributors", () => {
   it("forks for a contributor without push access, waits for GitHub to finish the fork, and opens the pull request from it", async () => {
     const env = await setup();
     const p = await propose(env, questionForm, "outsider-token");

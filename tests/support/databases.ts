@@ -13,8 +13,8 @@
  *   sqlite    a fresh in-memory SQLite database per test; `data` shares its connection (the embedded default)
  *   postgres  a fresh PostgreSQL database per suite — created for it, migrated, dropped afterwards —
  *             emptied before each test (every table but schema_migrations), so each test starts from
- *             an empty migrated database; `db` is a fresh in-memory SQLite database for the stores not
- *             yet on the data layer, as a PostgreSQL deployment has them (docs/decisions/023-data-layer.md)
+ *             an empty migrated database; `url` reaches it from another process; `db` is an unused
+ *             in-memory SQLite database (a PostgreSQL deployment opens none)
  *
  * When PostgreSQL cannot be reached the `[postgres]` suites FAIL with a message saying how to get it
  * (tests/support/postgres.ts); with TEST_WITHOUT_POSTGRES=1 they are skipped instead.
@@ -30,8 +30,10 @@ export interface TestDatabases {
   dialect: Dialect;
   /** The data layer under test. */
   data: DataLayer;
-  /** SQLite: the connection `data` shares. PostgreSQL: an in-memory SQLite database for the proposal stores. */
+  /** SQLite: the connection `data` shares. PostgreSQL: an unused in-memory SQLite database. */
   db: Database;
+  /** PostgreSQL: the database's URL (for another process, e.g. a worker the test kills). */
+  url?: string;
 }
 
 let probed: Promise<PostgresInfo> | undefined;
@@ -93,7 +95,8 @@ export function onceForSuite<T>(make: () => Promise<T>, cleanup?: (value: T) => 
   return state;
 }
 
-async function emptyTables(data: PostgresDataLayer): Promise<void> {
+/** Empties every table but `schema_migrations` (a test that needs a second fresh start within itself). */
+export async function emptyTables(data: PostgresDataLayer): Promise<void> {
   const tables = (
     await data.pool.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'")
   ).rows.map((r) => `"${r.tablename}"`);
@@ -132,7 +135,7 @@ export function describeDialects(name: string, body: (current: () => TestDatabas
           current = { dialect, data: sqliteDataLayer(db), db };
         } else {
           await emptyTables(postgres.value.data);
-          current = { dialect, data: postgres.value.data, db };
+          current = { dialect, data: postgres.value.data, db, url: postgres.value.database.url };
         }
       });
       afterEach(() => {
