@@ -8,8 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { renderPullRequestBody } from "~/modules/contributions/pull-request";
 import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
-import { sqliteDataLayer } from "~/modules/db/data.server";
-import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import { createGitHubForge } from "~/modules/forge/github/index.server";
 import { createDeliveryStore } from "~/modules/sync/deliveries.server";
 import type { GitSyncResult } from "~/modules/sync/git.server";
@@ -18,13 +17,14 @@ import { startPoller } from "~/modules/sync/poller.server";
 import { handleGitHubWebhook } from "~/modules/sync/webhook.server";
 import { octokitFor, SEED_FILES } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
+import { describeDialects } from "../support/databases";
 
 const OWNER = "django-questions";
 const REPO = "content";
 const SECRET = "webhook-secret-for-the-fake";
 const quiet: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-let db: Database;
+let data: DataLayer;
 let fake: FakeGitHub;
 let receiver: Server;
 let receiverDown = false;
@@ -44,7 +44,7 @@ async function startReceiver(): Promise<string> {
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       void handleGitHubWebhook(
         { body: Buffer.concat(chunks).toString("utf8"), headers },
-        { secret: SECRET, data: sqliteDataLayer(db), deliveries: createDeliveryStore(sqliteDataLayer(db)), sync, repository: `${OWNER}/${REPO}`, log: quiet },
+        { secret: SECRET, data: data, deliveries: createDeliveryStore(data), sync, repository: `${OWNER}/${REPO}`, log: quiet },
       ).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
       });
@@ -64,7 +64,7 @@ async function addProposal(id: string): Promise<string> {
     statusUrl: `/contributions/${id}`,
   });
   await insertProposal(
-    sqliteDataLayer(db),
+    data,
     {
       id,
       kind: "question",
@@ -81,42 +81,41 @@ async function addProposal(id: string): Promise<string> {
     },
     "Proposal received.",
   );
-  await sqliteDataLayer(db).db.updateTable("proposals").set({ forge: "github" }).where("id", "=", id).execute();
+  await data.db.updateTable("proposals").set({ forge: "github" }).where("id", "=", id).execute();
   return body;
 }
 
 async function openPullRequest(id: string, body: string): Promise<number> {
   fake.pushCommit(`proposal/${id}`, { [`content/questions/${id}/question.md`]: "---\nnumber: 2\n---\nWhat?\n" }, `Add ${id}`, { author: "dq-bot" });
   const bot = octokitFor(fake.url, "bot-token");
-  const { data } = await bot.rest.pulls.create({ owner: OWNER, repo: REPO, head: `proposal/${id}`, base: "main", title: `Question: ${id}`, body });
-  await markOpened(sqliteDataLayer(db), id, { number: data.number, url: data.html_url, branch: `proposal/${id}` }, Date.now());
-  return data.number;
+  const { data: pull } = await bot.rest.pulls.create({ owner: OWNER, repo: REPO, head: `proposal/${id}`, base: "main", title: `Question: ${id}`, body });
+  await markOpened(data, id, { number: pull.number, url: pull.html_url, branch: `proposal/${id}` }, Date.now());
+  return pull.number;
 }
 
-beforeEach(async () => {
-  receiverDown = false;
-  db = openMemoryDatabase();
-  sync = { sync: vi.fn(async (reason?: string) => ({ updated: true, from: "a", to: "b", changed: [], reason: reason ?? "", at: "" })) };
-  const url = await startReceiver();
-  fake = await startFakeGitHub({
-    owner: OWNER,
-    repo: REPO,
-    files: SEED_FILES,
-    strict: true,
-    users: [
-      { login: "dq-bot", token: "bot-token", permission: "write" },
-      { login: "maintainer", token: "maintainer-token", permission: "admin" },
-    ],
-    webhook: { url, secret: SECRET },
+describeDialects("GitHub deliveries from the fake", (t) => {
+  beforeEach(async () => {
+    data = t().data;
+    receiverDown = false;
+    sync = { sync: vi.fn(async (reason?: string) => ({ updated: true, from: "a", to: "b", changed: [], reason: reason ?? "", at: "" })) };
+    const url = await startReceiver();
+    fake = await startFakeGitHub({
+      owner: OWNER,
+      repo: REPO,
+      files: SEED_FILES,
+      strict: true,
+      users: [
+        { login: "dq-bot", token: "bot-token", permission: "write" },
+        { login: "maintainer", token: "maintainer-token", permission: "admin" },
+      ],
+      webhook: { url, secret: SECRET },
+    });
   });
-});
-afterEach(async () => {
-  await fake.close();
-  await new Promise((resolve) => receiver.close(resolve));
-  db.close();
-});
+  afterEach(async () => {
+    await fake.close();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
 
-describe("GitHub deliveries from the fake", () => {
   it("a merge marks the proposal merged and starts the content sync; a redelivery does nothing", async () => {
     const body = await addProposal("what-is-a-fake");
     const number = await openPullRequest("what-is-a-fake", body);
@@ -126,9 +125,9 @@ describe("GitHub deliveries from the fake", () => {
     fake.mergePull(number, { by: "maintainer" });
     await fake.flushWebhooks();
 
-    const proposal = (await getProposalRecord(sqliteDataLayer(db), "what-is-a-fake"))!;
+    const proposal = (await getProposalRecord(data, "what-is-a-fake"))!;
     expect(proposal.status).toBe("merged");
-    const merged = (await getEvents(sqliteDataLayer(db), "what-is-a-fake")).filter((e) => e.type === "merged");
+    const merged = (await getEvents(data, "what-is-a-fake")).filter((e) => e.type === "merged");
     expect(merged).toHaveLength(1);
     expect(merged[0]!.detail).toContain(`#${number}`);
     expect(merged[0]!.detail).toContain("@maintainer");
@@ -142,12 +141,12 @@ describe("GitHub deliveries from the fake", () => {
     // The branch pushes of the proposal were accepted and ignored.
     expect(deliveries.find((d) => d.event === "push" && d.payload.ref === "refs/heads/proposal/what-is-a-fake")?.status).toBe(202);
 
-    const eventsBefore = (await getEvents(sqliteDataLayer(db), "what-is-a-fake")).length;
+    const eventsBefore = (await getEvents(data, "what-is-a-fake")).length;
     const again = await fake.redeliver(closed.id);
     const pushAgain = await fake.redeliver(pushToMain.id);
     expect(again.status).toBe(200);
     expect(pushAgain.status).toBe(200);
-    expect((await getEvents(sqliteDataLayer(db), "what-is-a-fake"))).toHaveLength(eventsBefore);
+    expect((await getEvents(data, "what-is-a-fake"))).toHaveLength(eventsBefore);
     expect(sync.sync).toHaveBeenCalledTimes(1);
     fake.assertNoViolations();
   });
@@ -161,19 +160,19 @@ describe("GitHub deliveries from the fake", () => {
     await maintainer.rest.pulls.update({ owner: OWNER, repo: REPO, pull_number: number, state: "closed" });
     await fake.flushWebhooks();
     expect(fake.deliveries.at(-1)).toMatchObject({ event: "pull_request", action: "closed", status: 503 });
-    expect((await getProposalRecord(sqliteDataLayer(db), "missed-close"))?.status).toBe("opened");
+    expect((await getProposalRecord(data, "missed-close"))?.status).toBe("opened");
 
     const forge = createGitHubForge(
       { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token: "bot-token" } },
       { requestTimeoutMs: 5000, retries: 0, log: { warn() {}, info() {} } },
     );
-    const poller = startPoller({ intervalSeconds: 0, data: sqliteDataLayer(db), forge, log: quiet });
+    const poller = startPoller({ intervalSeconds: 0, data: data, forge, log: quiet });
     const round = await poller.poll();
     await poller.stop();
 
     expect(round).toMatchObject({ checked: 1, errors: 0 });
-    expect((await getProposalRecord(sqliteDataLayer(db), "missed-close"))?.status).toBe("closed");
-    expect((await getEvents(sqliteDataLayer(db), "missed-close")).at(-1)).toMatchObject({ type: "closed" });
+    expect((await getProposalRecord(data, "missed-close"))?.status).toBe("closed");
+    expect((await getEvents(data, "missed-close")).at(-1)).toMatchObject({ type: "closed" });
     fake.assertNoViolations();
   });
 });
