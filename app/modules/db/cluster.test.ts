@@ -110,4 +110,23 @@ describeDialects("wake-ups between instances", (t) => {
     await sleep(50);
     expect(heard.one).toEqual([]);
   });
+
+  it("PostgreSQL: a listener whose connection is cut reconnects, looks once (messages may have been lost), and hears again", async () => {
+    const { data } = t();
+    if (data.dialect !== "postgres") return;
+    const quiet = { info() {}, warn() {} };
+    const one = createBus(data, { instance: "one", log: quiet });
+    const two = createBus(data, { instance: "two", reconnectDelaysMs: [50], log: quiet });
+    buses.push(one, two);
+    await Promise.all([one.ready(), two.ready()]);
+    const heard: BusMessage[] = [];
+    two.subscribe("outbox", (m) => heard.push(m));
+    await data.pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%listener' AND pid <> pg_backend_pid()",
+    );
+    await until(() => heard.some((m) => m.from === "reconnect"));
+    await one.publish("outbox");
+    await until(() => heard.some((m) => m.from === "one"));
+    expect(heard.map((m) => m.from)).toEqual(["reconnect", "one"]);
+  });
 });
