@@ -119,12 +119,22 @@ async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN, fakeOptions:
   if (dialect === "postgres" && postgres.dialect === "postgres") {
     // A test may set up twice: each setup starts from an empty database, as on SQLite.
     await emptyTables(postgres);
-    return { fake, dir, data: postgres, ...(url ? { url } : {}), clock, forge, box: outboxFor(postgres, forge, clock) };
+    return idle({ fake, dir, data: postgres, ...(url ? { url } : {}), clock, forge, box: outboxFor(postgres, forge, clock) });
   }
   const db = openDatabase(dir);
   cleanups.push(() => db.close());
   const data = sqliteDataLayer(db);
-  return { fake, dir, db, data, clock, forge, box: outboxFor(data, forge, clock) };
+  return idle({ fake, dir, db, data, clock, forge, box: outboxFor(data, forge, clock) });
+}
+
+/**
+ * Once the outbox's first pass (at its start, on an empty database) is over: from then on it delivers only when
+ * the test drains it, never a proposal the test is still setting faults up for (PostgreSQL answers asynchronously,
+ * so that pass could otherwise still be looking when the test stores its proposal).
+ */
+async function idle(env: Env): Promise<Env> {
+  await env.box.drain();
+  return env;
 }
 
 /** A restart: a new process opens the database again (SQLite: the file; PostgreSQL: the same database). */
