@@ -114,9 +114,13 @@ describe("malformed requests", () => {
       form.append(k, v);
     }
     const before = storedProposals();
+    const log = server.output().length;
     const res = await fetch(server.url + FORM, { method: "POST", body: form, redirect: "manual" });
     expect(res.status).toBe(303);
     expect(storedProposals()).toBe(before + 1);
+    // The outbox delivers it in the background (one log line): let that happen here, not in the next test.
+    for (let i = 0; i < 100 && !server.output().slice(log).includes("proposal delivered"); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.output().slice(log)).toContain("proposal delivered");
   });
 
   it("stores nothing for them, stays healthy, and logs one line per client error — never a stack trace", async () => {
