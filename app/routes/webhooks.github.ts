@@ -24,6 +24,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       data: services.data,
       deliveries: services.deliveries,
       sync: services.sync,
+      announce: services.announceContent,
       repository: forge.repository,
     },
   );

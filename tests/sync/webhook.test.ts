@@ -192,12 +192,17 @@ onEachDialect("webhook payloads", () => {
 });
 
 onEachDialect("push events", () => {
-  it("starts the git sync for a push to the default branch", async () => {
-    const ctx = context();
+  it("starts the git sync for a push to the default branch, and tells the other instances the pushed commit", async () => {
+    const announced: string[] = [];
+    const ctx = context({ announce: (head) => announced.push(head) });
     const r = await deliver(ctx, { event: "push", payload: push() });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ sync: "started", branch: "main" });
     expect(ctx.sync.sync).toHaveBeenCalledTimes(1);
+    expect(announced).toEqual([push().after]);
+    // A push that is ignored announces nothing.
+    await deliver(ctx, { event: "push", payload: push("refs/heads/feature") });
+    expect(announced).toHaveLength(1);
   });
 
   it("ignores pushes to other branches, deleted branches and other repositories with 202", async () => {

@@ -62,6 +62,8 @@ export interface Services {
   sendLimiter: RateLimiter;
   /** Per-client limit on as-you-type previews (each renders Markdown): 240 a minute. */
   previewLimiter: RateLimiter;
+  /** Tells the other instances that the content remote is at `head` (a push webhook): they sync at once. */
+  announceContent: (head: string) => void;
   /** Fast-forwards the content checkout and reloads the changed files (push webhook, poller). */
   sync: GitSync;
   /** Maintainers' sign-in and sessions (the review queue's gate). */
@@ -142,10 +144,13 @@ async function create(): Promise<Services> {
     remote: syncSetting.remote,
     branch: env.CONTENT_BRANCH,
     log: componentLog("sync"),
-    onMoved: ({ head }) => {
-      if (head !== heard) void bus.publish("content", { head });
-    },
+    onMoved: ({ head }) => announceContent(head),
   });
+  function announceContent(head: string): void {
+    if (head === heard) return;
+    heard = head;
+    void bus.publish("content", { head });
+  }
   bus.subscribe("content", (message) => {
     if (!sync.enabled) return;
     if (message.head) heard = message.head;
@@ -168,6 +173,7 @@ async function create(): Promise<Services> {
     template,
     ...limiters,
     sync,
+    announceContent,
     auth,
     review,
     stop: async () => {

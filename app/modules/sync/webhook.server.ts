@@ -44,6 +44,11 @@ export interface WebhookContext {
    * `enabled: false` (content sync is off): pushes are acknowledged and ignored.
    */
   sync: Pick<GitSync, "sync"> & Partial<Pick<GitSync, "followedBranch">> & { enabled?: boolean };
+  /**
+   * Tells the other instances that the content remote is at `head` (a push to the followed branch), so they
+   * fetch at once, alongside this instance's own sync (decision 028).
+   */
+  announce?: (head: string) => void;
   /** `owner/name` of the content repository, when known: events of other repositories are ignored. */
   repository?: string;
   now?: () => number;
@@ -140,6 +145,7 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
         run: () => {
           // In the background: GitHub does not wait for a fetch. The sync never rejects.
           void ctx.sync.sync(`push ${p.after ? p.after.slice(0, 7) : ""}`.trim());
+          if (p.after && !/^0+$/.test(p.after)) ctx.announce?.(p.after);
           return { ok: true, event: "push", sync: "started", branch };
         },
       };
