@@ -12,6 +12,7 @@
  *                    SQLite connection by default, PostgreSQL shared by every instance with DATABASE_URL
  *   forge          — local review queue (default) or GitHub, from configuration: delivery and review
  *   outbox         — delivers stored proposals to the forge, with retries
+ *   notifications  — mails contributors about their proposals' status changes (SMTP_URL), with retries
  *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges
  *   review         — the maintainers' queue, over the forge
  *   poller         — started by startBackgroundServices: git sync + proposal states
@@ -28,6 +29,7 @@ import { loadPullRequestTemplate } from "~/modules/contributions/template.server
 import { openPostgresDataLayer, sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
+import { createNotifications, createSmtpMailer, describeSmtpUrl, type Notifications } from "~/modules/notifications/index.server";
 import { singleton } from "~/modules/process/singleton.server";
 import { createReviewService, type ReviewService } from "~/modules/review/service.server";
 import { siteRateLimiters, type RateLimiter } from "~/modules/security/rate-limit.server";
@@ -47,6 +49,8 @@ export interface Services {
   deliveries: DeliveryStore;
   forge: Forge;
   outbox: Outbox;
+  /** Mails to contributors (when SMTP_URL is set): queued with the status changes, sent with retries. */
+  notifications: Notifications;
   /** The pull request body template (`.github/proposal-template.md`). */
   template: string;
   /** Per-client limit on stored proposals. */
@@ -117,6 +121,15 @@ async function create(): Promise<Services> {
     intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
     log: componentLog("outbox"),
   });
+  const notifications = createNotifications({
+    data,
+    ...(env.SMTP_URL && env.MAIL_FROM ? { mailer: createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) } : {}),
+    siteUrl: env.PUBLIC_URL ?? "http://localhost/",
+    baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
+    intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
+    log: componentLog("mail"),
+  });
+  if (env.SMTP_URL) log.info(`Contributors who give an e-mail address hear about their proposals by mail, through ${describeSmtpUrl(env.SMTP_URL)}.`);
   const template = loadPullRequestTemplate(process.cwd());
   if (forge.remote && !env.PUBLIC_URL) {
     log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
@@ -140,6 +153,7 @@ async function create(): Promise<Services> {
     deliveries: createDeliveryStore(data),
     forge,
     outbox,
+    notifications,
     template,
     ...limiters,
     sync,
@@ -148,6 +162,7 @@ async function create(): Promise<Services> {
     stop: async () => {
       await sync.whenIdle(10_000);
       await outbox.stop();
+      await notifications.stop();
       await store.close();
       await data.close();
       db.close();
