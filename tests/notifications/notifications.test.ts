@@ -5,14 +5,27 @@
  * one per event, and a server that is down delays the mail without losing it.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createNotifications, createSmtpMailer, notificationKind, type Notifications, type ProposalStatusChange } from "~/modules/notifications/index.server";
+import {
+  createNotifications,
+  createSmtpMailer,
+  notificationKind,
+  type Notifications,
+  type ProposalStatusChange,
+} from "~/modules/notifications/index.server";
 import { describeDialects } from "../support/databases";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp";
 
 const SITE = "https://questions.example.org";
 const silent = { info() {}, warn() {}, error() {} };
 
-function change(to: string, overrides: Partial<ProposalStatusChange> & { detail?: string; email?: string | null; eventId?: number } = {}): ProposalStatusChange {
+function change(
+  to: string,
+  overrides: Partial<ProposalStatusChange> & {
+    detail?: string;
+    email?: string | null;
+    eventId?: number;
+  } = {}
+): ProposalStatusChange {
   const email = overrides.email === undefined ? "jane@example.org" : overrides.email;
   return {
     proposal: {
@@ -25,21 +38,73 @@ function change(to: string, overrides: Partial<ProposalStatusChange> & { detail?
     },
     from: overrides.from ?? (to === "opened" ? "queued" : "opened"),
     to,
-    event: { id: overrides.eventId ?? Math.floor(Math.random() * 1e9), type: to, detail: overrides.detail ?? "" },
+    event: {
+      id: overrides.eventId ?? Math.floor(Math.random() * 1e9),
+      type: to,
+      detail: overrides.detail ?? "",
+    },
     at: overrides.at ?? Date.now(),
   };
 }
 
 describe("which status change warrants a mail", () => {
   it("delivered, reopened, changes requested, merged, closed — not a revision, a retry or a failure", () => {
-    expect(notificationKind({ from: "queued", to: "opened", event: { id: 1, type: "opened", detail: "" } })).toBe("delivered");
-    expect(notificationKind({ from: "closed", to: "opened", event: { id: 1, type: "opened", detail: "" } })).toBe("reopened");
-    expect(notificationKind({ from: "changes_requested", to: "opened", event: { id: 1, type: "revised", detail: "" } })).toBeNull();
-    expect(notificationKind({ from: "opened", to: "changes_requested", event: { id: 1, type: "changes-requested", detail: "" } })).toBe("changes_requested");
-    expect(notificationKind({ from: "opened", to: "merged", event: { id: 1, type: "merged", detail: "" } })).toBe("merged");
-    expect(notificationKind({ from: "opened", to: "closed", event: { id: 1, type: "closed", detail: "" } })).toBe("closed");
-    expect(notificationKind({ from: "queued", to: "failed", event: { id: 1, type: "failed", detail: "" } })).toBeNull();
-    expect(notificationKind({ from: "failed", to: "queued", event: { id: 1, type: "retry-requested", detail: "" } })).toBeNull();
+    expect(
+      notificationKind({
+        from: "queued",
+        to: "opened",
+        event: { id: 1, type: "opened", detail: "" },
+      })
+    ).toBe("delivered");
+    expect(
+      notificationKind({
+        from: "closed",
+        to: "opened",
+        event: { id: 1, type: "opened", detail: "" },
+      })
+    ).toBe("reopened");
+    expect(
+      notificationKind({
+        from: "changes_requested",
+        to: "opened",
+        event: { id: 1, type: "revised", detail: "" },
+      })
+    ).toBeNull();
+    expect(
+      notificationKind({
+        from: "opened",
+        to: "changes_requested",
+        event: { id: 1, type: "changes-requested", detail: "" },
+      })
+    ).toBe("changes_requested");
+    expect(
+      notificationKind({
+        from: "opened",
+        to: "merged",
+        event: { id: 1, type: "merged", detail: "" },
+      })
+    ).toBe("merged");
+    expect(
+      notificationKind({
+        from: "opened",
+        to: "closed",
+        event: { id: 1, type: "closed", detail: "" },
+      })
+    ).toBe("closed");
+    expect(
+      notificationKind({
+        from: "queued",
+        to: "failed",
+        event: { id: 1, type: "failed", detail: "" },
+      })
+    ).toBeNull();
+    expect(
+      notificationKind({
+        from: "failed",
+        to: "queued",
+        event: { id: 1, type: "retry-requested", detail: "" },
+      })
+    ).toBeNull();
   });
 });
 
@@ -58,7 +123,11 @@ describeDialects("e-mail notifications", (t) => {
   function start(url: string, extra: Partial<Parameters<typeof createNotifications>[0]> = {}) {
     notifications = createNotifications({
       data: t().data,
-      mailer: createSmtpMailer({ url, from: "Django Questions <noreply@questions.example.org>", timeoutMs: { connection: 2000, greeting: 2000, socket: 5000 } }),
+      mailer: createSmtpMailer({
+        url,
+        from: "Django Questions <noreply@questions.example.org>",
+        timeoutMs: { connection: 2000, greeting: 2000, socket: 5000 },
+      }),
       siteUrl: SITE,
       log: silent,
       intervalMs: 3_600_000,
@@ -72,11 +141,22 @@ describeDialects("e-mail notifications", (t) => {
 
   it("sends one mail per status change, each with what the contributor needs", async () => {
     smtp = await startSmtpServer();
-    const n = start(smtp.url, { reviseLink: async (id) => `${SITE}/contributions/${id}/revise?key=secret-key` });
+    const n = start(smtp.url, {
+      reviseLink: async (id) => `${SITE}/contributions/${id}/revise?key=secret-key`,
+    });
     await n.onStatusChange(change("opened"));
-    await n.onStatusChange(change("changes_requested", { detail: "A maintainer asked for changes: Please cite the docs <script>alert(1)</script>\nand fix the typo." }));
+    await n.onStatusChange(
+      change("changes_requested", {
+        detail: "A maintainer asked for changes: Please cite the docs <script>alert(1)</script>\nand fix the typo.",
+      })
+    );
     await n.onStatusChange(change("merged", { detail: "Merged by @mia (#7)." }));
-    await n.onStatusChange(change("closed", { from: "opened", detail: "Closed by @mia without merging: a duplicate of question 12." }));
+    await n.onStatusChange(
+      change("closed", {
+        from: "opened",
+        detail: "Closed by @mia without merging: a duplicate of question 12.",
+      })
+    );
     await n.drain();
     const mails = await smtp.waitFor(4);
     expect(mails).toHaveLength(4);
@@ -128,7 +208,11 @@ describeDialects("e-mail notifications", (t) => {
     await n.drain();
     expect(await n.store.forProposal("abc123def456")).toEqual([]);
 
-    const off = createNotifications({ data: t().data, siteUrl: SITE, log: silent });
+    const off = createNotifications({
+      data: t().data,
+      siteUrl: SITE,
+      log: silent,
+    });
     expect(off.enabled).toBe(false);
     await off.onStatusChange(change("opened"));
     await off.drain();
@@ -158,7 +242,11 @@ describeDialects("e-mail notifications", (t) => {
     const port = probe.port;
     await probe.close();
     const n = start(`smtp://127.0.0.1:${port}`);
-    await n.onStatusChange(change("changes_requested", { detail: "A maintainer asked for changes: shorter, please." }));
+    await n.onStatusChange(
+      change("changes_requested", {
+        detail: "A maintainer asked for changes: shorter, please.",
+      })
+    );
     await n.drain();
     let [row] = await n.store.forProposal("abc123def456");
     expect(row!.status).toBe("pending");

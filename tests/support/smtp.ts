@@ -35,7 +35,9 @@ export async function startSmtpServer(options: { port?: number; rejectRecipients
     logger: false,
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipients?.includes(address.address)) {
-        const error = new Error("No such mailbox here") as Error & { responseCode: number };
+        const error = new Error("No such mailbox here") as Error & {
+          responseCode: number;
+        };
         error.responseCode = 550;
         callback(error);
         return;

@@ -12,6 +12,7 @@
  * (worker.server.ts) sends it with retries. A failing SMTP server therefore
  * never loses or blocks a proposal.
  */
+import type { ProposalStatusChange, ProposalStatusListener } from "~/modules/contributions/events.server";
 import type { DataLayer } from "~/modules/db/data.server";
 import { renderStatusMail, type NotificationKind } from "./mail";
 import type { Mailer } from "./mailer.server";
@@ -20,24 +21,7 @@ import { startMailWorker, type MailWorker, type WorkerLog } from "./worker.serve
 
 export { createSmtpMailer, describeSmtpUrl, type Mailer } from "./mailer.server";
 export type { Executor, Notification, NotificationStore } from "./store.server";
-
-/** What the proposal store tells its listeners about a status change. */
-export interface ProposalStatusChange {
-  proposal: {
-    id: string;
-    kind: "question" | "answer" | "edit";
-    title: string;
-    slug: string;
-    contributor: { name: string; email?: string };
-    prUrl: string | null;
-  };
-  /** The status before (null: unknown). */
-  from: string | null;
-  to: string;
-  /** The timeline event that records the change, and its id (one mail per event). */
-  event: { id: number | string; type: string; detail: string };
-  at: number;
-}
+export type { ProposalStatusChange } from "~/modules/contributions/events.server";
 
 export interface NotificationsOptions {
   data: Pick<DataLayer, "db">;
@@ -59,8 +43,10 @@ export interface Notifications {
   /** Mail is configured. */
   readonly enabled: boolean;
   readonly store: NotificationStore;
-  /** The store's listener: queues the mail of a status change, if it warrants one. */
+  /** Queues the mail of a status change, if it warrants one (in `executor`'s transaction when given). */
   onStatusChange(change: ProposalStatusChange, executor?: Executor): Promise<void>;
+  /** The proposal store's listener (`onProposalStatusChange`): queues in the store's transaction, sends after it. */
+  readonly listener: ProposalStatusListener;
   /** Nudges the worker (after the transaction that queued a mail committed). */
   kick(): void;
   /** Sends everything due (tests). */
@@ -106,32 +92,50 @@ export function createNotifications(options: NotificationsOptions): Notification
       })
     : undefined;
 
+  async function onStatusChange(change: ProposalStatusChange, executor?: Executor): Promise<void> {
+    const email = change.proposal.contributor.email;
+    if (!worker || !email) return;
+    const kind = notificationKind(change);
+    if (!kind) return;
+    const p = change.proposal;
+    const reviseUrl = kind === "changes_requested" ? await options.reviseLink?.(p.id, executor) : undefined;
+    const mail = renderStatusMail({
+      kind,
+      title: p.title,
+      proposalKind: p.kind,
+      contributorName: p.contributor.name,
+      detail: change.event.detail,
+      statusUrl: absolute(options.siteUrl, `/contributions/${encodeURIComponent(p.id)}`),
+      ...(kind === "merged"
+        ? {
+            pageUrl: absolute(options.siteUrl, `/q/${encodeURIComponent(p.slug)}`),
+          }
+        : {}),
+      ...(p.prUrl && /^https?:\/\//.test(p.prUrl) ? { changeUrl: p.prUrl } : {}),
+      ...(reviseUrl ? { reviseUrl } : {}),
+    });
+    await store.enqueue(
+      {
+        eventKey: `${p.id}:${change.event.id}`,
+        proposalId: p.id,
+        kind,
+        recipient: email,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      },
+      change.at,
+      executor
+    );
+  }
+
   return {
     enabled: worker !== undefined,
     store,
-    async onStatusChange(change, executor) {
-      const email = change.proposal.contributor.email;
-      if (!worker || !email) return;
-      const kind = notificationKind(change);
-      if (!kind) return;
-      const p = change.proposal;
-      const reviseUrl = kind === "changes_requested" ? await options.reviseLink?.(p.id, executor) : undefined;
-      const mail = renderStatusMail({
-        kind,
-        title: p.title,
-        proposalKind: p.kind,
-        contributorName: p.contributor.name,
-        detail: change.event.detail,
-        statusUrl: absolute(options.siteUrl, `/contributions/${encodeURIComponent(p.id)}`),
-        ...(kind === "merged" ? { pageUrl: absolute(options.siteUrl, `/q/${encodeURIComponent(p.slug)}`) } : {}),
-        ...(p.prUrl && /^https?:\/\//.test(p.prUrl) ? { changeUrl: p.prUrl } : {}),
-        ...(reviseUrl ? { reviseUrl } : {}),
-      });
-      await store.enqueue(
-        { eventKey: `${p.id}:${change.event.id}`, proposalId: p.id, kind, recipient: email, subject: mail.subject, text: mail.text, html: mail.html },
-        change.at,
-        executor,
-      );
+    onStatusChange,
+    listener: {
+      inTransaction: (change, trx) => onStatusChange(change, trx),
+      afterCommit: () => worker?.kick(),
     },
     kick() {
       worker?.kick();

@@ -48,7 +48,10 @@ const WHAT: Record<StatusMailInput["proposalKind"], string> = {
 };
 
 function oneLine(text: string): string {
-  return text.replace(/[\r\n\t]+/g, " ").replace(/\s{2,}/g, " ").trim();
+  return text
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 }
 
 /** The subject line: at most 150 characters, the title isolated. */
@@ -87,7 +90,9 @@ function paragraphs(m: StatusMailInput): Paragraph {
       if (m.changeUrl) links.push(["The pull request", m.changeUrl]);
       links.push(["Its status page", m.statusUrl]);
       return {
-        lead: `${m.kind === "reopened" ? "Your proposal is waiting for review again" : "Your proposal has reached the maintainers and is waiting for review"}: your ${WHAT[m.proposalKind]} {title}.`,
+        lead: `${
+          m.kind === "reopened" ? "Your proposal is waiting for review again" : "Your proposal has reached the maintainers and is waiting for review"
+        }: your ${WHAT[m.proposalKind]} {title}.`,
         links,
       };
     case "changes_requested":
@@ -101,10 +106,17 @@ function paragraphs(m: StatusMailInput): Paragraph {
     case "merged":
       if (m.pageUrl) links.push(["Read it on the site", m.pageUrl]);
       links.push(["Its status page", m.statusUrl]);
-      return { lead: `Your ${WHAT[m.proposalKind]} {title} was merged. Thank you!`, links };
+      return {
+        lead: `Your ${WHAT[m.proposalKind]} {title} was merged. Thank you!`,
+        links,
+      };
     case "closed":
       links.push(["Its status page", m.statusUrl]);
-      return { lead: `Your ${WHAT[m.proposalKind]} {title} was closed without merging. The reason given:`, quote: true, links };
+      return {
+        lead: `Your ${WHAT[m.proposalKind]} {title} was closed without merging. The reason given:`,
+        quote: true,
+        links,
+      };
   }
 }
 
@@ -137,7 +149,13 @@ export function renderStatusMail(m: StatusMailInput): RenderedMail {
     '<body style="font-family: system-ui, sans-serif; line-height: 1.5; max-width: 40em">',
     `<p>Hello <bdi>${escapeHtml(name)}</bdi>,</p>`,
     `<p>${lead}</p>`,
-    ...(p.quote && detail ? [`<blockquote dir="auto" style="white-space: pre-wrap; border-left: 3px solid #ccc; margin: 0; padding-left: 1em">${escapeHtml(detail)}</blockquote>`] : []),
+    ...(p.quote && detail
+      ? [
+          `<blockquote dir="auto" style="white-space: pre-wrap; border-left: 3px solid #ccc; margin: 0; padding-left: 1em">${escapeHtml(
+            detail
+          )}</blockquote>`,
+        ]
+      : []),
     `<ul>${p.links.map(([label, url]) => `<li><a href="${escapeHtml(url)}">${escapeHtml(label)}</a></li>`).join("")}</ul>`,
     `<p>— ${escapeHtml(site)}</p>`,
     `<p style="color: #555; font-size: 0.9em">${escapeHtml(FOOTER)}</p>`,

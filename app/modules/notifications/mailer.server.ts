@@ -49,7 +49,13 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
   return {
     description: describeSmtpUrl(options.url),
     async send(mail) {
-      const info = await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const info = await transport.sendMail({
+        from: options.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
       return { messageId: info.messageId };
     },
     close() {
@@ -64,8 +70,16 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
  * `permanent`. Everything else — no connection, timeouts, 4xx, a server
  * refusing our credentials or sender (fixed by the operator) — is retried.
  */
-export function classifyMailError(error: unknown): { permanent: boolean; message: string } {
-  const e = error as { message?: string; responseCode?: number; command?: string; code?: string };
+export function classifyMailError(error: unknown): {
+  permanent: boolean;
+  message: string;
+} {
+  const e = error as {
+    message?: string;
+    responseCode?: number;
+    command?: string;
+    code?: string;
+  };
   const message = (e?.message ?? String(error)).replace(/\s+/g, " ").slice(0, 500);
   const permanent = typeof e?.responseCode === "number" && e.responseCode >= 500 && e.responseCode < 600 && /^RCPT/i.test(e.command ?? "");
   return { permanent, message };

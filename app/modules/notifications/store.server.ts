@@ -134,7 +134,11 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     async claim(id, now, leaseUntil) {
       const row = await db
         .updateTable("notifications")
-        .set((eb) => ({ status: "sending", lease_until: leaseUntil, attempts: eb("attempts", "+", 1) }))
+        .set((eb) => ({
+          status: "sending",
+          lease_until: leaseUntil,
+          attempts: eb("attempts", "+", 1),
+        }))
         .where("id", "=", id)
         .where("status", "=", "pending")
         .where("next_attempt_at", "<=", now)
@@ -146,7 +150,15 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     async markSent(id, now, messageId) {
       await db
         .updateTable("notifications")
-        .set({ status: "sent", sent_at: now, message_id: messageId, lease_until: null, last_error: null, text_body: "", html_body: "" })
+        .set({
+          status: "sent",
+          sent_at: now,
+          message_id: messageId,
+          lease_until: null,
+          last_error: null,
+          text_body: "",
+          html_body: "",
+        })
         .where("id", "=", id)
         .execute();
     },
@@ -154,7 +166,12 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     async scheduleRetry(id, at, error) {
       await db
         .updateTable("notifications")
-        .set({ status: "pending", next_attempt_at: at, lease_until: null, last_error: error })
+        .set({
+          status: "pending",
+          next_attempt_at: at,
+          lease_until: null,
+          last_error: error,
+        })
         .where("id", "=", id)
         .where("status", "=", "sending")
         .execute();
@@ -163,7 +180,13 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     async markFailed(id, error) {
       await db
         .updateTable("notifications")
-        .set({ status: "failed", lease_until: null, last_error: error, text_body: "", html_body: "" })
+        .set({
+          status: "failed",
+          lease_until: null,
+          last_error: error,
+          text_body: "",
+          html_body: "",
+        })
         .where("id", "=", id)
         .execute();
     },
@@ -186,7 +209,11 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     },
 
     async nextDue() {
-      const row = await db.selectFrom("notifications").select((eb) => eb.fn.min("next_attempt_at").as("t")).where("status", "=", "pending").executeTakeFirst();
+      const row = await db
+        .selectFrom("notifications")
+        .select((eb) => eb.fn.min("next_attempt_at").as("t"))
+        .where("status", "=", "pending")
+        .executeTakeFirst();
       return row?.t === null || row?.t === undefined ? undefined : Number(row.t);
     },
 

@@ -57,32 +57,55 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     const mail = await store.claim(id, now(), now() + leaseMs);
     if (!mail) return;
     try {
-      const { messageId } = await mailer.send({ to: mail.recipient, subject: mail.subject, text: mail.text, html: mail.html });
+      const { messageId } = await mailer.send({
+        to: mail.recipient,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
       await store.markSent(id, now(), messageId);
       log.info("mail sent", { id, proposal: mail.proposalId, kind: mail.kind });
     } catch (error) {
       const { permanent, message } = classifyMailError(error);
       if (permanent || mail.attempts >= maxAttempts) {
         await store.markFailed(id, permanent ? message : `Gave up after ${mail.attempts} attempts. Last error: ${message}`);
-        log.error("mail not sent", { id, proposal: mail.proposalId, error: message });
+        log.error("mail not sent", {
+          id,
+          proposal: mail.proposalId,
+          error: message,
+        });
       } else {
         const delay = backoffDelay(mail.attempts, random(), baseDelayMs, maxDelayMs);
         await store.scheduleRetry(id, now() + delay, message);
-        log.warn("mail not sent yet; will retry", { id, proposal: mail.proposalId, attempt: mail.attempts, delayMs: delay, error: message });
+        log.warn("mail not sent yet; will retry", {
+          id,
+          proposal: mail.proposalId,
+          attempt: mail.attempts,
+          delayMs: delay,
+          error: message,
+        });
       }
     }
   }
 
   async function sendDue(): Promise<void> {
     const abandoned = await store.abandonInterrupted(now());
-    if (abandoned.length > 0) log.warn("mails interrupted mid-send are not sent again (at most once)", { mails: abandoned });
+    if (abandoned.length > 0)
+      log.warn("mails interrupted mid-send are not sent again (at most once)", {
+        mails: abandoned,
+      });
     const tried = new Set<number>();
     let batch = await store.due(now(), 20);
     while (!stopped && batch.some((id) => !tried.has(id))) {
       for (const id of batch) {
         if (stopped || tried.has(id)) continue;
         tried.add(id);
-        await sendOne(id).catch((error: unknown) => log.error("mail attempt crashed", { id, error: (error as Error).message }));
+        await sendOne(id).catch((error: unknown) =>
+          log.error("mail attempt crashed", {
+            id,
+            error: (error as Error).message,
+          })
+        );
       }
       batch = await store.due(now(), 20);
     }
