@@ -1,0 +1,213 @@
+/**
+ * The revise pages' server side: the revise link shown once after sending,
+ * the status page's "Revise" section, and the revise form
+ * (`/contributions/<id>/revise`) — prefilled with the current version,
+ * authorised by the revise link's secret (`?key=`) or by the GitHub sign-in
+ * the proposal was sent with.
+ */
+import { randomBytes } from "node:crypto";
+import type { Auth } from "~/modules/auth/index.server";
+import type { DataLayer } from "~/modules/db/data.server";
+import type { Forge } from "~/modules/forge/types";
+import type { RateLimiter } from "~/modules/security/rate-limit.server";
+import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
+import type { Finding } from "~/modules/validation/types";
+import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
+import { createProposalVersions, createReviseAccess, reviseProposal, revisionFormValues, revisionRefusal, RevisionRefused, type RevisionStore } from "./revise.server";
+import { fixedRevisionValues } from "./revise";
+import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
+
+/** What the revise pages need of the process's services (`context.services`). */
+export interface ReviseServices {
+  env: { PUBLIC_URL?: string };
+  store: ContentSource;
+  data: Pick<DataLayer, "db">;
+  forge: Pick<Forge, "texts" | "revise">;
+  template: string;
+  sendLimiter: RateLimiter;
+  previewLimiter: RateLimiter;
+  auth: Pick<Auth, "viewer">;
+}
+
+/** The revise form's state after a POST (the proposal forms' `FormState`, plus the HTTP status). */
+export interface ReviseFormState {
+  values: FormValues;
+  fieldErrors: FieldErrors;
+  warnings: FieldErrors;
+  findings: Finding[];
+  preview?: ProposalPreview;
+  previewOnly: boolean;
+  retryAfterSeconds?: number;
+  /** 200 preview, 422 not accepted, 429 too many sends, 503 the forge could not take it now. */
+  status: number;
+}
+
+/** The proposal store's side of a revision, over the services' data layer. */
+export type RevisionStoreFactory = (services: ReviseServices) => RevisionStore;
+
+const FLASH_MAX_AGE = 600;
+
+function flashCookieName(id: string): string {
+  return `dq_revise_${id.replace(/[^a-z0-9]/gi, "")}`;
+}
+
+function flashCookie(request: Request, id: string, value: string, maxAge: number): string {
+  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  return `${flashCookieName(id)}=${value}; Path=/contributions/${encodeURIComponent(id)}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return v.join("=");
+  }
+  return undefined;
+}
+
+function siteOrigin(services: Pick<ReviseServices, "env">, request: Request): string {
+  return (services.env.PUBLIC_URL ?? new URL(request.url).origin).replace(/\/+$/, "");
+}
+
+export function reviseUrl(origin: string, id: string, key: string): string {
+  return `${origin}/contributions/${encodeURIComponent(id)}/revise?key=${encodeURIComponent(key)}`;
+}
+
+/**
+ * After a proposal is stored: its revise link (shown once, on the status page it redirects to: a
+ * short-lived cookie of that page carries the secret) and, when sent signed in with GitHub, that account.
+ * Returns the Set-Cookie header for the redirect.
+ */
+export async function grantRevision(services: ReviseServices, request: Request, id: string): Promise<Record<string, string>> {
+  const access = createReviseAccess(services.data);
+  const now = Date.now();
+  const viewer = await services.auth.viewer(request);
+  if (viewer.kind === "github" && viewer.login) await access.grantGitHub(id, viewer.login, now);
+  const secret = await access.mintLink(id, now);
+  return { "Set-Cookie": flashCookie(request, id, secret, FLASH_MAX_AGE) };
+}
+
+export interface ReviseSection {
+  /** The proposal may be revised now (in review, or changes requested). */
+  revisable: boolean;
+  /** The revise link, shown this once right after sending. */
+  onceLink?: string;
+  /** The visitor is signed in with the GitHub account that sent it: a plain link to the form. */
+  signedInLink?: string;
+}
+
+/** For the status page: the "Revise" section and the header that forgets the once-shown link. */
+export async function reviseSection(
+  services: ReviseServices,
+  request: Request,
+  proposal: { id: string; status: string },
+): Promise<{ section: ReviseSection; headers: Record<string, string> }> {
+  const id = proposal.id;
+  const headers: Record<string, string> = {};
+  const section: ReviseSection = { revisable: revisionRefusal(proposal.status) === null };
+  const flash = readCookie(request, flashCookieName(id));
+  const access = createReviseAccess(services.data);
+  if (flash) {
+    headers["Set-Cookie"] = flashCookie(request, id, "", 0);
+    if ((await access.check(id, { key: flash })) === "link") section.onceLink = reviseUrl(siteOrigin(services, request), id, flash);
+  }
+  const viewer = await services.auth.viewer(request);
+  if (section.revisable && viewer.kind === "github" && viewer.login && (await access.check(id, { login: viewer.login })) === "github") {
+    section.signedInLink = `/contributions/${encodeURIComponent(id)}/revise`;
+  }
+  return { section, headers };
+}
+
+async function authorise(services: ReviseServices, request: Request, id: string, key: string | null): Promise<{ userToken?: string }> {
+  const viewer = await services.auth.viewer(request);
+  const how = await createReviseAccess(services.data).check(id, { key, login: viewer.kind === "github" ? (viewer.login ?? null) : null });
+  if (!how) {
+    throw new Response(
+      key
+        ? "This revise link is not valid for this proposal. Use the link you were given when you sent it, or the one in the latest e-mail about it."
+        : "Only the contributor can revise this proposal: open the revise link you were given when you sent it (it is also in the e-mail about the maintainers' comment), or sign in with the GitHub account you sent it with.",
+      { status: 403 },
+    );
+  }
+  return viewer.githubToken ? { userToken: viewer.githubToken } : {};
+}
+
+async function revisable(store: RevisionStore, id: string) {
+  const p = await store.get(id);
+  if (!p) throw new Response("No such proposal", { status: 404 });
+  const refused = revisionRefusal(p.status);
+  if (refused) throw new Response(refused.message, { status: refused.status });
+  return p;
+}
+
+/** The revise form's page: the current version, for its contributor only. */
+export async function revisePage(services: ReviseServices, store: RevisionStore, request: Request, id: string) {
+  const key = new URL(request.url).searchParams.get("key");
+  await authorise(services, request, id, key);
+  const p = await revisable(store, id);
+  const versions = await createProposalVersions(services.data).latest(id);
+  return {
+    proposal: { id: p.id, kind: p.kind, title: p.title, status: p.status, version: versions },
+    values: revisionFormValues(p),
+    questionFields: p.kind === "question" || (p.kind === "edit" && typeof p.fields.title === "string"),
+    tags: services.store.content.tags.map((t) => ({ id: t.id, label: t.label, description: t.description })),
+    submissionKey: randomBytes(12).toString("base64url"),
+  };
+}
+
+/** A POST of the revise form: preview, or the revision (then back to the status page). */
+export async function handleRevisePost(
+  services: ReviseServices,
+  store: RevisionStore,
+  request: Request,
+  context: { clientIp?: string } | undefined,
+  id: string,
+): Promise<{ redirect: string } | ReviseFormState> {
+  assertSameOrigin(request);
+  const key = new URL(request.url).searchParams.get("key");
+  const { userToken } = await authorise(services, request, id, key);
+  const p = await revisable(store, id);
+  const values = { ...formDataToObject((await request.formData()).entries()), ...fixedRevisionValues(p) };
+  const intent = values.intent;
+  delete values.intent;
+  const client = clientAddress(request, context);
+  const allowed = intent === "preview" ? await services.previewLimiter.attempt(client) : await services.sendLimiter.attempt(client);
+  if (!allowed.allowed) {
+    return {
+      values,
+      fieldErrors: { [FORM_ERRORS]: [`Too many sends in a short time: wait ${allowed.retryAfterSeconds} s and send again — everything you typed is still here.`] },
+      warnings: {},
+      findings: [],
+      previewOnly: intent === "preview",
+      retryAfterSeconds: allowed.retryAfterSeconds,
+      status: 429,
+    };
+  }
+  if (intent === "preview") return { values, fieldErrors: {}, warnings: {}, findings: [], preview: previewProposal(services.store, values), previewOnly: true, status: 200 };
+  try {
+    const result = await reviseProposal(id, values, {
+      store,
+      versions: createProposalVersions(services.data),
+      forge: services.forge,
+      content: services.store.content,
+      contentFiles: services.store.contentFiles,
+      template: services.template,
+      ...(services.env.PUBLIC_URL ? { siteUrl: services.env.PUBLIC_URL.replace(/\/+$/, "") } : {}),
+      ...(userToken ? { userToken } : {}),
+    });
+    if (result.ok) return { redirect: `/contributions/${encodeURIComponent(id)}` };
+    return {
+      values,
+      fieldErrors: result.fieldErrors,
+      warnings: result.warnings,
+      findings: result.findings,
+      preview: previewProposal(services.store, values),
+      previewOnly: false,
+      status: 422,
+    };
+  } catch (error) {
+    if (!(error instanceof RevisionRefused)) throw error;
+    // The forge could not take it just now: everything typed stays in the form.
+    if (error.status === 503) return { values, fieldErrors: { [FORM_ERRORS]: [error.message] }, warnings: {}, findings: [], previewOnly: false, status: 503 };
+    throw new Response(error.message, { status: error.status });
+  }
+}
