@@ -18,7 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await handleProposalPost(context.services, request, context, { kind: "question" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  if ("redirect" in result) return redirect(result.redirect, { status: 303, ...(result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

@@ -25,7 +25,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const question = questionForAnswer(context.services, params.slug ?? "");
   const result = await handleProposalPost(context.services, request, context, { kind: "answer", questionSlug: question.slug });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  if ("redirect" in result) return redirect(result.redirect, { status: 303, ...(result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

@@ -24,7 +24,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const edit = editValues(context.services, params.slug ?? "", answer);
   // The form has no credit field: an edit keeps the question's credit as it is.
   const result = await handleProposalPost(context.services, request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  if ("redirect" in result) return redirect(result.redirect, { status: 303, ...(result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

@@ -21,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     { body, headers: request.headers },
     {
       secret: env.GITHUB_WEBHOOK_SECRET,
-      db: services.db,
+      data: services.data,
       deliveries: services.deliveries,
       sync: services.sync,
       repository: forge.repository,

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startOutbox, retryProposal, type Outbox } from "~/modules/contributions/outbox.server";
 import { createProposal, getProposal, type Proposal } from "~/modules/contributions/service.server";
 import { setReviewStatus } from "~/modules/contributions/store.server";
+import { sqliteDataLayer, type SqliteDataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge, LABELS, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
@@ -76,13 +77,15 @@ interface Env {
   fake: FakeGitHub;
   dir: string;
   db: Database;
+  /** The data layer over `db` (SQLite: these tests are about the forge; tests/contributions/outbox.test.ts runs the outbox on both dialects). */
+  data: SqliteDataLayer;
   clock: { t: number };
   box: Outbox;
   forge: Forge;
 }
 
 function outboxFor(db: Database, forge: Forge, clock: { t: number }): Outbox {
-  const box = startOutbox({ db, forge, intervalMs: 60_000, log: memoryLog(), now: () => clock.t, random: () => 0.5 });
+  const box = startOutbox({ data: sqliteDataLayer(db), forge, intervalMs: 60_000, log: memoryLog(), now: () => clock.t, random: () => 0.5 });
   cleanups.push(() => box.stop());
   return box;
 }
@@ -94,11 +97,11 @@ async function setup(deps: GitHubForgeDeps = {}, token = BOT_TOKEN, fakeOptions:
   cleanups.push(() => db.close());
   const clock = { t: Date.now() };
   const forge = forgeFor(fake, deps, token);
-  return { fake, dir, db, clock, forge, box: outboxFor(db, forge, clock) };
+  return { fake, dir, db, data: sqliteDataLayer(db), clock, forge, box: outboxFor(db, forge, clock) };
 }
 
 async function propose(env: Env, form: Record<string, unknown> = questionForm, userToken?: string): Promise<Proposal> {
-  const r = await createProposal(form, proposalContext(env.db, { now: () => NOW, ...(userToken ? { userToken } : {}) }));
+  const r = await createProposal(form, proposalContext(env.data, { now: () => NOW, ...(userToken ? { userToken } : {}) }));
   if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
   return r.proposal;
 }
@@ -111,8 +114,8 @@ async function settle(env: Env, box = env.box, rounds = 8): Promise<void> {
   }
 }
 
-function record(env: Env, id: string) {
-  return getProposal(env.db, id)!;
+async function record(env: Env, id: string) {
+  return (await getProposal(env.data, id))!;
 }
 
 const MAIN_FILES = Object.keys(REPO_FILES).sort();
@@ -124,7 +127,7 @@ describe("GitHub forge: happy paths", () => {
     const mainHead = env.fake.branch("main")!.sha;
     await env.box.drain();
 
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     const branch = proposal.branch!;
     expect(branch).toBe(`contrib/question/how-do-f-expressions-avoid-race-conditions-${p.id.slice(0, 8)}`);
@@ -196,7 +199,7 @@ describe("GitHub forge: happy paths", () => {
     const p = await propose(env, answerForm);
     await env.box.drain();
 
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     const path = "content/questions/querysets-are-lazy/answers/2026-12-01-bob-builder.md";
     expect(proposal.branch).toMatch(/^contrib\/answer\/querysets-are-lazy-/);
@@ -229,7 +232,7 @@ describe("GitHub forge: happy paths", () => {
     // GitHub matches usernames whatever their casing, and answers with the account's own spelling.
     const p = await propose(env, { ...questionForm, github: "ANN-EXAMPLE", email: "ann.work@example.org" });
     await env.box.drain();
-    const first = record(env, p.id).proposal;
+    const first = (await record(env, p.id)).proposal;
     expect(first.status).toBe("opened");
     const [commit] = env.fake.commits(first.branch!);
     expect(commit!.author).toMatchObject({ name: "Ann Example", email: "ann.work@example.org" });
@@ -246,7 +249,7 @@ describe("GitHub forge: happy paths", () => {
       email: "ann@example.org",
     });
     await env.box.drain();
-    const second = record(env, q.id).proposal;
+    const second = (await record(env, q.id)).proposal;
     expect(second.status).toBe("opened");
     const [own] = env.fake.commits(second.branch!);
     expect(own!.author).toMatchObject({ name: "Ann Example", email: "ann@example.org" });
@@ -266,7 +269,7 @@ describe("GitHub forge: happy paths", () => {
     const env = await setup();
     const p = await propose(env, { ...questionForm, github: "ann-exampel" });
     await env.box.drain();
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     expect(proposal.lastError).toBeNull();
     expect(env.fake.pulls()).toHaveLength(1);
@@ -299,7 +302,7 @@ describe("GitHub forge: happy paths", () => {
     const env = await setup();
     const p = await propose(env, { ...questionForm, github: OWNER, email: "ann@example.org" });
     await env.box.drain();
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     const [commit] = env.fake.commits(proposal.branch!);
     expect(commit!.author).toMatchObject({ email: "ann@example.org" });
@@ -313,7 +316,7 @@ describe("GitHub forge: happy paths", () => {
     const env = await setup();
     const p = await propose(env, editForm);
     await env.box.drain();
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     const path = "content/questions/what-is-middleware/question.md";
     expect(proposal.branch).toMatch(/^contrib\/question\/what-is-middleware-/);
@@ -345,7 +348,7 @@ describe("GitHub forge: happy paths", () => {
       note: "",
     });
     await env.box.drain();
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     expect(env.fake.readFile(proposal.branch!, path)).toContain("in the order of MIDDLEWARE.");
     expect(env.fake.pulls()[0]!.labels).toEqual(["contribution", "answer", "edit"]);
@@ -356,7 +359,7 @@ describe("GitHub forge: happy paths", () => {
     const env = await setup();
     const p = await propose(env);
     await env.box.drain();
-    const number = record(env, p.id).proposal.prNumber!;
+    const number = (await record(env, p.id)).proposal.prNumber!;
     expect(await env.forge.getState({ number })).toBe("open");
     env.fake.mergePull(number);
     expect(await env.forge.getState({ number })).toBe("merged");
@@ -379,8 +382,8 @@ const STEPS = [
 
 const BEFORE_PULL = new Set<string>(STEPS.slice(0, 8));
 
-function expectOnePullWithFiles(env: Env, p: Proposal): void {
-  const { proposal } = record(env, p.id);
+async function expectOnePullWithFiles(env: Env, p: Proposal): Promise<void> {
+  const { proposal } = (await record(env, p.id));
   expect(proposal.status).toBe("opened");
   const pulls = env.fake.pulls();
   expect(pulls).toHaveLength(1);
@@ -402,11 +405,11 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     env.fake.inject({ path: step, status: 500, times: 1 });
     const p = await propose(env);
     await env.box.drain();
-    const after = record(env, p.id);
+    const after = (await record(env, p.id));
     expect(after.proposal.status).toBe("queued");
     expect(after.events.at(-1)!.detail).toMatch(/GitHub error 500 while .* retrying in 23 s/);
     await settle(env);
-    expectOnePullWithFiles(env, p);
+    await expectOnePullWithFiles(env, p);
     env.fake.assertNoViolations();
   });
 
@@ -415,8 +418,8 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     env.fake.inject({ path: step, delayMs: 1500, times: 1 });
     const p = await propose(env);
     await settle(env);
-    expectOnePullWithFiles(env, p);
-    expect(record(env, p.id).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
+    await expectOnePullWithFiles(env, p);
+    expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
     env.fake.assertNoViolations();
   });
 
@@ -430,8 +433,8 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(env.fake.requests.some((r) => r.operationId === step && r.injected === "after")).toBe(true);
-    expectOnePullWithFiles(env, p);
-    expect(record(env, p.id).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
+    await expectOnePullWithFiles(env, p);
+    expect((await record(env, p.id)).events.some((e) => e.type === "retry-scheduled" && /timeout|abort/i.test(e.detail))).toBe(true);
   });
 
   it("403 secondary rate limit with a short retry-after: retried at once in the same attempt", async () => {
@@ -444,8 +447,8 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     });
     const p = await propose(env);
     await env.box.drain();
-    expectOnePullWithFiles(env, p);
-    expect(record(env, p.id).proposal.attempts).toBe(1);
+    await expectOnePullWithFiles(env, p);
+    expect((await record(env, p.id)).proposal.attempts).toBe(1);
     env.fake.assertNoViolations();
   });
 
@@ -460,12 +463,12 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     const p = await propose(env);
     const start = Date.now();
     await env.box.drain();
-    const waiting = record(env, p.id);
+    const waiting = (await record(env, p.id));
     expect(waiting.proposal.status).toBe("queued");
     expect(waiting.events.at(-1)!.type).toBe("rate-limited");
     expect(Date.parse(waiting.proposal.nextAttemptAt!)).toBeGreaterThanOrEqual(start + 600_000);
     await settle(env);
-    expectOnePullWithFiles(env, p);
+    await expectOnePullWithFiles(env, p);
     env.fake.assertNoViolations();
   });
 
@@ -474,7 +477,7 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     env.fake.inject({ path: step, status: 422, times: 1 });
     const p = await propose(env);
     await settle(env);
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.files).toEqual(p.files);
     if (BEFORE_PULL.has(step)) {
       expect(proposal.status).toBe("failed");
@@ -499,9 +502,9 @@ describe.each(STEPS)("GitHub forge: faults on %s", (step) => {
     const db = openDatabase(env.dir);
     cleanups.push(() => db.close());
     const forge = forgeFor(env.fake);
-    const restarted: Env = { ...env, db, forge, box: outboxFor(db, forge, env.clock) };
+    const restarted: Env = { ...env, db, data: sqliteDataLayer(db), forge, box: outboxFor(db, forge, env.clock) };
     await settle(restarted);
-    expectOnePullWithFiles(restarted, p);
+    await expectOnePullWithFiles(restarted, p);
     env.fake.assertNoViolations();
   });
 });
@@ -513,8 +516,8 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     env.fake.injectAfter({ path: "git/create-ref", status: 502, times: 1 });
     const p = await propose(env);
     await env.box.drain();
-    expectOnePullWithFiles(env, p);
-    expect(record(env, p.id).proposal.attempts).toBe(1);
+    await expectOnePullWithFiles(env, p);
+    expect((await record(env, p.id)).proposal.attempts).toBe(1);
     expect(env.fake.count("git/create-ref")).toBe(2); // the second one answers "Reference already exists"
     expect(env.fake.count("pulls/create")).toBe(2); // the second one answers "A pull request already exists"
     // Once before creating (the branch already existed, so a pull request might too) and once after the 422.
@@ -527,12 +530,12 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     env.fake.injectAfter({ path: "pulls/create", status: 502, times: 1 });
     const p = await propose(env);
     await env.box.drain();
-    expect(record(env, p.id).proposal.status).toBe("queued");
+    expect((await record(env, p.id)).proposal.status).toBe("queued");
     const [pull] = env.fake.pulls();
     // A maintainer closes it on GitHub before the retry.
     await octokitFor(env.fake.url, "member-token").rest.pulls.update({ owner: OWNER, repo: REPO, pull_number: pull!.number, state: "closed" });
     await settle(env);
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.status).toBe("closed");
     expect(proposal.prNumber).toBe(pull!.number);
     expect(env.fake.pulls()).toHaveLength(1);
@@ -559,7 +562,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     }
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
-    const killed = record(env, p.id).proposal;
+    const killed = (await record(env, p.id)).proposal;
     expect(killed).toMatchObject({ status: "queued", inFlight: true, prNumber: null });
     expect(killed.branch).toMatch(/^contrib\/question\//);
 
@@ -568,10 +571,10 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const db = openDatabase(env.dir);
     cleanups.push(() => db.close());
     const forge = forgeFor(env.fake);
-    const restarted: Env = { ...env, db, forge, box: outboxFor(db, forge, env.clock) };
+    const restarted: Env = { ...env, db, data: sqliteDataLayer(db), forge, box: outboxFor(db, forge, env.clock) };
     await settle(restarted);
-    expectOnePullWithFiles(restarted, p);
-    const { events } = record(restarted, p.id);
+    await expectOnePullWithFiles(restarted, p);
+    const { events } = await record(restarted, p.id);
     expect(events.map((e) => e.type)).toContain("recovered");
     expect(events.find((e) => e.type === "pull-request")!.detail).toMatch(/Found the pull request #\d+ opened by an earlier attempt/);
   }, 60_000);
@@ -581,12 +584,12 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     env.fake.inject({ path: "git/create-ref", status: 503, times: 1 });
     const p = await propose(env);
     await env.box.drain();
-    const saved = record(env, p.id).proposal.commitSha;
+    const saved = (await record(env, p.id)).proposal.commitSha;
     expect(saved).toMatch(/^[0-9a-f]{40}$/);
     await settle(env);
-    expect(record(env, p.id).proposal.commitSha).toBe(saved);
+    expect((await record(env, p.id)).proposal.commitSha).toBe(saved);
     expect(env.fake.count("git/create-commit")).toBe(1);
-    expectOnePullWithFiles(env, p);
+    await expectOnePullWithFiles(env, p);
   });
 
   it("refuses to adopt a branch of the same name that is not the proposal's", async () => {
@@ -595,7 +598,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const branch = `contrib/question/how-do-f-expressions-avoid-race-conditions-${p.id.slice(0, 8)}`;
     env.fake.pushCommit(branch, { "content/other.md": "x\n" }, "Someone else's work");
     await settle(env);
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("failed");
     expect(proposal.lastError).toMatch(/already exists .* does not belong to this proposal/);
     expect(env.fake.pulls()).toHaveLength(0);
@@ -606,7 +609,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const env = await setup({}, "wrong-token");
     const p = await propose(env);
     await settle(env);
-    const failed = record(env, p.id).proposal;
+    const failed = (await record(env, p.id)).proposal;
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toMatch(/^GitHub rejected the token \(401 Bad credentials\) while reading the repository: check GITHUB_TOKEN/);
     expect(env.fake.requests).toHaveLength(1);
@@ -616,10 +619,10 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const forge = forgeFor(env.fake);
     const box = outboxFor(env.db, forge, env.clock);
     await box.drain();
-    expect(record(env, p.id).proposal.status).toBe("failed");
-    expect(retryProposal(env.db, p.id, box, env.clock.t)).toBe(true);
+    expect((await record(env, p.id)).proposal.status).toBe("failed");
+    expect(await retryProposal(env.data, p.id, box, env.clock.t)).toBe(true);
     await box.drain();
-    expectOnePullWithFiles(env, p);
+    await expectOnePullWithFiles(env, p);
     env.fake.assertNoViolations();
   });
 
@@ -628,7 +631,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const p = await propose(env);
     await settle(env);
     // GitHub hides what a token may not change behind 404.
-    expect(record(env, p.id).proposal.lastError).toMatch(
+    expect((await record(env, p.id)).proposal.lastError).toMatch(
       /^GitHub answered 404 Not Found while creating the tree: check GITHUB_REPOSITORY=django-questions\/content .* write to it/,
     );
 
@@ -636,7 +639,7 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     denied.fake.inject({ path: "git/create-tree", status: 403, body: { message: "Resource not accessible by integration" } });
     const q = await propose(denied);
     await settle(denied);
-    expect(record(denied, q.id).proposal.lastError).toMatch(
+    expect((await record(denied, q.id)).proposal.lastError).toMatch(
       /^GitHub refused access \(403 Resource not accessible by integration\) while creating the tree: GITHUB_TOKEN needs write access to django-questions\/content/,
     );
 
@@ -647,10 +650,10 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     const db = openDatabase(tempDir());
     cleanups.push(() => db.close());
     const box = outboxFor(db, wrong, env.clock);
-    const r = await createProposal(questionForm, proposalContext(db, { now: () => NOW }));
+    const r = await createProposal(questionForm, proposalContext(sqliteDataLayer(db), { now: () => NOW }));
     if (!r.ok) throw new Error("refused");
     await box.drain();
-    const failed = getProposal(db, r.proposal.id)!.proposal;
+    const failed = (await getProposal(sqliteDataLayer(db), r.proposal.id))!.proposal;
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toMatch(/while reading the repository: check GITHUB_REPOSITORY=django-questions\/no-such-repo/);
     env.fake.assertNoViolations();
@@ -668,11 +671,11 @@ describe("GitHub forge: idempotency and configuration problems", () => {
     });
     const p = await propose(env);
     await env.box.drain();
-    const waiting = record(env, p.id).proposal;
+    const waiting = (await record(env, p.id)).proposal;
     expect(waiting.status).toBe("queued");
     expect(Date.parse(waiting.nextAttemptAt!)).toBeGreaterThanOrEqual(reset * 1000);
     await settle(env);
-    expectOnePullWithFiles(env, p);
+    await expectOnePullWithFiles(env, p);
   });
 });
 
@@ -682,7 +685,7 @@ describe("GitHub forge: signed-in contributors", () => {
     const p = await propose(env, questionForm, "outsider-token");
     expect(p.hasUserToken).toBe(true);
     await env.box.drain();
-    const { proposal, events } = record(env, p.id);
+    const { proposal, events } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     expect(proposal.hasUserToken).toBe(false); // forgotten once delivered
     expect(proposal.progress).toMatchObject({ headOwner: "outsider", headRepo: REPO });
@@ -732,14 +735,14 @@ describe("GitHub forge: signed-in contributors", () => {
     const env = await setup({}, BOT_TOKEN, { forkReadiness: { requests: 6 } });
     const p = await propose(env, questionForm, "outsider-token");
     await env.box.drain();
-    const waiting = record(env, p.id);
+    const waiting = (await record(env, p.id));
     expect(waiting.proposal.status).toBe("queued");
     expect(waiting.proposal.progress).toMatchObject({ headOwner: "outsider", headRepo: REPO });
     expect(waiting.proposal.progress.forkReady).toBeUndefined();
     expect(waiting.events.at(-1)!.detail).toMatch(/GitHub is still creating the fork outsider\/content \(it answered 409 Git Repository is empty\./);
     expect(waiting.proposal.hasUserToken).toBe(true);
     await settle(env);
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     expect(env.fake.count("repos/create-fork")).toBe(1);
     expect(env.fake.pulls()).toHaveLength(1);
@@ -752,13 +755,13 @@ describe("GitHub forge: signed-in contributors", () => {
     const env = await setup({}, "wrong-token");
     const p = await propose(env, questionForm, "member-token");
     await env.box.drain();
-    expect(record(env, p.id).proposal).toMatchObject({ status: "failed", hasUserToken: true });
+    expect((await record(env, p.id)).proposal).toMatchObject({ status: "failed", hasUserToken: true });
     env.clock.t += 23 * 3_600_000;
     await env.box.drain();
-    expect(record(env, p.id).proposal.hasUserToken).toBe(true);
+    expect((await record(env, p.id)).proposal.hasUserToken).toBe(true);
     env.clock.t += 2 * 3_600_000;
     await env.box.drain();
-    const forgotten = record(env, p.id);
+    const forgotten = (await record(env, p.id));
     expect(forgotten.proposal.hasUserToken).toBe(false);
     expect(forgotten.events.at(-1)!.type).toBe("sign-in-forgotten");
 
@@ -767,15 +770,15 @@ describe("GitHub forge: signed-in contributors", () => {
     refused.fake.inject({ path: "git/create-tree", status: 422 });
     const q = await propose(refused, questionForm, "member-token");
     await refused.box.drain();
-    expect(record(refused, q.id).proposal).toMatchObject({ status: "failed", hasUserToken: false });
+    expect((await record(refused, q.id)).proposal).toMatchObject({ status: "failed", hasUserToken: false });
 
     // A maintainers' decision on a proposal that still held a token forgets it.
     const decided = await setup({}, "wrong-token");
     const r = await propose(decided, questionForm, "member-token");
     await decided.box.drain();
-    expect(record(decided, r.id).proposal.hasUserToken).toBe(true);
-    setReviewStatus(decided.db, r.id, "closed", "Closed by a maintainer.", decided.clock.t);
-    expect(record(decided, r.id).proposal).toMatchObject({ status: "closed", hasUserToken: false });
+    expect((await record(decided, r.id)).proposal.hasUserToken).toBe(true);
+    await setReviewStatus(decided.data, r.id, "closed", "Closed by a maintainer.", decided.clock.t);
+    expect((await record(decided, r.id)).proposal).toMatchObject({ status: "closed", hasUserToken: false });
   });
 
   it("a fork flow interrupted after the fork resumes in the same fork", async () => {
@@ -783,7 +786,7 @@ describe("GitHub forge: signed-in contributors", () => {
     env.fake.inject({ path: "pulls/create", status: 500, times: 1 });
     const p = await propose(env, questionForm, "outsider-token");
     await settle(env);
-    expect(record(env, p.id).proposal.status).toBe("opened");
+    expect((await record(env, p.id)).proposal.status).toBe("opened");
     expect(env.fake.pulls()).toHaveLength(1);
     expect(env.fake.count("repos/create-fork")).toBe(1);
     env.fake.assertNoViolations();
@@ -793,7 +796,7 @@ describe("GitHub forge: signed-in contributors", () => {
     const env = await setup();
     const p = await propose(env, questionForm, "member-token");
     await env.box.drain();
-    const { proposal } = record(env, p.id);
+    const { proposal } = (await record(env, p.id));
     expect(proposal.status).toBe("opened");
     expect(env.fake.branch(proposal.branch!)).toBeDefined();
     expect(env.fake.pulls()[0]).toMatchObject({ user: "member", head: { repo: `${OWNER}/${REPO}` } });

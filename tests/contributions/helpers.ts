@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { Database } from "~/modules/db/index.server";
-import type { ProposalContext } from "~/modules/contributions/service.server";
+import type { ProposalContext, ProposalData } from "~/modules/contributions/service.server";
 import { contentFiles, snapshot, TEMPLATE } from "./fixtures";
 
 export function tempDir(): string {
@@ -10,9 +9,9 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(root, "contrib-"));
 }
 
-export function proposalContext(db: Database, extra: Partial<ProposalContext> = {}): ProposalContext {
+export function proposalContext(data: ProposalData, extra: Partial<ProposalContext> = {}): ProposalContext {
   return {
-    db,
+    data,
     content: snapshot(),
     contentFiles: contentFiles(),
     template: TEMPLATE,

@@ -6,6 +6,7 @@
  */
 import Bottleneck from "bottleneck";
 import { startOutbox } from "~/modules/contributions/outbox.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openDatabase } from "~/modules/db/index.server";
 import { createGitHubForge } from "~/modules/forge/github/index.server";
 
@@ -26,7 +27,7 @@ const forge = createGitHubForge(
   },
 );
 const quiet = { info() {}, warn() {}, error() {} };
-const box = startOutbox({ db, forge, intervalMs: 60_000, log: quiet });
+const box = startOutbox({ data: sqliteDataLayer(db), forge, intervalMs: 60_000, log: quiet });
 console.log("ready");
 await box.drain();
 console.log("done");

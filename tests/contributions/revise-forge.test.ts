@@ -33,10 +33,10 @@ function memoryProgress(): ProgressStore & { events: string[] } {
     get current() {
       return current;
     },
-    save(patch) {
+    async save(patch) {
       current = { ...current, ...patch };
     },
-    note(type, detail) {
+    async note(type, detail) {
       events.push(`${type}: ${detail}`);
     },
     events,

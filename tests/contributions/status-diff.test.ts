@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createProposal } from "~/modules/contributions/service.server";
 import { fileDiffs } from "~/modules/diff/file-diff";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase } from "~/modules/db/index.server";
 import { contentFiles, REPO_FILES } from "./fixtures";
 import { editForm, proposalContext } from "./helpers";
@@ -14,7 +15,7 @@ const PATH = "content/questions/what-is-middleware/question.md";
 
 async function editProposal() {
   const db = openMemoryDatabase();
-  const r = await createProposal(editForm, proposalContext(db));
+  const r = await createProposal(editForm, proposalContext(sqliteDataLayer(db)));
   if (!r.ok) throw new Error(JSON.stringify(r.fieldErrors));
   return r.proposal;
 }

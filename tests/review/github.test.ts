@@ -11,8 +11,7 @@ import { createTokenSignIn } from "~/modules/auth/token.server";
 import { createProposal } from "~/modules/contributions/service.server";
 import { claimProposal, getEvents, getProposalRecord, markOpened, progressStore, toDeliverable } from "~/modules/contributions/store.server";
 import type { ContentStore } from "~/modules/content/store.server";
-import { sqliteDataLayer } from "~/modules/db/data.server";
-import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge, type GitHubForgeDeps } from "~/modules/forge/github/index.server";
 import { createReviewService, ReviewRefused, type Actor, type ReviewService } from "~/modules/review/service.server";
@@ -20,6 +19,7 @@ import { questionNumberOf } from "~/modules/review/renumber";
 import { REPO_FILES, TEMPLATE } from "../contributions/fixtures";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
+import { describeDialects, type TestDatabases } from "../support/databases";
 import { contentRepo, loadStore, questionForm } from "./helpers";
 
 const OWNER = "django-questions";
@@ -29,9 +29,10 @@ const OAUTH = { clientId: "Iv1.review", clientSecret: "review-secret" };
 const SITE = "http://site.test";
 
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
+async function cleanUp() {
   for (const f of cleanups.splice(0).reverse()) await f();
-});
+}
+afterEach(cleanUp);
 
 const deps: GitHubForgeDeps = {
   requestTimeoutMs: 2000,
@@ -46,14 +47,16 @@ const deps: GitHubForgeDeps = {
 
 interface World {
   fake: FakeGitHub;
-  db: Database;
+  /** The data layer of the test (sessions and proposals): SQLite or PostgreSQL. */
+  data: DataLayer;
   store: ContentStore;
   config: GitHubForgeConfig;
   auth: Auth;
   review: ReviewService;
 }
 
-async function world(): Promise<World> {
+async function world(t: () => TestDatabases): Promise<World> {
+  const { data } = t();
   const fake = await startFakeGitHub({
     owner: OWNER,
     repo: REPO,
@@ -68,8 +71,6 @@ async function world(): Promise<World> {
     ],
   });
   cleanups.push(() => fake.close());
-  const db = openMemoryDatabase();
-  cleanups.push(() => db.close());
   const store = await loadStore(contentRepo(false).contentDir);
   const config: GitHubForgeConfig = {
     kind: "github",
@@ -81,7 +82,7 @@ async function world(): Promise<World> {
   };
   const forge = createGitHubForge(config, deps);
   const auth = createAuth({
-    data: sqliteDataLayer(db),
+    data,
     secret: "k".repeat(40),
     tokenSignIn: createTokenSignIn({ enabled: false }).signIn,
     github: {
@@ -90,8 +91,8 @@ async function world(): Promise<World> {
       repository: `${OWNER}/${REPO}`,
     },
   });
-  const review = createReviewService({ db, store, forge, log: { warn() {} } });
-  return { fake, db, store, config, auth, review };
+  const review = createReviewService({ data, store, forge, log: { warn() {} } });
+  return { fake, data, store, config, auth, review };
 }
 
 /** The browser's round trip: /auth/github → GitHub's authorize page (the user clicks Authorize) → /auth/github/callback. */
@@ -117,14 +118,14 @@ async function actorFor(w: World, login: string): Promise<Actor> {
 
 /** A proposal sent through the form and delivered to GitHub by the forge (as the outbox does). */
 async function proposeOnGitHub(w: World, form: Record<string, unknown> = questionForm, at?: Date) {
-  const result = await createProposal(form, { db: w.db, content: w.store.content, contentFiles: w.store.contentFiles, template: TEMPLATE, ...(at ? { now: () => at } : {}) });
+  const result = await createProposal(form, { data: w.data, content: w.store.content, contentFiles: w.store.contentFiles, template: TEMPLATE, ...(at ? { now: () => at } : {}) });
   if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
   const id = result.proposal.id;
   const now = Date.now();
-  claimProposal(w.db, id, now, now + 60_000, "github");
-  const delivered = await createGitHubForge(w.config, deps).deliver(toDeliverable(result.proposal), progressStore(w.db, id));
-  markOpened(w.db, id, delivered, now);
-  return getProposalRecord(w.db, id)!;
+  await claimProposal(w.data, id, now, now + 60_000, "github");
+  const delivered = await createGitHubForge(w.config, deps).deliver(toDeliverable(result.proposal), await progressStore(w.data, id));
+  await markOpened(w.data, id, delivered, now);
+  return (await getProposalRecord(w.data, id))!;
 }
 
 /** A pull request made by hand (not through the form) by `ann`. */
@@ -134,9 +135,10 @@ async function handMadePull(w: World, branch: string, files: Record<string, stri
   return data.number;
 }
 
-describe("GitHub sign-in for maintainers", () => {
+describeDialects("GitHub sign-in for maintainers", (t) => {
+  afterEach(cleanUp); // before the database closes
   it("a collaborator with write access signs in and is a maintainer; the token is theirs", async () => {
-    const w = await world();
+    const w = await world(t);
     const cookie = await signInWithGitHub(w, "mia");
     const m = await w.auth.requireMaintainer(new Request(`${SITE}/review`, { headers: { cookie } }));
     expect(m).toMatchObject({ login: "mia", name: "Mia Maintainer", role: "write", maintainer: true });
@@ -147,7 +149,7 @@ describe("GitHub sign-in for maintainers", () => {
   });
 
   it("a user with read access signs in but gets 403 on the review queue", async () => {
-    const w = await world();
+    const w = await world(t);
     const cookie = await signInWithGitHub(w, "rex");
     const error = await w.auth.requireMaintainer(new Request(`${SITE}/review`, { headers: { cookie } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Response);
@@ -157,7 +159,7 @@ describe("GitHub sign-in for maintainers", () => {
   });
 
   it("a denied authorization on GitHub ends in a readable error, not a session", async () => {
-    const w = await world();
+    const w = await world(t);
     w.fake.oauthDeny = true;
     const start = await w.auth.startGitHubSignIn(new Request(`${SITE}/auth/github`), null);
     const authorize = await fetch(start.headers.get("location")!, { redirect: "manual" });
@@ -168,9 +170,10 @@ describe("GitHub sign-in for maintainers", () => {
   });
 });
 
-describe("the review queue on GitHub", () => {
+describeDialects("the review queue on GitHub", (t) => {
+  afterEach(cleanUp); // before the database closes
   it("lists form pull requests and hand-made ones touching content/, with their check runs", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     const hand = await handMadePull(
@@ -199,7 +202,7 @@ describe("the review queue on GitHub", () => {
   });
 
   it("lists newest first by when the change was sent, not in GitHub's order", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     // Sent in this order, so GitHub numbers them #1 (newer proposal) and #2 (older proposal), then #3.
     const newer = await proposeOnGitHub(w, questionForm, new Date("2025-06-01T10:00:00Z"));
@@ -221,7 +224,7 @@ describe("the review queue on GitHub", () => {
   });
 
   it("shows a hand-made pull request rendered as the site will, with GitHub's patch", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("Name some middleware", "Name **three** middleware");
     const hand = await handMadePull(w, "fix-middleware", { "content/questions/what-is-middleware/question.md": changed }, "Clarify the middleware question");
@@ -239,19 +242,19 @@ describe("the review queue on GitHub", () => {
   });
 
   it("requests changes as the maintainer: the review on GitHub is theirs, the contributor's page says so", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     await w.review.requestChanges(p.id, mia, "Please add an example with update().");
     const pull = w.fake.pulls().find((x) => x.number === p.prNumber)!;
     expect(pull.reviews).toEqual([{ user: "mia", state: "CHANGES_REQUESTED", body: "Please add an example with update()." }]);
-    expect(getProposalRecord(w.db, p.id)!.status).toBe("changes_requested");
-    expect(getEvents(w.db, p.id).at(-1)!.detail).toBe("@mia asked for changes: Please add an example with update().");
+    expect((await getProposalRecord(w.data, p.id))!.status).toBe("changes_requested");
+    expect((await getEvents(w.data, p.id)).at(-1)!.detail).toBe("@mia asked for changes: Please add an example with update().");
     w.fake.assertNoViolations();
   });
 
   it("merges as the maintainer with a squash: the base branch gets the files in one commit", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     const path = p.files[0]!.path;
@@ -266,15 +269,15 @@ describe("the review queue on GitHub", () => {
     expect(squash!.message).toContain("Co-authored-by: Ann Example <4242+ann-example@users.noreply.github.com>");
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "closed", merged: true });
     expect(w.fake.requests.find((r) => r.operationId === "pulls/merge")).toMatchObject({ login: "mia", status: 200, body: expect.objectContaining({ merge_method: "squash" }) });
-    expect(getProposalRecord(w.db, p.id)!.status).toBe("merged");
-    expect(getEvents(w.db, p.id).at(-1)!.detail).toMatch(new RegExp(`^Merged by @mia as #${p.prNumber}`));
+    expect((await getProposalRecord(w.data, p.id))!.status).toBe("merged");
+    expect((await getEvents(w.data, p.id)).at(-1)!.detail).toMatch(new RegExp(`^Merged by @mia as #${p.prNumber}`));
     // Merging twice is refused.
     await expect(w.review.merge(p.id, mia)).rejects.toBeInstanceOf(ReviewRefused);
     w.fake.assertNoViolations();
   });
 
   it("renumbers when the question's number was taken meanwhile: a commit on the pull request, then the merge", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     const path = p.files[0]!.path;
@@ -294,27 +297,27 @@ describe("the review queue on GitHub", () => {
     expect(questionNumberOf(merged)).toBe(4);
     expect(merged).toBe(p.files[0]!.content.replace("number: 3", "number: 4"));
     expect(questionNumberOf(w.fake.readFile("main", "content/questions/select-related/question.md")!)).toBe(3);
-    expect(getProposalRecord(w.db, p.id)!.files[0]!.content).toBe(merged);
-    expect(getEvents(w.db, p.id).map((e) => e.type)).toEqual(expect.arrayContaining(["renumbered", "merged"]));
+    expect((await getProposalRecord(w.data, p.id))!.files[0]!.content).toBe(merged);
+    expect((await getEvents(w.data, p.id)).map((e) => e.type)).toEqual(expect.arrayContaining(["renumbered", "merged"]));
     w.fake.assertNoViolations();
   });
 
   it("closes with a comment, as the maintainer", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     await w.review.close(p.id, mia, "This is question 2 in other words.");
     const pull = w.fake.pulls().find((x) => x.number === p.prNumber)!;
     expect(pull).toMatchObject({ state: "closed", merged: false });
     expect(pull.comments).toEqual([{ user: "mia", body: "This is question 2 in other words." }]);
-    expect(getProposalRecord(w.db, p.id)!.status).toBe("closed");
-    expect(getEvents(w.db, p.id).at(-1)!.detail).toBe("Closed by @mia without merging: This is question 2 in other words.");
+    expect((await getProposalRecord(w.data, p.id))!.status).toBe("closed");
+    expect((await getEvents(w.data, p.id)).at(-1)!.detail).toBe("Closed by @mia without merging: This is question 2 in other words.");
     expect(await w.review.queue(mia)).toEqual([]);
     w.fake.assertNoViolations();
   });
 
   it("merges a hand-made pull request too (no proposal to update)", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware");
     const hand = await handMadePull(w, "fix-middleware", { "content/questions/what-is-middleware/question.md": changed }, "Clarify the middleware question");
@@ -325,7 +328,8 @@ describe("the review queue on GitHub", () => {
   });
 });
 
-describe("what the site will not merge on GitHub", () => {
+describeDialects("what the site will not merge on GitHub", (t) => {
+  afterEach(cleanUp); // before the database closes
   async function refused(p: Promise<unknown>): Promise<ReviewRefused> {
     const error = await p.then(
       () => undefined,
@@ -341,7 +345,7 @@ describe("what the site will not merge on GitHub", () => {
   }
 
   it("a pull request whose check run failed: the page says why, and the merge is refused", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     const head = w.fake.pulls().find((x) => x.number === p.prNumber)!.head.sha;
@@ -352,7 +356,7 @@ describe("what the site will not merge on GitHub", () => {
     expect(detail.mergeBlocked).toBe("A check on GitHub failed — 1 of 1 check failed (content-check): it must pass before a merge.");
     expect((await refused(w.review.merge(p.id, mia))).message).toMatch(/content-check/);
     stillOpen(w, p.prNumber!);
-    expect(getProposalRecord(w.db, p.id)!.status).toBe("opened");
+    expect((await getProposalRecord(w.data, p.id))!.status).toBe("opened");
 
     // Once CI passes on a new run, it merges.
     w.fake.setCheckRun(head, { name: "content-check", conclusion: "success" });
@@ -363,7 +367,7 @@ describe("what the site will not merge on GitHub", () => {
   });
 
   it("a pull request the content check finds errors in (no CI has reported): blocked on the page and at merge", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const broken = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace(/^number: \d+$/m, "number: first");
     const hand = await handMadePull(w, "break-middleware", { "content/questions/what-is-middleware/question.md": broken }, "Break the number");
@@ -379,7 +383,7 @@ describe("what the site will not merge on GitHub", () => {
   });
 
   it("a pull request that changes files outside content/: merge it on GitHub", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware");
     const hand = await handMadePull(
@@ -404,9 +408,10 @@ describe("what the site will not merge on GitHub", () => {
   });
 });
 
-describe("who acts on GitHub", () => {
+describeDialects("who acts on GitHub", (t) => {
+  afterEach(cleanUp); // before the database closes
   it("a maintainer signed in with the token acts as the site's GitHub identity, and the page says so", async () => {
-    const w = await world();
+    const w = await world(t);
     const p = await proposeOnGitHub(w);
     const tokenMaintainer: Actor = { login: "maintainer", via: "token" };
     const detail = await w.review.detail(p.id, tokenMaintainer);
@@ -415,12 +420,12 @@ describe("who acts on GitHub", () => {
 
     await w.review.merge(p.id, tokenMaintainer);
     expect(w.fake.requests.find((r) => r.operationId === "pulls/merge")).toMatchObject({ login: "dq-bot", status: 200 });
-    expect(getEvents(w.db, p.id).at(-1)!.detail).toMatch(new RegExp(`^Merged by a maintainer as #${p.prNumber}`));
+    expect((await getEvents(w.data, p.id)).at(-1)!.detail).toMatch(new RegExp(`^Merged by a maintainer as #${p.prNumber}`));
     w.fake.assertNoViolations();
   });
 
   it("a GitHub sign-in without a token is refused rather than acting as the site", async () => {
-    const w = await world();
+    const w = await world(t);
     const p = await proposeOnGitHub(w);
     const error = await w.review.merge(p.id, { login: "mia", via: "forge" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReviewRefused);
@@ -429,17 +434,17 @@ describe("who acts on GitHub", () => {
   });
 
   it("closing needs a comment: the refusal names the comment field, and nothing happens on GitHub", async () => {
-    const w = await world();
+    const w = await world(t);
     const mia = await actorFor(w, "mia");
     const p = await proposeOnGitHub(w);
     const error = await w.review.close(p.id, mia, "  \n ").catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 422, field: "comment", message: expect.stringMatching(/^Write a comment/) });
     expect(w.fake.pulls().find((x) => x.number === p.prNumber)).toMatchObject({ state: "open", comments: [] });
-    expect(getProposalRecord(w.db, p.id)!.status).toBe("opened");
+    expect((await getProposalRecord(w.data, p.id))!.status).toBe("opened");
   });
 
   it("the queue asks GitHub for a hand-made pull request's files once per head commit, across requests", async () => {
-    const w = await world();
+    const w = await world(t);
     const changed = REPO_FILES["content/questions/what-is-middleware/question.md"]!.replace("some middleware", "three middleware");
     const hand = await handMadePull(w, "fix-middleware", { "content/questions/what-is-middleware/question.md": changed }, "Clarify the middleware question");
     // Each page load makes a new forge for the maintainer's token; two loads, two sign-ins.

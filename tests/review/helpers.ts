@@ -8,9 +8,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ContentStore } from "~/modules/content/store.server";
-import { createProposal, type Proposal } from "~/modules/contributions/service.server";
+import { createProposal, type Proposal, type ProposalData } from "~/modules/contributions/service.server";
 import { claimProposal, getProposalRecord, markOpened, progressStore, proposalRecords, toDeliverable } from "~/modules/contributions/store.server";
-import type { Database } from "~/modules/db/index.server";
 import { createLocalDelivery } from "~/modules/forge/local/index.server";
 import { REPO_FILES, TEMPLATE } from "../contributions/fixtures";
 
@@ -48,15 +47,15 @@ export async function loadStore(contentDir: string): Promise<ContentStore> {
 }
 
 /** Stores a proposal from form values and delivers it to the local queue (as the outbox would). */
-export async function proposeLocally(db: Database, store: ContentStore, form: Record<string, unknown>, at = new Date()): Promise<Proposal> {
-  const result = await createProposal(form, { db, content: store.content, contentFiles: store.contentFiles, template: TEMPLATE, now: () => at });
+export async function proposeLocally(data: ProposalData, store: ContentStore, form: Record<string, unknown>, at = new Date()): Promise<Proposal> {
+  const result = await createProposal(form, { data, content: store.content, contentFiles: store.contentFiles, template: TEMPLATE, now: () => at });
   if (!result.ok) throw new Error(`proposal refused: ${JSON.stringify(result.fieldErrors)}`);
   const id = result.proposal.id;
   const t = at.getTime();
-  if (!claimProposal(db, id, t, t + 60_000, "local")) throw new Error("could not claim the proposal");
-  const delivered = await createLocalDelivery({ records: proposalRecords(db) }).deliver(toDeliverable(result.proposal), progressStore(db, id));
-  markOpened(db, id, delivered, t);
-  return getProposalRecord(db, id)!;
+  if (!(await claimProposal(data, id, t, t + 60_000, "local"))) throw new Error("could not claim the proposal");
+  const delivered = await createLocalDelivery({ records: proposalRecords(data) }).deliver(toDeliverable(result.proposal), await progressStore(data, id));
+  await markOpened(data, id, delivered, t);
+  return (await getProposalRecord(data, id))!;
 }
 
 /** The same example proposals as the contribution tests. */

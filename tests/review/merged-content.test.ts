@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { proposalRecords } from "~/modules/contributions/store.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
 import { createLocalForge } from "~/modules/forge/local/index.server";
 import { runGit, type GitRunner } from "~/modules/git/run.server";
@@ -33,12 +34,13 @@ describe("a checkout after a question was merged through the app", () => {
     const contentDir = path.join(root, "content");
 
     db = openMemoryDatabase();
+    const data = sqliteDataLayer(db);
     const store = await loadStore(contentDir);
     const before = store.content.questions.length;
-    const forge = createLocalForge({ records: proposalRecords(db), contentDir, runGit: isolatedGit, reload: (paths) => store.reload(paths) });
-    const review = createReviewService({ db, store, forge, log: { warn() {} } });
+    const forge = createLocalForge({ records: proposalRecords(data), contentDir, runGit: isolatedGit, reload: (paths) => store.reload(paths) });
+    const review = createReviewService({ data, store, forge, log: { warn() {} } });
 
-    const p = await proposeLocally(db, store, { ...questionForm, title: "How does a merged question without answers look?", body: "What does a reader see for a question that has no answer yet?" });
+    const p = await proposeLocally(data, store, { ...questionForm, title: "How does a merged question without answers look?", body: "What does a reader see for a question that has no answer yet?" });
     await review.merge(p.id, maintainer);
 
     // Merged: committed into the folder, served at once, and it has no answer.

@@ -44,7 +44,7 @@ async function startReceiver(): Promise<string> {
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       void handleGitHubWebhook(
         { body: Buffer.concat(chunks).toString("utf8"), headers },
-        { secret: SECRET, db, deliveries: createDeliveryStore(sqliteDataLayer(db)), sync, repository: `${OWNER}/${REPO}`, log: quiet },
+        { secret: SECRET, data: sqliteDataLayer(db), deliveries: createDeliveryStore(sqliteDataLayer(db)), sync, repository: `${OWNER}/${REPO}`, log: quiet },
       ).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" }).end(await response.text());
       });
@@ -54,7 +54,7 @@ async function startReceiver(): Promise<string> {
   return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/github`;
 }
 
-function addProposal(id: string): string {
+async function addProposal(id: string): Promise<string> {
   const body = renderPullRequestBody("{{summary}}\n\n{{files}}", {
     id,
     kind: "question",
@@ -63,8 +63,8 @@ function addProposal(id: string): string {
     files: [{ path: `content/questions/${id}/question.md` }],
     statusUrl: `/contributions/${id}`,
   });
-  insertProposal(
-    db,
+  await insertProposal(
+    sqliteDataLayer(db),
     {
       id,
       kind: "question",
@@ -81,7 +81,7 @@ function addProposal(id: string): string {
     },
     "Proposal received.",
   );
-  db.prepare("UPDATE proposals SET forge = 'github' WHERE id = ?").run(id);
+  await sqliteDataLayer(db).db.updateTable("proposals").set({ forge: "github" }).where("id", "=", id).execute();
   return body;
 }
 
@@ -89,7 +89,7 @@ async function openPullRequest(id: string, body: string): Promise<number> {
   fake.pushCommit(`proposal/${id}`, { [`content/questions/${id}/question.md`]: "---\nnumber: 2\n---\nWhat?\n" }, `Add ${id}`, { author: "dq-bot" });
   const bot = octokitFor(fake.url, "bot-token");
   const { data } = await bot.rest.pulls.create({ owner: OWNER, repo: REPO, head: `proposal/${id}`, base: "main", title: `Question: ${id}`, body });
-  markOpened(db, id, { number: data.number, url: data.html_url, branch: `proposal/${id}` }, Date.now());
+  await markOpened(sqliteDataLayer(db), id, { number: data.number, url: data.html_url, branch: `proposal/${id}` }, Date.now());
   return data.number;
 }
 
@@ -118,7 +118,7 @@ afterEach(async () => {
 
 describe("GitHub deliveries from the fake", () => {
   it("a merge marks the proposal merged and starts the content sync; a redelivery does nothing", async () => {
-    const body = addProposal("what-is-a-fake");
+    const body = await addProposal("what-is-a-fake");
     const number = await openPullRequest("what-is-a-fake", body);
     await fake.flushWebhooks();
     sync.sync.mockClear();
@@ -126,9 +126,9 @@ describe("GitHub deliveries from the fake", () => {
     fake.mergePull(number, { by: "maintainer" });
     await fake.flushWebhooks();
 
-    const proposal = getProposalRecord(db, "what-is-a-fake")!;
+    const proposal = (await getProposalRecord(sqliteDataLayer(db), "what-is-a-fake"))!;
     expect(proposal.status).toBe("merged");
-    const merged = getEvents(db, "what-is-a-fake").filter((e) => e.type === "merged");
+    const merged = (await getEvents(sqliteDataLayer(db), "what-is-a-fake")).filter((e) => e.type === "merged");
     expect(merged).toHaveLength(1);
     expect(merged[0]!.detail).toContain(`#${number}`);
     expect(merged[0]!.detail).toContain("@maintainer");
@@ -142,18 +142,18 @@ describe("GitHub deliveries from the fake", () => {
     // The branch pushes of the proposal were accepted and ignored.
     expect(deliveries.find((d) => d.event === "push" && d.payload.ref === "refs/heads/proposal/what-is-a-fake")?.status).toBe(202);
 
-    const eventsBefore = getEvents(db, "what-is-a-fake").length;
+    const eventsBefore = (await getEvents(sqliteDataLayer(db), "what-is-a-fake")).length;
     const again = await fake.redeliver(closed.id);
     const pushAgain = await fake.redeliver(pushToMain.id);
     expect(again.status).toBe(200);
     expect(pushAgain.status).toBe(200);
-    expect(getEvents(db, "what-is-a-fake")).toHaveLength(eventsBefore);
+    expect((await getEvents(sqliteDataLayer(db), "what-is-a-fake"))).toHaveLength(eventsBefore);
     expect(sync.sync).toHaveBeenCalledTimes(1);
     fake.assertNoViolations();
   });
 
   it("the poller catches a close whose webhook was missed, through the GitHub forge", async () => {
-    const body = addProposal("missed-close");
+    const body = await addProposal("missed-close");
     const number = await openPullRequest("missed-close", body);
     await fake.flushWebhooks();
     receiverDown = true;
@@ -161,19 +161,19 @@ describe("GitHub deliveries from the fake", () => {
     await maintainer.rest.pulls.update({ owner: OWNER, repo: REPO, pull_number: number, state: "closed" });
     await fake.flushWebhooks();
     expect(fake.deliveries.at(-1)).toMatchObject({ event: "pull_request", action: "closed", status: 503 });
-    expect(getProposalRecord(db, "missed-close")?.status).toBe("opened");
+    expect((await getProposalRecord(sqliteDataLayer(db), "missed-close"))?.status).toBe("opened");
 
     const forge = createGitHubForge(
       { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token: "bot-token" } },
       { requestTimeoutMs: 5000, retries: 0, log: { warn() {}, info() {} } },
     );
-    const poller = startPoller({ intervalSeconds: 0, db, forge, log: quiet });
+    const poller = startPoller({ intervalSeconds: 0, data: sqliteDataLayer(db), forge, log: quiet });
     const round = await poller.poll();
     await poller.stop();
 
     expect(round).toMatchObject({ checked: 1, errors: 0 });
-    expect(getProposalRecord(db, "missed-close")?.status).toBe("closed");
-    expect(getEvents(db, "missed-close").at(-1)).toMatchObject({ type: "closed" });
+    expect((await getProposalRecord(sqliteDataLayer(db), "missed-close"))?.status).toBe("closed");
+    expect((await getEvents(sqliteDataLayer(db), "missed-close")).at(-1)).toMatchObject({ type: "closed" });
     fake.assertNoViolations();
   });
 });

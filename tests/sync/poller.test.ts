@@ -1,21 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getEvents, getProposalRecord, insertProposal, markOpened } from "~/modules/contributions/store.server";
-import { openMemoryDatabase, type Database } from "~/modules/db/index.server";
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { getEvents, getProposalRecord, insertProposal, markOpened, type ProposalData } from "~/modules/contributions/store.server";
 import { ForgeError } from "~/modules/forge/errors";
 import type { ChangeRef, ChangeState, Forge } from "~/modules/forge/types";
 import type { GitSyncResult } from "~/modules/sync/git.server";
 import type { SyncLog } from "~/modules/sync/log";
 import { startPoller, type Poller } from "~/modules/sync/poller.server";
+import { describeDialects } from "../support/databases";
 
 const NOW = Date.parse("2026-12-01T10:00:00Z");
 const quiet: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-let db: Database;
+let data: ProposalData;
 let poller: Poller | undefined;
 
-function addProposal(id: string, prNumber: number | null, forge: "github" | "local" = "github") {
-  insertProposal(
-    db,
+async function addProposal(id: string, prNumber: number | null, forge: "github" | "local" = "github") {
+  await insertProposal(
+    data,
     {
       id,
       kind: "answer",
@@ -32,8 +32,8 @@ function addProposal(id: string, prNumber: number | null, forge: "github" | "loc
     },
     "Proposal received.",
   );
-  db.prepare("UPDATE proposals SET forge = ? WHERE id = ?").run(forge, id);
-  if (prNumber !== null) markOpened(db, id, { number: prNumber, url: `https://github.com/o/r/pull/${prNumber}`, branch: `b-${id}` }, NOW - 80_000_000);
+  await data.db.updateTable("proposals").set({ forge }).where("id", "=", id).execute();
+  if (prNumber !== null) await markOpened(data, id, { number: prNumber, url: `https://github.com/o/r/pull/${prNumber}`, branch: `b-${id}` }, NOW - 80_000_000);
 }
 
 function fakeForge(states: Record<number, ChangeState | Error>, name: "github" | "local" = "github") {
@@ -52,24 +52,22 @@ function fakeSync() {
   return { sync: vi.fn(async (_reason?: string) => result) };
 }
 
-beforeEach(() => {
-  db = openMemoryDatabase();
-});
-afterEach(async () => {
-  await poller?.stop();
-  poller = undefined;
-  db.close();
-});
-
-describe("the poller", () => {
+describeDialects("the poller", (t) => {
+  beforeEach(() => {
+    data = t().data;
+  });
+  afterEach(async () => {
+    await poller?.stop();
+    poller = undefined;
+  });
   it("runs the git sync and brings proposals under review up to date with GitHub", async () => {
-    addProposal("merged-one", 21);
-    addProposal("closed-one", 22);
-    addProposal("still-open", 23);
-    addProposal("not-delivered", null);
+    await addProposal("merged-one", 21);
+    await addProposal("closed-one", 22);
+    await addProposal("still-open", 23);
+    await addProposal("not-delivered", null);
     const { forge, getState } = fakeForge({ 21: "merged", 22: "closed", 23: "open" });
     const sync = fakeSync();
-    poller = startPoller({ intervalSeconds: 0, sync, db, forge, log: quiet, now: () => NOW });
+    poller = startPoller({ intervalSeconds: 0, sync, data, forge, log: quiet, now: () => NOW });
 
     const round = await poller.poll();
 
@@ -81,11 +79,11 @@ describe("the poller", () => {
       ["closed-one", "closed"],
       ["merged-one", "merged"],
     ]);
-    expect(getProposalRecord(db, "merged-one")?.status).toBe("merged");
-    expect(getEvents(db, "merged-one").at(-1)).toMatchObject({ type: "merged", at: new Date(NOW).toISOString() });
-    expect(getProposalRecord(db, "closed-one")?.status).toBe("closed");
-    expect(getProposalRecord(db, "still-open")?.status).toBe("opened");
-    expect(getProposalRecord(db, "not-delivered")?.status).toBe("queued");
+    expect((await getProposalRecord(data, "merged-one"))?.status).toBe("merged");
+    expect((await getEvents(data, "merged-one")).at(-1)).toMatchObject({ type: "merged", at: new Date(NOW).toISOString() });
+    expect((await getProposalRecord(data, "closed-one"))?.status).toBe("closed");
+    expect((await getProposalRecord(data, "still-open"))?.status).toBe("opened");
+    expect((await getProposalRecord(data, "not-delivered"))?.status).toBe("queued");
 
     // Settled proposals are not asked about again.
     await poller.poll();
@@ -93,42 +91,42 @@ describe("the poller", () => {
   });
 
   it("leaves proposals alone when they go to the local review queue", async () => {
-    addProposal("local-one", 1, "local");
+    await addProposal("local-one", 1, "local");
     const { forge, getState } = fakeForge({ 1: "merged" }, "local");
-    poller = startPoller({ intervalSeconds: 0, sync: fakeSync(), db, forge, log: quiet });
+    poller = startPoller({ intervalSeconds: 0, sync: fakeSync(), data, forge, log: quiet });
     const round = await poller.poll();
     expect(getState).not.toHaveBeenCalled();
     expect(round.checked).toBe(0);
-    expect(getProposalRecord(db, "local-one")?.status).toBe("opened");
+    expect((await getProposalRecord(data, "local-one"))?.status).toBe("opened");
   });
 
   it("keeps going past a failing pull request, and stops the round when GitHub refuses access", async () => {
-    addProposal("a", 31);
-    addProposal("b", 32);
-    addProposal("c", 33);
+    await addProposal("a", 31);
+    await addProposal("b", 32);
+    await addProposal("c", 33);
     const broken = fakeForge({ 31: new Error("socket hang up"), 32: "merged", 33: "merged" });
-    poller = startPoller({ intervalSeconds: 0, db, forge: broken.forge, log: quiet });
+    poller = startPoller({ intervalSeconds: 0, data, forge: broken.forge, log: quiet });
     const round = await poller.poll();
     expect(round.errors).toBe(1);
     expect(round.updates.map((u) => u.proposalId).sort()).toEqual(["b", "c"]);
 
-    addProposal("d", 34);
-    addProposal("e", 35);
+    await addProposal("d", 34);
+    await addProposal("e", 35);
     const refused = fakeForge({ 31: new ForgeError("config", "Bad credentials", { status: 401 }), 34: "merged", 35: "merged" });
-    const second = startPoller({ intervalSeconds: 0, db, forge: refused.forge, log: quiet });
+    const second = startPoller({ intervalSeconds: 0, data, forge: refused.forge, log: quiet });
     const r2 = await second.poll();
     expect(refused.getState).toHaveBeenCalledTimes(1);
     expect(r2.errors).toBe(1);
-    expect(getProposalRecord(db, "d")?.status).toBe("opened");
+    expect((await getProposalRecord(data, "d"))?.status).toBe("opened");
   });
 
   it("is off with an interval of 0, and otherwise polls on its own until stopped", async () => {
     const off = fakeSync();
-    const disabled = startPoller({ intervalSeconds: 0, sync: off, db, log: quiet });
+    const disabled = startPoller({ intervalSeconds: 0, sync: off, data, log: quiet });
     expect(disabled.enabled).toBe(false);
 
     const sync = fakeSync();
-    poller = startPoller({ intervalSeconds: 0.03, sync, db, log: quiet });
+    poller = startPoller({ intervalSeconds: 0.03, sync, data, log: quiet });
     expect(poller.enabled).toBe(true);
     await vi.waitFor(() => expect(sync.sync.mock.calls.length).toBeGreaterThanOrEqual(2), { timeout: 3000, interval: 10 });
     await poller.stop();
@@ -148,7 +146,7 @@ describe("the poller", () => {
         return { updated: false, from: null, to: null, changed: [], reason: "poll", at: "" };
       }),
     };
-    poller = startPoller({ intervalSeconds: 0, sync, db, log: quiet });
+    poller = startPoller({ intervalSeconds: 0, sync, data, log: quiet });
     const a = poller.poll();
     const b = poller.poll();
     expect(a).toBe(b);

@@ -16,7 +16,7 @@ const SECRET = "it's a secret to everybody";
 const NOW = Date.parse("2026-12-01T10:00:00Z");
 const quiet: SyncLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** The proposals (SQLite) and the data layer (the delivery ids) of the test. */
+/** The data layer of the test (the proposals and the delivery ids). */
 let db: Database;
 let data: DataLayer;
 let deliveries = 0;
@@ -28,7 +28,7 @@ function fakeSync() {
 
 function context(overrides: Partial<WebhookContext> = {}): WebhookContext {
   // A new context is a new process: a delivery store of its own over the same database.
-  return { secret: SECRET, db, deliveries: createDeliveryStore(data), sync: fakeSync(), now: () => NOW, log: quiet, ...overrides };
+  return { secret: SECRET, data, deliveries: createDeliveryStore(data), sync: fakeSync(), now: () => NOW, log: quiet, ...overrides };
 }
 
 interface Delivery {
@@ -53,7 +53,7 @@ async function deliver(ctx: WebhookContext, d: Delivery) {
 const repository = { full_name: "django-questions/django-questions", default_branch: "main" };
 const push = (ref = "refs/heads/main") => ({ ref, before: "0".repeat(40), after: "1234567890abcdef".repeat(2) + "12345678", repository });
 
-function seedProposal(id: string, prNumber: number) {
+async function seedProposal(id: string, prNumber: number) {
   const body = renderPullRequestBody("{{summary}}\n\nStatus: {{statusUrl}}", {
     id,
     kind: "question",
@@ -62,8 +62,8 @@ function seedProposal(id: string, prNumber: number) {
     files: [{ path: "content/questions/what-is-a-webhook/question.md" }],
     statusUrl: `/contributions/${id}`,
   });
-  insertProposal(
-    db,
+  await insertProposal(
+    data,
     {
       id,
       kind: "question",
@@ -80,8 +80,8 @@ function seedProposal(id: string, prNumber: number) {
     },
     "Proposal received.",
   );
-  db.prepare("UPDATE proposals SET forge = 'github' WHERE id = ?").run(id);
-  markOpened(db, id, { number: prNumber, url: `https://github.com/o/r/pull/${prNumber}`, branch: `proposal/${id}` }, NOW - 3_000_000);
+  await data.db.updateTable("proposals").set({ forge: "github" }).where("id", "=", id).execute();
+  await markOpened(data, id, { number: prNumber, url: `https://github.com/o/r/pull/${prNumber}`, branch: `proposal/${id}` }, NOW - 3_000_000);
   return body;
 }
 
@@ -315,15 +315,15 @@ onEachDialect("push events", () => {
 
 onEachDialect("pull_request events", () => {
   it("marks the proposal merged when its pull request is merged, with an event in its timeline", async () => {
-    const body = seedProposal("p-merged", 12);
+    const body = await seedProposal("p-merged", 12);
     const r = await deliver(context(), {
       event: "pull_request",
       payload: pullRequestEvent("closed", 12, body, { merged: true, merged_at: "2026-12-01T09:59:00Z", merged_by: { login: "maintainer" } }),
     });
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ proposal: "p-merged", status: "merged", changed: true });
-    expect(getProposalRecord(db, "p-merged")?.status).toBe("merged");
-    const last = getEvents(db, "p-merged").at(-1)!;
+    expect((await getProposalRecord(data, "p-merged"))?.status).toBe("merged");
+    const last = (await getEvents(data, "p-merged")).at(-1)!;
     expect(last.type).toBe("merged");
     expect(last.detail).toContain("#12");
     expect(last.detail).toContain("@maintainer");
@@ -331,17 +331,17 @@ onEachDialect("pull_request events", () => {
   });
 
   it("marks a pull request closed without merging as closed, and a reopened one as opened again", async () => {
-    const body = seedProposal("p-closed", 13);
+    const body = await seedProposal("p-closed", 13);
     const closed = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("closed", 13, body) });
     expect(closed.json).toMatchObject({ status: "closed", changed: true });
-    expect(getProposalRecord(db, "p-closed")?.status).toBe("closed");
+    expect((await getProposalRecord(data, "p-closed"))?.status).toBe("closed");
     const reopened = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("reopened", 13, body) });
     expect(reopened.json).toMatchObject({ status: "opened", changed: true });
-    expect(getEvents(db, "p-closed").map((e) => e.type).slice(-2)).toEqual(["closed", "opened"]);
+    expect((await getEvents(data, "p-closed")).map((e) => e.type).slice(-2)).toEqual(["closed", "opened"]);
   });
 
   it("finds the proposal by pull request number when the body lost its marker", async () => {
-    seedProposal("p-by-number", 14);
+    await seedProposal("p-by-number", 14);
     const r = await deliver(context(), {
       event: "pull_request",
       payload: pullRequestEvent("closed", 14, "A maintainer rewrote the description.", { merged: true }),
@@ -351,8 +351,12 @@ onEachDialect("pull_request events", () => {
 
   it("a marker copied into another pull request claims nothing; before its number is recorded, only the proposal's own branch does", async () => {
     // A proposal whose delivery stopped after GitHub opened the pull request, before the number was saved.
-    const body = seedProposal("p-unrecorded", 17);
-    db.prepare("UPDATE proposals SET pr_number = NULL, pr_url = NULL, status = 'queued', branch = 'contrib/question/what-is-a-webhook-punrecor' WHERE id = ?").run("p-unrecorded");
+    const body = await seedProposal("p-unrecorded", 17);
+    await data.db
+      .updateTable("proposals")
+      .set({ pr_number: null, pr_url: null, status: "queued", branch: "contrib/question/what-is-a-webhook-punrecor" })
+      .where("id", "=", "p-unrecorded")
+      .execute();
 
     const copied = await deliver(context(), {
       event: "pull_request",
@@ -370,41 +374,41 @@ onEachDialect("pull_request events", () => {
     expect(own.status).toBe(200);
     expect(own.json).toMatchObject({ proposal: "p-unrecorded" });
     // A recorded proposal is not claimed by a copy either.
-    const recordedBody = seedProposal("p-recorded", 19);
+    const recordedBody = await seedProposal("p-recorded", 19);
     const other = await deliver(context(), {
       event: "pull_request",
       payload: pullRequestEvent("closed", 42, recordedBody, { merged: true, head: { ref: "proposal/p-recorded" } }),
     });
     expect(other.status).toBe(202);
-    expect(getProposalRecord(db, "p-recorded")?.status).toBe("opened");
+    expect((await getProposalRecord(data, "p-recorded"))?.status).toBe("opened");
   });
 
   it("changes nothing on a second delivery of the same state (new delivery id)", async () => {
-    const body = seedProposal("p-twice", 15);
+    const body = await seedProposal("p-twice", 15);
     const payload = pullRequestEvent("closed", 15, body, { merged: true });
     await deliver(context(), { event: "pull_request", payload });
-    const events = getEvents(db, "p-twice").length;
+    const events = (await getEvents(data, "p-twice")).length;
     const again = await deliver(context(), { event: "pull_request", payload });
     expect(again.json).toMatchObject({ status: "merged", changed: false });
-    expect(getEvents(db, "p-twice")).toHaveLength(events);
+    expect((await getEvents(data, "p-twice"))).toHaveLength(events);
   });
 
   it("notes new commits in the timeline, and ignores pull requests that are not proposals", async () => {
-    const body = seedProposal("p-sync", 16);
+    const body = await seedProposal("p-sync", 16);
     const r = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("synchronize", 16, body) });
     expect(r.status).toBe(200);
-    expect(getEvents(db, "p-sync").at(-1)).toMatchObject({ type: "updated" });
-    expect(getProposalRecord(db, "p-sync")?.status).toBe("opened");
+    expect((await getEvents(data, "p-sync")).at(-1)).toMatchObject({ type: "updated" });
+    expect((await getProposalRecord(data, "p-sync"))?.status).toBe("opened");
 
     const foreign = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("closed", 99, "Bump a dependency", { merged: true }) });
     expect(foreign.status).toBe(202);
     const assigned = await deliver(context(), { event: "pull_request", payload: pullRequestEvent("assigned", 16, body) });
     expect(assigned.status).toBe(202);
-    expect(getProposalRecord(db, "p-sync")?.status).toBe("opened");
+    expect((await getProposalRecord(data, "p-sync"))?.status).toBe("opened");
   });
 
   it("records a review that requests changes, and new commits send it back to review", async () => {
-    const body = seedProposal("p-review", 17);
+    const body = await seedProposal("p-review", 17);
     const review = await deliver(context(), {
       event: "pull_request_review",
       payload: {
@@ -415,8 +419,8 @@ onEachDialect("pull_request events", () => {
       },
     });
     expect(review.json).toMatchObject({ status: "changes_requested", changed: true });
-    expect(getEvents(db, "p-review").at(-1)?.detail).toContain("@maintainer");
+    expect((await getEvents(data, "p-review")).at(-1)?.detail).toContain("@maintainer");
     await deliver(context(), { event: "pull_request", payload: pullRequestEvent("synchronize", 17, body) });
-    expect(getProposalRecord(db, "p-review")?.status).toBe("opened");
+    expect((await getProposalRecord(data, "p-review"))?.status).toBe("opened");
   });
 });

@@ -13,25 +13,38 @@
  * - configuration error (bad token, no access, repository not found) or a
  *   permanent refusal → `failed` with a human reason; `retryProposal` once fixed.
  *
- * After a restart, attempts left in flight are released and retried.
+ * The lease names its owner (one random id per outbox) and lapses unless
+ * renewed: while `forge.deliver` runs, the owner renews it every third of its
+ * length. A process that dies mid-delivery stops renewing, and once the lease
+ * has lapsed any instance takes the proposal (on PostgreSQL the claim is
+ * `FOR UPDATE SKIP LOCKED`, so instances never take the same one at once).
+ * Delivery is idempotent (the forge finds the pull request an earlier attempt
+ * opened by its marker), so claiming at least once never opens two.
+ *
+ * SQLite is the single-instance default: at start, attempts left in flight by
+ * the previous process are released and retried at once. PostgreSQL never does
+ * that — a lease in flight there may be a live sibling's.
  */
-import type { Database } from "~/modules/db/index.server";
+import { randomUUID } from "node:crypto";
 import { classifyError } from "~/modules/forge/errors";
 import type { Forge } from "~/modules/forge/types";
 import {
-  claimProposal,
+  claimNextProposal,
   dueProposalIds,
   forgetExpiredUserTokens,
-  getProposalRecord,
   markFailed,
   markOpened,
   nextDueTime,
   progressStore,
   readUserToken,
   releaseInterruptedAttempts,
+  renewLease,
   requeue,
   scheduleRetry,
   toDeliverable,
+  type Lease,
+  type Proposal,
+  type ProposalData,
 } from "./store.server";
 
 export interface OutboxLog {
@@ -41,7 +54,8 @@ export interface OutboxLog {
 }
 
 export interface OutboxOptions {
-  db: Database;
+  /** The data layer holding the proposals. */
+  data: ProposalData;
   forge: Pick<Forge, "name" | "texts" | "deliver">;
   /** How often the worker looks for due proposals. Default 15 s. */
   intervalMs?: number;
@@ -52,21 +66,28 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   /** After this many failed attempts in a row the proposal is marked failed. Default 30 (days of retrying). */
   maxAttempts?: number;
-  /** How long one attempt may hold a proposal before another worker may take it. Default 10 min. */
+  /**
+   * How long a claim holds a proposal unless renewed (renewed every third of it while delivering); once
+   * it lapses another worker may take the proposal. Default 60 s.
+   */
   leaseMs?: number;
+  /** The lease owner's id (default: a random one per outbox). */
+  owner?: string;
   /** Clock (tests). */
   now?: () => number;
   /** Random in [0, 1) for the jitter (tests). */
   random?: () => number;
-  /** Release attempts left in flight by a previous process. Default true. */
+  /** Release attempts left in flight by a previous process. Default: on SQLite (one instance) only. */
   recover?: boolean;
 }
 
 export interface Outbox {
   /** Stops the timer; resolves when the attempt in progress (if any) has finished. */
   stop(): Promise<void>;
-  /** Looks for due proposals now (after a new proposal, a retry request). */
+  /** Looks for due proposals now (after a new proposal, a retry request, a wake-up from another instance). */
   kick(): void;
+  /** This outbox's lease owner id. */
+  readonly owner: string;
   /** Delivers everything due now, including retries that fall due meanwhile; resolves when none is left (tests). */
   drain(): Promise<void>;
 }
@@ -96,91 +117,106 @@ function describeDelay(ms: number): string {
 
 export function startOutbox(options: OutboxOptions): Outbox {
   const {
-    db,
+    data,
     forge,
     intervalMs = 15_000,
     log = consoleLog,
     baseDelayMs = 30_000,
     maxDelayMs = 3_600_000,
     maxAttempts = 30,
-    leaseMs = 600_000,
+    leaseMs = 60_000,
     now = Date.now,
     random = Math.random,
   } = options;
-
-  if (options.recover !== false) {
-    const recovered = releaseInterruptedAttempts(db, now());
-    if (recovered.length > 0) log.warn("retrying attempts interrupted by a restart", { proposals: recovered });
-  }
+  const owner = options.owner ?? `outbox-${randomUUID()}`;
 
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
 
-  async function attempt(id: string): Promise<void> {
-    const start = now();
-    if (!claimProposal(db, id, start, start + leaseMs, forge.name, forge.texts.name)) return;
-    const proposal = getProposalRecord(db, id);
-    if (!proposal) return;
-    const progress = progressStore(db, id, now);
-    const userToken = readUserToken(db, id);
+  const recovering =
+    (options.recover ?? data.dialect === "sqlite")
+      ? releaseInterruptedAttempts(data, now()).then(
+          (recovered) => {
+            if (recovered.length > 0) log.warn("retrying attempts interrupted by a restart", { proposals: recovered });
+          },
+          (error: unknown) => log.error("could not release interrupted attempts", { error: error instanceof Error ? error.message : String(error) }),
+        )
+      : Promise.resolve();
+
+  /** Renews the lease every third of its length until `done` is called. */
+  function keepLease(id: string): () => void {
+    const timer = setInterval(() => {
+      const lease: Lease = { owner, until: now() + leaseMs };
+      renewLease(data, id, lease).then(
+        (held) => {
+          if (!held) log.warn("the delivery's lease was lost (it lapsed and another worker took it, or the proposal was decided)", { id });
+        },
+        (error: unknown) => log.warn("could not renew the delivery's lease", { id, error: error instanceof Error ? error.message : String(error) }),
+      );
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }
+
+  async function attempt(proposal: Proposal): Promise<void> {
+    const id = proposal.id;
+    const progress = await progressStore(data, id, now);
+    const userToken = await readUserToken(data, id);
+    const release = keepLease(id);
     try {
-      const result = await forge.deliver(toDeliverable(proposal), progress, userToken ? { userToken } : {});
-      markOpened(db, id, result, now());
+      let result;
+      try {
+        result = await forge.deliver(toDeliverable(proposal), progress, userToken ? { userToken } : {});
+      } finally {
+        release();
+      }
+      await markOpened(data, id, result, now());
       log.info("proposal delivered", { id, number: result.number, url: result.url, ...(result.state ? { state: result.state } : {}) });
     } catch (error) {
       const at = now();
       const c = classifyError(error, at);
       if (c.kind === "transient" && proposal.attempts >= maxAttempts) {
         const reason = `Gave up after ${proposal.attempts} attempts. Last error: ${c.message}`;
-        markFailed(db, id, reason, at);
+        await markFailed(data, id, reason, at);
         log.error("proposal delivery failed for good", { id, reason });
       } else if (c.kind === "transient") {
         const delay = backoffDelay(proposal.attempts, random(), baseDelayMs, maxDelayMs);
-        scheduleRetry(db, id, at + delay, c.message, "retry-scheduled", `${c.message} — retrying in ${describeDelay(delay)}.`, at);
+        await scheduleRetry(data, id, at + delay, c.message, "retry-scheduled", `${c.message} — retrying in ${describeDelay(delay)}.`, at);
         log.warn("proposal delivery failed; will retry", { id, attempt: proposal.attempts, delayMs: delay, error: c.message });
       } else if (c.kind === "rate-limited") {
         // Wait for the reset, plus a little jitter so queued proposals do not all fire at once.
         const retryAt = Math.max(c.retryAt ?? at + 60_000, at + 1000) + Math.round(random() * 1000);
-        scheduleRetry(
-          db,
-          id,
-          retryAt,
-          c.message,
-          "rate-limited",
-          `${c.message} — waiting until ${new Date(retryAt).toISOString()}.`,
-          at,
-        );
+        await scheduleRetry(data, id, retryAt, c.message, "rate-limited", `${c.message} — waiting until ${new Date(retryAt).toISOString()}.`, at);
         log.warn("forge rate limit; waiting", { id, until: new Date(retryAt).toISOString() });
       } else {
         // A configuration failure keeps a signed-in contributor's token for the retry after the fix (bounded).
-        markFailed(db, id, c.message, at, { keepUserToken: c.kind === "config" });
+        await markFailed(data, id, c.message, at, { keepUserToken: c.kind === "config" });
         log.error("proposal delivery failed; fix the cause and retry it", { id, reason: c.message });
       }
     }
   }
 
-  /** One pass: every proposal due now, one at a time. */
+  /** One pass: every proposal due now, one at a time, each claimed under this outbox's lease. */
   async function pass(): Promise<number> {
+    await recovering;
     let delivered = 0;
-    const forgotten = forgetExpiredUserTokens(db, now());
+    const forgotten = await forgetExpiredUserTokens(data, now());
     if (forgotten.length > 0) log.info("forgot the GitHub sign-in of failed proposals after the grace period", { proposals: forgotten });
-    const seen = new Set<string>();
+    const seen: string[] = [];
     for (;;) {
       if (stopped) return delivered;
-      const ids = dueProposalIds(db, now(), 20).filter((id) => !seen.has(id));
-      if (ids.length === 0) return delivered;
-      for (const id of ids) {
-        if (stopped) return delivered;
-        seen.add(id);
-        try {
-          await attempt(id);
-        } catch (error) {
-          // Database trouble: log it; the lease expires and another pass retries.
-          log.error("outbox attempt crashed", { id, error: error instanceof Error ? error.message : String(error) });
-        }
-        delivered++;
+      const start = now();
+      const claimed = await claimNextProposal(data, start, { owner, until: start + leaseMs }, forge.name, forge.texts.name, seen);
+      if (!claimed) return delivered;
+      seen.push(claimed.id);
+      try {
+        await attempt(claimed);
+      } catch (error) {
+        // Database trouble: log it; the lease lapses and another pass retries.
+        log.error("outbox attempt crashed", { id: claimed.id, error: error instanceof Error ? error.message : String(error) });
       }
+      delivered++;
     }
   }
 
@@ -193,7 +229,9 @@ export function startOutbox(options: OutboxOptions): Outbox {
       try {
         do {
           again = false;
-          await pass();
+          await pass().catch((error: unknown) => {
+            log.error("outbox pass failed", { error: error instanceof Error ? error.message : String(error) });
+          });
         } while (again && !stopped);
       } finally {
         running = undefined;
@@ -211,6 +249,7 @@ export function startOutbox(options: OutboxOptions): Outbox {
   });
 
   return {
+    owner,
     async stop() {
       stopped = true;
       clearInterval(timer);
@@ -224,9 +263,9 @@ export function startOutbox(options: OutboxOptions): Outbox {
       for (let i = 0; i < 1000; i++) {
         if (running) await running;
         await run();
-        const next = nextDueTime(db);
+        const next = await nextDueTime(data);
         if (next === undefined || next > now() || stopped) return;
-        if (dueProposalIds(db, now(), 1).length === 0) return;
+        if ((await dueProposalIds(data, now(), 1)).length === 0) return;
       }
     },
   };
@@ -236,8 +275,8 @@ export function startOutbox(options: OutboxOptions): Outbox {
  * Puts a failed proposal back in the queue (after fixing the token, the
  * repository or the network) and nudges the outbox.
  */
-export function retryProposal(db: Database, id: string, outbox?: Pick<Outbox, "kick">, now: number = Date.now()): boolean {
-  const ok = requeue(db, id, now, "Retry requested: delivering again.");
+export async function retryProposal(data: ProposalData, id: string, outbox?: Pick<Outbox, "kick">, now: number = Date.now()): Promise<boolean> {
+  const ok = await requeue(data, id, now, "Retry requested: delivering again.");
   if (ok) outbox?.kick();
   return ok;
 }

@@ -13,6 +13,7 @@ import type { RateLimiter } from "~/modules/security/rate-limit.server";
 import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
 import type { Finding } from "~/modules/validation/types";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
+import { applyRevision, getProposalRecord, progressStore, type ProposalStatus } from "./store.server";
 import { createProposalVersions, createReviseAccess, reviseProposal, revisionFormValues, revisionRefusal, RevisionRefused, type RevisionStore } from "./revise.server";
 import { fixedRevisionValues } from "./revise";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
@@ -21,7 +22,7 @@ import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 export interface ReviseServices {
   env: { PUBLIC_URL?: string };
   store: ContentSource;
-  data: Pick<DataLayer, "db">;
+  data: Pick<DataLayer, "db" | "dialect">;
   forge: Pick<Forge, "texts" | "revise">;
   template: string;
   sendLimiter: RateLimiter;
@@ -43,7 +44,14 @@ export interface ReviseFormState {
 }
 
 /** The proposal store's side of a revision, over the services' data layer. */
-export type RevisionStoreFactory = (services: ReviseServices) => RevisionStore;
+export function revisionStoreFor(services: Pick<ReviseServices, "data">): RevisionStore {
+  const { data } = services;
+  return {
+    get: (id) => getProposalRecord(data, id),
+    progress: (id) => progressStore(data, id),
+    applyRevision: (id, from, revision, also) => applyRevision(data, id, from as ProposalStatus[], revision, also),
+  };
+}
 
 const FLASH_MAX_AGE = 600;
 
@@ -77,7 +85,7 @@ export function reviseUrl(origin: string, id: string, key: string): string {
  * short-lived cookie of that page carries the secret) and, when sent signed in with GitHub, that account.
  * Returns the Set-Cookie header for the redirect.
  */
-export async function grantRevision(services: ReviseServices, request: Request, id: string): Promise<Record<string, string>> {
+export async function grantRevision(services: Pick<ReviseServices, "data" | "auth">, request: Request, id: string): Promise<Record<string, string>> {
   const access = createReviseAccess(services.data);
   const now = Date.now();
   const viewer = await services.auth.viewer(request);

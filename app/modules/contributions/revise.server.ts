@@ -240,7 +240,6 @@ export interface StoredRevision {
   contributor: DeliverableProposal["contributor"];
   prTitle: string;
   prBody: string;
-  commitSha: string | null;
   /** The timeline entry (`revised`). */
   detail: string;
   at: string;
@@ -436,7 +435,6 @@ export async function reviseProposal(id: string, raw: Record<string, unknown>, c
       contributor,
       prTitle,
       prBody,
-      commitSha,
       detail: `Revised by the contributor (version ${version}): waiting for review again.`,
       at,
     },

@@ -4,7 +4,6 @@
  * the database, and the same submission sent twice is stored once.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Database } from "~/modules/db/index.server";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { checkProposal, toContentPath } from "./check";
 import { ProposalRefused, isoDate, proposalToFiles, type ContentIndex } from "./files";
@@ -17,17 +16,20 @@ import {
   getEvents,
   getProposalRecord,
   insertProposal,
+  isDuplicateSubmission,
   listProposalRecords,
   type BaseFile,
   type Proposal,
+  type ProposalData,
   type ProposalEvent,
   type ProposalFilter,
 } from "./store.server";
 
-export type { Proposal, ProposalEvent, ProposalFilter, ProposalStatus } from "./store.server";
+export type { Proposal, ProposalData, ProposalEvent, ProposalFilter, ProposalStatus } from "./store.server";
 
 export interface ProposalContext {
-  db: Database;
+  /** The data layer holding the proposals (`services.data`). */
+  data: ProposalData;
   /** The current content (a ContentSnapshot fits) with its tag vocabulary. */
   content: ContentIndex & { tags: ReadonlyArray<{ id: string }> };
   /** The content files as on disk (paths relative to the content folder), for the content check. */
@@ -112,7 +114,7 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
   const input = parsed.input;
 
   if (input.submissionKey) {
-    const earlier = findBySubmissionKey(ctx.db, input.submissionKey);
+    const earlier = await findBySubmissionKey(ctx.data, input.submissionKey);
     if (earlier) return { ok: true, proposal: earlier, duplicate: true, warnings: {} };
   }
 
@@ -131,7 +133,7 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
   if (!check.ok) return { ok: false, fieldErrors: check.fieldErrors, findings: check.findings, warnings: check.fieldWarnings };
 
   const print = fingerprint(input, built.target, built.files);
-  const alive = findLiveByFingerprint(ctx.db, print);
+  const alive = await findLiveByFingerprint(ctx.data, print);
   if (alive) return { ok: true, proposal: alive, duplicate: true, warnings: check.fieldWarnings };
 
   const id = newProposalId();
@@ -152,8 +154,8 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
   };
   let proposal: Proposal;
   try {
-    proposal = insertProposal(
-      ctx.db,
+    proposal = await insertProposal(
+      ctx.data,
       {
         id,
         kind: input.kind,
@@ -175,8 +177,8 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
     );
   } catch (error) {
     // The same form submitted twice at the same moment: the first one won.
-    if (input.submissionKey && (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
-      const earlier = findBySubmissionKey(ctx.db, input.submissionKey);
+    if (input.submissionKey && isDuplicateSubmission(error)) {
+      const earlier = await findBySubmissionKey(ctx.data, input.submissionKey);
       if (earlier) return { ok: true, proposal: earlier, duplicate: true, warnings: check.fieldWarnings };
     }
     throw error;
@@ -191,14 +193,14 @@ export interface ProposalWithEvents {
   events: ProposalEvent[];
 }
 
-export function getProposal(db: Database, id: string): ProposalWithEvents | undefined {
-  const proposal = getProposalRecord(db, id);
+export async function getProposal(data: ProposalData, id: string): Promise<ProposalWithEvents | undefined> {
+  const proposal = await getProposalRecord(data, id);
   if (!proposal) return undefined;
-  return { proposal, events: getEvents(db, id) };
+  return { proposal, events: await getEvents(data, id) };
 }
 
-export function listProposals(db: Database, filter: ProposalFilter = {}): Proposal[] {
-  return listProposalRecords(db, filter);
+export function listProposals(data: ProposalData, filter: ProposalFilter = {}): Promise<Proposal[]> {
+  return listProposalRecords(data, filter);
 }
 
 export { retryProposal } from "./outbox.server";

@@ -1,14 +1,22 @@
 /**
- * Proposals and their timeline in SQLite: the one owner of the `proposals`
- * and `proposal_events` tables. Every query on them is here — the forms'
- * (insert, duplicates), the outbox's (claim, progress, outcome), the local
- * forge's queue (`proposalRecords`), the review's (status, renumbering) and
- * the sync's (the proposal of a pull request). Every state change is one
- * transaction together with its event, so the status page never shows a
- * state without the event that explains it.
+ * Proposals and their timeline on the data layer (Kysely; SQLite by default,
+ * PostgreSQL shared by every instance with DATABASE_URL): the one owner of the
+ * `proposals` and `proposal_events` tables. Every query on them is here — the
+ * forms' (insert, duplicates), the outbox's (claim under a lease, progress,
+ * outcome), the local forge's queue (`proposalRecords`), the review's (status,
+ * renumbering) and the sync's (the proposal of a pull request). Every state
+ * change is one transaction together with its event, so the status page never
+ * shows a state without the event that explains it.
+ *
+ * Every function takes the data layer (`ProposalData`: its Kysely instance
+ * and dialect). Inside a transaction only the transaction's own executor is
+ * used: on SQLite Kysely has one connection, and a query on `data.db` from
+ * inside a transaction would wait for the transaction to end. Transactions
+ * start with their write, so a SQLite writer never has to upgrade a read lock.
  */
-import { sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
-import type { Database } from "~/modules/db/index.server";
+import { Kysely, sql, type ExpressionBuilder, type Selectable, type Transaction } from "kysely";
+import type { DataLayer } from "~/modules/db/data.server";
+import type { DataSchema, ProposalsTable } from "~/modules/db/schema";
 import { nextSequenceValue } from "~/modules/db/sequences.server";
 import type {
   Contributor,
@@ -21,6 +29,7 @@ import type {
   ProposalRecords,
   QueueEntry,
 } from "~/modules/forge/types";
+import { emitStatusChange, hasStatusListeners } from "./events.server";
 
 export type ProposalStatus = "queued" | "opened" | "merged" | "closed" | "failed" | "changes_requested";
 
@@ -78,38 +87,11 @@ export interface ProposalEvent {
   detail: string;
 }
 
-interface Row {
-  id: string;
-  kind: ProposalKind;
-  target: string;
-  slug: string;
-  title: string;
-  fields: string;
-  files: string;
-  base_files: string | null;
-  contributor_name: string;
-  contributor_github: string | null;
-  contributor_email: string | null;
-  status: ProposalStatus;
-  forge: ForgeName | null;
-  branch: string | null;
-  commit_sha: string | null;
-  pr_number: number | null;
-  pr_url: string | null;
-  pr_title: string;
-  pr_body: string;
-  delivery_state: string;
-  user_token: string | null;
-  user_token_until: number | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  lease_until: number | null;
-  last_error: string | null;
-  submission_key: string | null;
-  fingerprint: string;
-  created_at: string;
-  updated_at: string;
-}
+/** The data layer as this store uses it (a DataLayer fits). */
+export type ProposalData = Pick<DataLayer, "db" | "dialect">;
+
+type Executor = Kysely<DataSchema> | Transaction<DataSchema>;
+type Row = Selectable<ProposalsTable>;
 
 function toProposal(r: Row): Proposal {
   const state = JSON.parse(r.delivery_state) as DeliveryProgress;
@@ -160,68 +142,123 @@ export type NewProposal = Pick<Proposal, "id" | "kind" | "target" | "slug" | "ti
   fingerprint: string;
 };
 
-export function insertProposal(db: Database, p: NewProposal, detail: string): Proposal {
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO proposals (id, kind, target, slug, title, fields, files, base_files, contributor_name, contributor_github,
-         contributor_email, status, pr_title, pr_body, user_token, attempts, next_attempt_at, submission_key,
-         fingerprint, created_at, updated_at)
-       VALUES (@id, @kind, @target, @slug, @title, @fields, @files, @baseFiles, @name, @github, @email, 'queued', @prTitle,
-         @prBody, @userToken, 0, NULL, @submissionKey, @fingerprint, @createdAt, @createdAt)`,
-    ).run({
-      id: p.id,
-      kind: p.kind,
-      target: p.target,
-      slug: p.slug,
-      title: p.title,
-      fields: JSON.stringify(p.fields),
-      files: JSON.stringify(p.files),
-      baseFiles: p.baseFiles ? JSON.stringify(p.baseFiles) : null,
-      name: p.contributor.name,
-      github: p.contributor.github ?? null,
-      email: p.contributor.email ?? null,
-      prTitle: p.prTitle,
-      prBody: p.prBody,
-      userToken: p.userToken ?? null,
-      submissionKey: p.submissionKey ?? null,
-      fingerprint: p.fingerprint,
-      createdAt: p.createdAt,
-    });
-    addEvent(db, p.id, "created", detail, p.createdAt);
-  })();
-  return getProposalRecord(db, p.id)!;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Adds an event to the proposal's timeline; returns its id. */
+export async function addEvent(data: Pick<ProposalData, "db"> | Executor, id: string, type: string, detail: string, at: string = new Date().toISOString()): Promise<number> {
+  const db = data instanceof Kysely ? data : data.db;
+  const row = await db.insertInto("proposal_events").values({ proposal_id: id, at, type, detail }).returning("id").executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
-export function getProposalRecord(db: Database, id: string): Proposal | undefined {
-  const row = db.prepare("SELECT * FROM proposals WHERE id = ?").get(id) as Row | undefined;
+const nothingAfter = () => {};
+
+/**
+ * A status change, inside its transaction: records its event and tells the status listeners
+ * (events.server.ts: the one hook, e.g. the contributor's mail). Returns what to run after the commit.
+ */
+async function statusEvent(
+  data: Pick<ProposalData, "db">,
+  trx: Executor,
+  id: string,
+  from: ProposalStatus | null,
+  event: { type: string; detail: string },
+  at: string,
+): Promise<() => void> {
+  const eventId = await addEvent(trx, id, event.type, event.detail, at);
+  if (!hasStatusListeners(data.db)) return nothingAfter;
+  const row = await rowById(trx, id);
+  if (!row) return nothingAfter;
+  const p = toProposal(row);
+  return emitStatusChange(data.db, trx, {
+    proposal: { id, kind: p.kind, title: p.title, slug: p.slug, contributor: p.contributor, prUrl: p.prUrl },
+    from,
+    to: p.status,
+    event: { id: eventId, ...event },
+    at: Date.parse(at),
+  });
+}
+
+/** Runs a status-changing transaction, then what its listeners asked to run after the commit. */
+async function changeStatus<T>(data: Pick<ProposalData, "db">, work: (trx: Executor, after: (run: () => void) => void) => Promise<T>): Promise<T> {
+  let afterCommit: () => void = nothingAfter;
+  const result = await data.db.transaction().execute((trx) => work(trx, (run) => (afterCommit = run)));
+  afterCommit();
+  return result;
+}
+
+async function rowById(db: Executor, id: string): Promise<Row | undefined> {
+  return db.selectFrom("proposals").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertProposal(data: ProposalData, p: NewProposal, detail: string): Promise<Proposal> {
+  const row = await data.db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto("proposals")
+      .values({
+        id: p.id,
+        kind: p.kind,
+        target: p.target,
+        slug: p.slug,
+        title: p.title,
+        fields: JSON.stringify(p.fields),
+        files: JSON.stringify(p.files),
+        base_files: p.baseFiles ? JSON.stringify(p.baseFiles) : null,
+        contributor_name: p.contributor.name,
+        contributor_github: p.contributor.github ?? null,
+        contributor_email: p.contributor.email ?? null,
+        status: "queued",
+        pr_title: p.prTitle,
+        pr_body: p.prBody,
+        user_token: p.userToken ?? null,
+        attempts: 0,
+        next_attempt_at: null,
+        submission_key: p.submissionKey ?? null,
+        fingerprint: p.fingerprint,
+        created_at: p.createdAt,
+        updated_at: p.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await addEvent(trx, p.id, "created", detail, p.createdAt);
+    return inserted;
+  });
+  return toProposal(row);
+}
+
+/** The same submission key stored twice (a double submit racing itself), in either dialect. */
+export function isDuplicateSubmission(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e.code === "SQLITE_CONSTRAINT_UNIQUE") return /submission_key/.test(e.message ?? "");
+  return e.code === "23505" && (e.constraint ?? "").includes("submission_key");
+}
+
+export async function getProposalRecord(data: Pick<ProposalData, "db">, id: string): Promise<Proposal | undefined> {
+  const row = await rowById(data.db, id);
   return row ? toProposal(row) : undefined;
 }
 
-export function findBySubmissionKey(db: Database, key: string): Proposal | undefined {
-  const row = db.prepare("SELECT * FROM proposals WHERE submission_key = ?").get(key) as Row | undefined;
+export async function findBySubmissionKey(data: Pick<ProposalData, "db">, key: string): Promise<Proposal | undefined> {
+  const row = await data.db.selectFrom("proposals").selectAll().where("submission_key", "=", key).executeTakeFirst();
   return row ? toProposal(row) : undefined;
 }
 
 /** A proposal with the same content that is still alive (not merged or closed). */
-export function findLiveByFingerprint(db: Database, fingerprint: string): Proposal | undefined {
-  const row = db
-    .prepare(
-      `SELECT * FROM proposals WHERE fingerprint = ? AND status NOT IN ('merged', 'closed')
-       ORDER BY created_at DESC LIMIT 1`,
-    )
-    .get(fingerprint) as Row | undefined;
+export async function findLiveByFingerprint(data: Pick<ProposalData, "db">, fingerprint: string): Promise<Proposal | undefined> {
+  const row = await data.db
+    .selectFrom("proposals")
+    .selectAll()
+    .where("fingerprint", "=", fingerprint)
+    .where("status", "not in", ["merged", "closed"])
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return row ? toProposal(row) : undefined;
 }
 
-export function getEvents(db: Database, id: string): ProposalEvent[] {
-  const rows = db
-    .prepare("SELECT id, proposal_id, at, type, detail FROM proposal_events WHERE proposal_id = ? ORDER BY id")
-    .all(id) as { id: number; proposal_id: string; at: string; type: string; detail: string }[];
-  return rows.map((r) => ({ id: r.id, proposalId: r.proposal_id, at: r.at, type: r.type, detail: r.detail }));
-}
-
-export function addEvent(db: Database, id: string, type: string, detail: string, at: string = new Date().toISOString()): void {
-  db.prepare("INSERT INTO proposal_events (proposal_id, at, type, detail) VALUES (?, ?, ?, ?)").run(id, at, type, detail);
+export async function getEvents(data: Pick<ProposalData, "db">, id: string): Promise<ProposalEvent[]> {
+  const rows = await data.db.selectFrom("proposal_events").select(["id", "proposal_id", "at", "type", "detail"]).where("proposal_id", "=", id).orderBy("id").execute();
+  return rows.map((r) => ({ id: Number(r.id), proposalId: r.proposal_id, at: r.at, type: r.type, detail: r.detail }));
 }
 
 export interface ProposalFilter {
@@ -236,108 +273,184 @@ export interface ProposalFilter {
   order?: "newest" | "oldest";
 }
 
-export function listProposalRecords(db: Database, filter: ProposalFilter = {}): Proposal[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
+/** The order proposals were stored in within one millisecond: their `created` event's id (rows have no other sequence in both dialects). */
+const insertionOrder = sql<number>`(SELECT MIN(e.id) FROM proposal_events e WHERE e.proposal_id = proposals.id)`;
+
+export async function listProposalRecords(data: Pick<ProposalData, "db">, filter: ProposalFilter = {}): Promise<Proposal[]> {
+  let q = data.db.selectFrom("proposals").selectAll();
   if (filter.status !== undefined) {
     const list = Array.isArray(filter.status) ? filter.status : [filter.status];
     if (list.length === 0) return [];
-    where.push(`status IN (${list.map(() => "?").join(", ")})`);
-    params.push(...list);
+    q = q.where("status", "in", list);
   }
-  if (filter.kind) {
-    where.push("kind = ?");
-    params.push(filter.kind);
-  }
-  if (filter.forge) {
-    where.push("forge = ?");
-    params.push(filter.forge);
-  }
-  if (filter.github) {
-    where.push("lower(contributor_github) = lower(?)");
-    params.push(filter.github);
-  }
+  if (filter.kind) q = q.where("kind", "=", filter.kind);
+  if (filter.forge) q = q.where("forge", "=", filter.forge);
+  if (filter.github) q = q.where(sql`lower(contributor_github)`, "=", filter.github.toLowerCase());
   const limit = Math.max(1, Math.min(500, Math.floor(filter.limit ?? 50)));
   const offset = Math.max(0, Math.floor(filter.offset ?? 0));
-  const order = filter.order === "oldest" ? "ASC" : "DESC";
-  const sql = `SELECT * FROM proposals ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-    ORDER BY created_at ${order}, rowid ${order} LIMIT ? OFFSET ?`; // rowid: insertion order within one millisecond
-  return (db.prepare(sql).all(...params, limit, offset) as Row[]).map(toProposal);
+  const order = filter.order === "oldest" ? "asc" : "desc";
+  const rows = await q.orderBy("created_at", order).orderBy(insertionOrder, order).limit(limit).offset(offset).execute();
+  return rows.map(toProposal);
 }
 
 // ---------------------------------------------------------------------------
 // Outbox operations
 
+/** Queued, due at `now`, and not leased (or its lease lapsed). */
+function dueAt(now: number) {
+  return (eb: ExpressionBuilder<DataSchema, "proposals">) =>
+    eb.and([
+      eb("status", "=", "queued"),
+      eb.or([eb("next_attempt_at", "is", null), eb("next_attempt_at", "<=", now)]),
+      eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]),
+    ]);
+}
+
 /** Ids of queued proposals due at `now` and not leased, oldest first. */
-export function dueProposalIds(db: Database, now: number, limit = 20): string[] {
-  const rows = db
-    .prepare(
-      `SELECT id FROM proposals
-       WHERE status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-         AND (lease_until IS NULL OR lease_until <= ?)
-       ORDER BY next_attempt_at, created_at LIMIT ?`,
-    )
-    .all(now, now, limit) as { id: string }[];
+export async function dueProposalIds(data: Pick<ProposalData, "db">, now: number, limit = 20): Promise<string[]> {
+  const rows = await data.db
+    .selectFrom("proposals")
+    .select("id")
+    .where(dueAt(now))
+    .orderBy(sql`COALESCE(next_attempt_at, 0)`)
+    .orderBy("created_at")
+    .limit(limit)
+    .execute();
   return rows.map((r) => r.id);
 }
 
 /** Proposals waiting for delivery, and when the oldest was made (readiness: /healthz). */
-export function outboxBacklog(db: Database): { queued: number; oldestCreatedAt: string | null } {
-  const row = db.prepare("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM proposals WHERE status = 'queued'").get() as { n: number; oldest: string | null };
-  return { queued: row.n, oldestCreatedAt: row.oldest };
+export async function outboxBacklog(data: Pick<ProposalData, "db">): Promise<{ queued: number; oldestCreatedAt: string | null }> {
+  const row = await data.db
+    .selectFrom("proposals")
+    .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.min("created_at").as("oldest")])
+    .where("status", "=", "queued")
+    .executeTakeFirstOrThrow();
+  return { queued: Number(row.n), oldestCreatedAt: (row.oldest as string | null) ?? null };
 }
 
 /** Epoch ms of the earliest scheduled attempt, if any. */
-export function nextDueTime(db: Database): number | undefined {
-  const row = db.prepare("SELECT MIN(next_attempt_at) AS t FROM proposals WHERE status = 'queued'").get() as { t: number | null };
-  return row.t ?? undefined;
+export async function nextDueTime(data: Pick<ProposalData, "db">): Promise<number | undefined> {
+  const row = await data.db
+    .selectFrom("proposals")
+    .select((eb) => eb.fn.min("next_attempt_at").as("t"))
+    .where("status", "=", "queued")
+    .executeTakeFirst();
+  const t = row?.t as number | null | undefined;
+  return t === null || t === undefined ? undefined : Number(t);
+}
+
+export interface Lease {
+  /** Who holds it: one id per outbox (process). */
+  owner: string;
+  /** Epoch ms it lapses at, unless renewed. */
+  until: number;
+}
+
+async function recordClaim(trx: Transaction<DataSchema>, row: Row, now: number, forgeLabel: string): Promise<Proposal> {
+  await addEvent(trx, row.id, "attempt", `Attempt ${row.attempts}: delivering to ${forgeLabel}.`, iso(now));
+  return toProposal(row);
 }
 
 /**
- * Takes the proposal for one attempt (lease until `leaseUntil`, attempts + 1); `forgeLabel` names the
- * forge in the timeline.
- * Returns false when another worker holds it or it is no longer queued/due.
+ * Takes the proposal for one attempt (lease until `lease.until`, held by `lease.owner`, attempts + 1);
+ * `forgeLabel` names the forge in the timeline. Returns the claimed proposal, or undefined when
+ * another worker holds it or it is no longer queued/due.
  */
-export function claimProposal(db: Database, id: string, now: number, leaseUntil: number, forge: ForgeName, forgeLabel: string = forge): boolean {
-  return db.transaction(() => {
-    const r = db
-      .prepare(
-        `UPDATE proposals SET lease_until = ?, attempts = attempts + 1, forge = ?, updated_at = ?
-         WHERE id = ? AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-           AND (lease_until IS NULL OR lease_until <= ?)`,
-      )
-      .run(leaseUntil, forge, new Date(now).toISOString(), id, now, now);
-    if (r.changes !== 1) return false;
-    const { attempts } = db.prepare("SELECT attempts FROM proposals WHERE id = ?").get(id) as { attempts: number };
-    addEvent(db, id, "attempt", `Attempt ${attempts}: delivering to ${forgeLabel}.`, new Date(now).toISOString());
-    return true;
-  }).immediate();
+export async function claimProposal(
+  data: ProposalData,
+  id: string,
+  now: number,
+  lease: Lease | number,
+  forge: ForgeName,
+  forgeLabel: string = forge,
+): Promise<Proposal | undefined> {
+  const { owner, until } = typeof lease === "number" ? { owner: null, until: lease } : lease;
+  return data.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable("proposals")
+      .set((eb) => ({ lease_until: until, lease_owner: owner, attempts: eb("attempts", "+", 1), forge, updated_at: iso(now) }))
+      .where("id", "=", id)
+      .where(dueAt(now))
+      .returningAll()
+      .executeTakeFirst();
+    return row ? recordClaim(trx, row, now, forgeLabel) : undefined;
+  });
 }
 
-export function readUserToken(db: Database, id: string): string | undefined {
-  const row = db.prepare("SELECT user_token FROM proposals WHERE id = ?").get(id) as { user_token: string | null } | undefined;
+/**
+ * Takes the next due proposal (oldest first) for one attempt, as `claimProposal`. On PostgreSQL the
+ * candidate row is locked with `FOR UPDATE SKIP LOCKED`: instances claiming at the same moment each get
+ * a different proposal, never wait for each other, and never both get the same one.
+ */
+export async function claimNextProposal(
+  data: ProposalData,
+  now: number,
+  lease: Lease,
+  forge: ForgeName,
+  forgeLabel: string = forge,
+  /** Ids not to take (already attempted in this pass). */
+  exclude: readonly string[] = [],
+): Promise<Proposal | undefined> {
+  return data.db.transaction().execute(async (trx) => {
+    let candidate = trx.selectFrom("proposals").select("id").where(dueAt(now));
+    if (exclude.length > 0) candidate = candidate.where("id", "not in", exclude);
+    candidate = candidate.orderBy(sql`COALESCE(next_attempt_at, 0)`).orderBy("created_at").limit(1);
+    if (data.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
+    const row = await trx
+      .updateTable("proposals")
+      .set((eb) => ({ lease_until: lease.until, lease_owner: lease.owner, attempts: eb("attempts", "+", 1), forge, updated_at: iso(now) }))
+      .where("id", "=", candidate)
+      .where(dueAt(now))
+      .returningAll()
+      .executeTakeFirst();
+    return row ? recordClaim(trx, row, now, forgeLabel) : undefined;
+  });
+}
+
+/** Extends a lease its owner still holds on a queued proposal; false when it was lost (lapsed and taken, or decided). */
+export async function renewLease(data: Pick<ProposalData, "db">, id: string, lease: Lease): Promise<boolean> {
+  const r = await data.db
+    .updateTable("proposals")
+    .set({ lease_until: lease.until })
+    .where("id", "=", id)
+    .where("status", "=", "queued")
+    .where("lease_owner", "=", lease.owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function readUserToken(data: Pick<ProposalData, "db">, id: string): Promise<string | undefined> {
+  const row = await data.db.selectFrom("proposals").select("user_token").where("id", "=", id).executeTakeFirst();
   return row?.user_token ?? undefined;
 }
 
-/** A ProgressStore bound to one proposal: every save is written before it returns. */
-export function progressStore(db: Database, id: string, clock: () => number = Date.now): ProgressStore {
-  const load = (): DeliveryProgress => getProposalRecord(db, id)?.progress ?? {};
-  let current = load();
+/** A ProgressStore bound to one proposal: every save is written before it resolves. */
+export async function progressStore(data: Pick<ProposalData, "db">, id: string, clock: () => number = Date.now): Promise<ProgressStore> {
+  let current: DeliveryProgress = (await getProposalRecord(data, id))?.progress ?? {};
   return {
     get current() {
       return current;
     },
-    save(patch) {
+    async save(patch) {
       const next = { ...current, ...patch };
       const { branch, commitSha, prNumber, prUrl, ...rest } = next;
-      db.prepare(
-        `UPDATE proposals SET branch = ?, commit_sha = ?, pr_number = ?, pr_url = ?, delivery_state = ?, updated_at = ?
-         WHERE id = ?`,
-      ).run(branch ?? null, commitSha ?? null, prNumber ?? null, prUrl ?? null, JSON.stringify(rest), new Date(clock()).toISOString(), id);
+      await data.db
+        .updateTable("proposals")
+        .set({
+          branch: branch ?? null,
+          commit_sha: commitSha ?? null,
+          pr_number: prNumber ?? null,
+          pr_url: prUrl ?? null,
+          delivery_state: JSON.stringify(rest),
+          updated_at: iso(clock()),
+        })
+        .where("id", "=", id)
+        .execute();
       current = next;
     },
-    note(type, detail) {
-      addEvent(db, id, type, detail, new Date(clock()).toISOString());
+    async note(type, detail) {
+      await addEvent(data, id, type, detail, iso(clock()));
     },
   };
 }
@@ -350,42 +463,57 @@ export function progressStore(db: Database, id: string, clock: () => number = Da
  * earlier attempt already decided on the forge. The user token is forgotten.
  * Returns false when the outcome was not recorded (the proposal had moved on).
  */
-export function markOpened(
-  db: Database,
+export async function markOpened(
+  data: Pick<ProposalData, "db">,
   id: string,
   result: { number: number; url: string; branch: string; state?: "merged" | "closed" },
   now: number,
-): boolean {
-  return db.transaction(() => {
-    const at = new Date(now).toISOString();
-    const r = db
-      .prepare(
-        `UPDATE proposals SET status = ?, pr_number = ?, pr_url = ?, branch = ?, lease_until = NULL,
-           next_attempt_at = NULL, last_error = NULL, user_token = NULL, user_token_until = NULL, updated_at = ?
-         WHERE id = ? AND status = 'queued'`,
-      )
-      .run(result.state ?? "opened", result.number, result.url, result.branch, at, id);
-    if (r.changes !== 1) return false;
-    addEvent(db, id, "opened", `Opened for review as #${result.number}: ${result.url}`, at);
+): Promise<boolean> {
+  const at = iso(now);
+  return changeStatus(data, async (trx, after) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({
+        status: result.state ?? "opened",
+        pr_number: result.number,
+        pr_url: result.url,
+        branch: result.branch,
+        lease_until: null,
+        lease_owner: null,
+        next_attempt_at: null,
+        last_error: null,
+        user_token: null,
+        user_token_until: null,
+        updated_at: at,
+      })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    const opened = { type: "opened", detail: `Opened for review as #${result.number}: ${result.url}` };
     if (result.state) {
-      addEvent(db, id, result.state, `Pull request #${result.number} was ${result.state} on GitHub before this site heard back; nothing more to deliver.`, at);
+      await addEvent(trx, id, opened.type, opened.detail, at);
+      const decided = { type: result.state, detail: `Pull request #${result.number} was ${result.state} on GitHub before this site heard back; nothing more to deliver.` };
+      after(await statusEvent(data, trx, id, "queued", decided, at));
+    } else {
+      after(await statusEvent(data, trx, id, "queued", opened, at));
     }
     return true;
-  })();
+  });
 }
 
-export function scheduleRetry(db: Database, id: string, at: number, error: string, type: string, detail: string, now: number): boolean {
-  return db.transaction(() => {
-    const r = db
-      .prepare(
-        `UPDATE proposals SET lease_until = NULL, next_attempt_at = ?, last_error = ?, updated_at = ?
-         WHERE id = ? AND status = 'queued'`,
-      )
-      .run(at, error, new Date(now).toISOString(), id);
-    if (r.changes !== 1) return false;
-    addEvent(db, id, type, detail, new Date(now).toISOString());
+export async function scheduleRetry(data: Pick<ProposalData, "db">, id: string, at: number, error: string, type: string, detail: string, now: number): Promise<boolean> {
+  return data.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({ lease_until: null, lease_owner: null, next_attempt_at: at, last_error: error, updated_at: iso(now) })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await addEvent(trx, id, type, detail, iso(now));
     return true;
-  })();
+  });
 }
 
 /** How long a failed proposal keeps a signed-in contributor's token for a retry after a configuration fix. */
@@ -396,98 +524,175 @@ export const USER_TOKEN_GRACE_MS = 24 * 3_600_000;
  * keeps the contributor's token for a retry after the fix, for at most
  * {@link USER_TOKEN_GRACE_MS}; any other failure forgets it at once.
  */
-export function markFailed(db: Database, id: string, reason: string, now: number, options: { keepUserToken?: boolean } = {}): boolean {
-  return db.transaction(() => {
-    const keep = options.keepUserToken === true;
-    const r = db
-      .prepare(
-        `UPDATE proposals SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = ?, updated_at = ?,
-           user_token = CASE WHEN ? THEN user_token ELSE NULL END,
-           user_token_until = CASE WHEN ? AND user_token IS NOT NULL THEN ? ELSE NULL END
-         WHERE id = ? AND status = 'queued'`,
-      )
-      .run(reason, new Date(now).toISOString(), keep ? 1 : 0, keep ? 1 : 0, now + USER_TOKEN_GRACE_MS, id);
-    if (r.changes !== 1) return false;
-    addEvent(db, id, "failed", reason, new Date(now).toISOString());
+export async function markFailed(
+  data: Pick<ProposalData, "db">,
+  id: string,
+  reason: string,
+  now: number,
+  options: { keepUserToken?: boolean } = {},
+): Promise<boolean> {
+  const keep = options.keepUserToken === true;
+  return changeStatus(data, async (trx, after) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({
+        status: "failed",
+        lease_until: null,
+        lease_owner: null,
+        next_attempt_at: null,
+        last_error: reason,
+        updated_at: iso(now),
+        ...(keep
+          ? { user_token_until: sql<number | null>`CASE WHEN user_token IS NOT NULL THEN CAST(${now + USER_TOKEN_GRACE_MS} AS BIGINT) ELSE NULL END` }
+          : { user_token: null, user_token_until: null }),
+      })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    after(await statusEvent(data, trx, id, "queued", { type: "failed", detail: reason }, iso(now)));
     return true;
-  })();
+  });
 }
 
 /**
  * Forgets the tokens that failed proposals kept past their grace period.
  * A retry after that delivers with the site's own credentials. Returns the ids.
  */
-export function forgetExpiredUserTokens(db: Database, now: number): string[] {
-  return db.transaction(() => {
-    const rows = db
-      .prepare("SELECT id FROM proposals WHERE user_token IS NOT NULL AND user_token_until IS NOT NULL AND user_token_until <= ?")
-      .all(now) as { id: string }[];
+export async function forgetExpiredUserTokens(data: Pick<ProposalData, "db">, now: number): Promise<string[]> {
+  return data.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable("proposals")
+      .set({ user_token: null, user_token_until: null })
+      .where("user_token", "is not", null)
+      .where("user_token_until", "is not", null)
+      .where("user_token_until", "<=", now)
+      .returning("id")
+      .execute();
     for (const { id } of rows) {
-      db.prepare("UPDATE proposals SET user_token = NULL, user_token_until = NULL WHERE id = ?").run(id);
-      addEvent(
-        db,
+      await addEvent(
+        trx,
         id,
         "sign-in-forgotten",
         "The contributor's GitHub sign-in was forgotten (kept 24 hours for a retry); a retry now delivers with the site's own GitHub access.",
-        new Date(now).toISOString(),
+        iso(now),
       );
     }
     return rows.map((r) => r.id);
-  })();
+  });
 }
 
 /**
  * Puts a failed (or waiting) proposal back in the queue, due now. Returns
  * false when the proposal is missing or already delivered.
  */
-export function requeue(db: Database, id: string, now: number, detail: string): boolean {
-  return db.transaction(() => {
-    const r = db
-      .prepare(
-        `UPDATE proposals SET status = 'queued', next_attempt_at = ?, attempts = 0, lease_until = NULL, user_token_until = NULL,
-           updated_at = ?
-         WHERE id = ? AND status IN ('failed', 'queued')`,
-      )
-      .run(now, new Date(now).toISOString(), id);
-    if (r.changes !== 1) return false;
-    addEvent(db, id, "retry-requested", detail, new Date(now).toISOString());
+export async function requeue(data: Pick<ProposalData, "db">, id: string, now: number, detail: string): Promise<boolean> {
+  return changeStatus(data, async (trx, after) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({ status: "queued", next_attempt_at: now, attempts: 0, lease_until: null, lease_owner: null, user_token_until: null, updated_at: iso(now) })
+      .where("id", "=", id)
+      .where("status", "in", ["failed", "queued"])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    after(await statusEvent(data, trx, id, null, { type: "retry-requested", detail }, iso(now)));
     return true;
-  })();
+  });
 }
 
 /**
- * After a restart: attempts left in flight by the previous process are
- * released (and retried at once; delivery is idempotent). Returns their ids.
+ * After a restart of the single instance (SQLite): attempts left in flight by the previous process
+ * are released (and retried at once; delivery is idempotent). Returns their ids. Never used with
+ * PostgreSQL, where a lease in flight may be a live sibling's: a lapsed lease is simply claimable.
  */
-export function releaseInterruptedAttempts(db: Database, now: number): string[] {
-  return db.transaction(() => {
-    const rows = db.prepare("SELECT id FROM proposals WHERE status = 'queued' AND lease_until IS NOT NULL").all() as { id: string }[];
+export async function releaseInterruptedAttempts(data: Pick<ProposalData, "db">, now: number): Promise<string[]> {
+  return data.db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable("proposals")
+      .set({ lease_until: null, lease_owner: null, next_attempt_at: now, updated_at: iso(now) })
+      .where("status", "=", "queued")
+      .where("lease_until", "is not", null)
+      .returning("id")
+      .execute();
     for (const { id } of rows) {
-      db.prepare("UPDATE proposals SET lease_until = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ?").run(
-        now,
-        new Date(now).toISOString(),
-        id,
-      );
-      addEvent(db, id, "recovered", "The previous attempt was interrupted (the server stopped); retrying.", new Date(now).toISOString());
+      await addEvent(trx, id, "recovered", "The previous attempt was interrupted (the server stopped); retrying.", iso(now));
     }
     return rows.map((r) => r.id);
-  })();
+  });
 }
 
 /** Status change made by the review side (merged, closed, changes requested). */
-export function setReviewStatus(db: Database, id: string, status: Exclude<ProposalStatus, "queued" | "failed">, detail: string, now: number): boolean {
-  return db.transaction(() => {
+export async function setReviewStatus(
+  data: Pick<ProposalData, "db">,
+  id: string,
+  status: Exclude<ProposalStatus, "queued" | "failed">,
+  detail: string,
+  now: number,
+): Promise<boolean> {
+  return changeStatus(data, async (trx, after) => {
     // A decided proposal needs no contributor token any more.
-    const r = db.prepare("UPDATE proposals SET status = ?, user_token = NULL, user_token_until = NULL, updated_at = ? WHERE id = ? AND status != ?").run(
-      status,
-      new Date(now).toISOString(),
-      id,
-      status,
-    );
-    if (r.changes !== 1) return false;
-    addEvent(db, id, status === "changes_requested" ? "changes-requested" : status, detail, new Date(now).toISOString());
+    const r = await trx
+      .updateTable("proposals")
+      .set({ status, user_token: null, user_token_until: null, updated_at: iso(now) })
+      .where("id", "=", id)
+      .where("status", "!=", status)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    after(await statusEvent(data, trx, id, null, { type: status === "changes_requested" ? "changes-requested" : status, detail }, iso(now)));
     return true;
-  })();
+  });
+}
+
+/** What a proposal takes from its contributor's revision (contributions/revise.server.ts). */
+export interface ProposalRevision {
+  title: string;
+  fields: Record<string, unknown>;
+  files: ProposalFile[];
+  contributor: Contributor;
+  prTitle: string;
+  prBody: string;
+  /** The timeline entry (`revised`). */
+  detail: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
+/**
+ * A revision: when the proposal is still in one of `from`, it takes the revised files, title, fields
+ * and contributor and goes back to `opened` (in review) with the event `revised`; `also` runs in the
+ * same transaction (the revision's version rows). False when the status had moved on meanwhile.
+ */
+export async function applyRevision(
+  data: Pick<ProposalData, "db">,
+  id: string,
+  from: readonly ProposalStatus[],
+  revision: ProposalRevision,
+  also: (trx: Executor) => Promise<void>,
+): Promise<boolean> {
+  if (from.length === 0) return false;
+  return changeStatus(data, async (trx, after) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({
+        status: "opened",
+        title: revision.title,
+        fields: JSON.stringify(revision.fields),
+        files: JSON.stringify(revision.files),
+        contributor_name: revision.contributor.name,
+        contributor_github: revision.contributor.github ?? null,
+        contributor_email: revision.contributor.email ?? null,
+        pr_title: revision.prTitle,
+        pr_body: revision.prBody,
+        updated_at: revision.at,
+      })
+      .where("id", "=", id)
+      .where("status", "in", [...from])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await also(trx);
+    after(await statusEvent(data, trx, id, null, { type: "revised", detail: revision.detail }, revision.at));
+    return true;
+  });
 }
 
 export function toDeliverable(p: Proposal): DeliverableProposal {
@@ -508,10 +713,20 @@ export function toDeliverable(p: Proposal): DeliverableProposal {
 // The review side and the sync
 
 /** The proposal (newest first) that a forge's change `number` belongs to; `orUnassigned`: also one whose forge is not recorded. */
-export function findProposalByChange(db: Database, forge: ForgeName, number: number, options: { orUnassigned?: boolean } = {}): Proposal | undefined {
-  const row = db
-    .prepare(`SELECT * FROM proposals WHERE pr_number = ? AND (forge = ?${options.orUnassigned ? " OR forge IS NULL" : ""}) ORDER BY created_at DESC LIMIT 1`)
-    .get(number, forge) as Row | undefined;
+export async function findProposalByChange(
+  data: Pick<ProposalData, "db">,
+  forge: ForgeName,
+  number: number,
+  options: { orUnassigned?: boolean } = {},
+): Promise<Proposal | undefined> {
+  const row = await data.db
+    .selectFrom("proposals")
+    .selectAll()
+    .where("pr_number", "=", number)
+    .where((eb) => (options.orUnassigned ? eb.or([eb("forge", "=", forge), eb("forge", "is", null)]) : eb("forge", "=", forge)))
+    .orderBy("created_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
   return row ? toProposal(row) : undefined;
 }
 
@@ -519,19 +734,25 @@ export function findProposalByChange(db: Database, forge: ForgeName, number: num
  * After a renumbering at merge time the stored files (and the number in the fields) become what was
  * merged, so the contributor's status page shows the merged text; a `renumbered` event per change.
  */
-export function recordRenumbering(db: Database, id: string, files: ProposalFile[], plan: readonly { from: number; to: number }[], now: number): void {
+export async function recordRenumbering(
+  data: Pick<ProposalData, "db">,
+  id: string,
+  files: ProposalFile[],
+  plan: readonly { from: number; to: number }[],
+  now: number,
+): Promise<void> {
   if (plan.length === 0) return;
-  const proposal = getProposalRecord(db, id);
+  const proposal = await getProposalRecord(data, id);
   if (!proposal) return;
   const fields = { ...proposal.fields };
   if (proposal.kind === "question" && plan[0]) fields.number = plan[0].to;
-  const at = new Date(now).toISOString();
-  db.transaction(() => {
-    db.prepare("UPDATE proposals SET files = ?, fields = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(files), JSON.stringify(fields), at, id);
+  const at = iso(now);
+  await data.db.transaction().execute(async (trx) => {
+    await trx.updateTable("proposals").set({ files: JSON.stringify(files), fields: JSON.stringify(fields), updated_at: at }).where("id", "=", id).execute();
     for (const r of plan) {
-      addEvent(db, id, "renumbered", `Question number ${r.from} was taken by another question meanwhile: renumbered to ${r.to}.`, at);
+      await addEvent(trx, id, "renumbered", `Question number ${r.from} was taken by another question meanwhile: renumbered to ${r.to}.`, at);
     }
-  })();
+  });
 }
 
 function toQueueEntry(r: Row): QueueEntry {
@@ -551,32 +772,36 @@ function toQueueEntry(r: Row): QueueEntry {
 
 /**
  * The stored proposals as a forge reads its queue from them (the local review queue); the change
- * numbers come from the data layer's counters (`sequences`; default: the same SQLite database).
+ * numbers come from the data layer's counters (`sequences`), shared by every instance on PostgreSQL.
  */
-export function proposalRecords(db: Database, data: Pick<DataLayer, "db"> = sqliteDataLayer(db)): ProposalRecords {
+export function proposalRecords(data: Pick<ProposalData, "db">): ProposalRecords {
+  const { db } = data;
   return {
-    open(forge) {
-      const rows = db
-        .prepare(
-          `SELECT * FROM proposals WHERE forge = ? AND pr_number IS NOT NULL AND status IN ('opened', 'changes_requested')
-           ORDER BY created_at DESC, id DESC`,
-        )
-        .all(forge) as Row[];
+    async open(forge) {
+      const rows = await db
+        .selectFrom("proposals")
+        .selectAll()
+        .where("forge", "=", forge)
+        .where("pr_number", "is not", null)
+        .where("status", "in", ["opened", "changes_requested"])
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .execute();
       return rows.map(toQueueEntry);
     },
-    byNumber(forge, number) {
-      const row = db.prepare("SELECT * FROM proposals WHERE forge = ? AND pr_number = ?").get(forge, number) as Row | undefined;
+    async byNumber(forge, number) {
+      const row = await db.selectFrom("proposals").selectAll().where("forge", "=", forge).where("pr_number", "=", number).executeTakeFirst();
       return row ? toQueueEntry(row) : undefined;
     },
-    byId(id) {
-      const row = db.prepare("SELECT * FROM proposals WHERE id = ?").get(id) as Row | undefined;
+    async byId(id) {
+      const row = await rowById(db, id);
       return row ? toQueueEntry(row) : undefined;
     },
     async allocateNumber(forge, save) {
-      // A number is never repeated; a crash between taking it and saving it skips it (one gap). Issue 11
-      // part B puts both in one transaction once the proposals are on the data layer too.
+      // A number is never repeated; a crash between taking it and saving it skips it (one gap). (Both in one
+      // transaction would hold SQLite's only connection across the caller's save.)
       const n = await nextSequenceValue(data, `${forge}-review-number`);
-      save(n);
+      await save(n);
       return n;
     },
   };

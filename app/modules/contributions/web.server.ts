@@ -7,7 +7,6 @@
 import { randomBytes } from "node:crypto";
 import { answerPath, questionPath } from "~/modules/contract";
 import type { Auth } from "~/modules/auth/index.server";
-import type { Database } from "~/modules/db/index.server";
 import { fileDiffs, type FileDiff } from "~/modules/diff/file-diff";
 import type { Forge } from "~/modules/forge/types";
 import type { RateLimiter } from "~/modules/security/rate-limit.server";
@@ -15,9 +14,10 @@ import { assertSameOrigin, clientAddress } from "~/modules/security/request.serv
 import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
+import { grantRevision } from "./revise-web.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
-import { createProposal, getProposal, retryProposal, type ProposalWithEvents } from "./service.server";
+import { createProposal, getProposal, retryProposal, type ProposalData, type ProposalWithEvents } from "./service.server";
 
 export type { FormValues, ProposalPreview } from "./preview.server";
 
@@ -25,7 +25,7 @@ export type { FormValues, ProposalPreview } from "./preview.server";
 export interface ContributionServices {
   env: { PUBLIC_URL?: string };
   store: ContentSource;
-  db: Database;
+  data: ProposalData;
   forge: Pick<Forge, "texts" | "accounts">;
   outbox: Pick<Outbox, "kick">;
   /** The pull request body template. */
@@ -77,7 +77,7 @@ export async function handleProposalPost(
   request: Request,
   context: ClientContext,
   fixed: FormValues,
-): Promise<{ redirect: string } | FormState> {
+): Promise<{ redirect: string; headers?: Record<string, string> } | FormState> {
   assertSameOrigin(request);
   const values = { ...(await readForm(request)), ...fixed };
   const intent = values.intent;
@@ -127,7 +127,7 @@ export async function handleProposalPost(
   const userToken = viewer.githubToken;
   const result = await createProposal(values, {
     ...(userToken ? { userToken } : {}),
-    db: services.db,
+    data: services.data,
     content: store.content,
     contentFiles: () => store.contentFiles,
     template: services.template,
@@ -136,8 +136,10 @@ export async function handleProposalPost(
     outbox: services.outbox,
   });
   if (result.ok) {
-    if (!result.duplicate) await services.proposalLimiter.record(client);
-    return { redirect: `/contributions/${result.proposal.id}` };
+    if (result.duplicate) return { redirect: `/contributions/${result.proposal.id}` };
+    await services.proposalLimiter.record(client);
+    // The revise link, shown once on the status page the browser goes to (revise-web.server.ts).
+    return { redirect: `/contributions/${result.proposal.id}`, headers: await grantRevision(services, request, result.proposal.id) };
   }
   return {
     values,
@@ -208,8 +210,8 @@ export interface StatusPage extends ProposalWithEvents {
   diffs: FileDiff[];
 }
 
-export function proposalStatus(services: ContributionServices, id: string): StatusPage {
-  const found = getProposal(services.db, id);
+export async function proposalStatus(services: ContributionServices, id: string): Promise<StatusPage> {
+  const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   // The e-mail address is for the commit only: it never reaches a page.
   const { email: _email, ...contributor } = found.proposal.contributor;
@@ -226,8 +228,8 @@ export function proposalStatus(services: ContributionServices, id: string): Stat
 /** "Try again" on a failed proposal's status page. */
 export async function retryFailedProposal(services: ContributionServices, request: Request, id: string): Promise<void> {
   assertSameOrigin(request);
-  const found = getProposal(services.db, id);
+  const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
   if (found.proposal.status !== "failed") return;
-  retryProposal(services.db, id, services.outbox);
+  await retryProposal(services.data, id, services.outbox);
 }

@@ -6,12 +6,12 @@
  *   DATABASE_URL=postgres://…            → PostgreSQL, shared by every instance
  *
  * Its tables are listed in schema.ts, each with one owner module. On SQLite
- * Kysely shares the one better-sqlite3 connection with the stores that still
- * use it directly (proposals, their events, the outbox — moved in issue 11
- * part B); the stores on this layer only use single-statement atomic
- * operations, so no Kysely transaction ever spans an await on that shared
- * connection. With PostgreSQL those older stores keep their SQLite file under
- * DATA_DIR (see docs/decisions/023-data-layer.md).
+ * Kysely has the one better-sqlite3 connection and serialises its queries and
+ * transactions on it; the only other user of that connection is
+ * rate-limiter-flexible's SQLite store (single statements). A transaction
+ * body uses only its transaction's executor (a query on the layer itself
+ * from inside one would wait for it forever). With PostgreSQL nothing is
+ * kept in SQLite (see docs/decisions/023-data-layer.md and 027).
  */
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import type pg from "pg";
@@ -53,8 +53,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The data layer over an open (migrated) SQLite connection, which stays open when the layer closes. */
+const sqliteLayers = new WeakMap<Database, SqliteDataLayer>();
+
+/**
+ * The data layer over an open (migrated) SQLite connection, which stays open when the layer closes.
+ * One per connection (the same object for the same connection): Kysely serialises its queries and
+ * transactions per instance, so two instances over one connection could interleave a transaction.
+ */
 export function sqliteDataLayer(sqlite: Database): SqliteDataLayer {
+  let layer = sqliteLayers.get(sqlite);
+  if (!layer) {
+    layer = makeSqliteDataLayer(sqlite);
+    sqliteLayers.set(sqlite, layer);
+  }
+  return layer;
+}
+
+function makeSqliteDataLayer(sqlite: Database): SqliteDataLayer {
   const db = new Kysely<DataSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     dialect: "sqlite",

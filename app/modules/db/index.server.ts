@@ -1,9 +1,8 @@
 /**
  * The SQLite database under DATA_DIR (`django-questions.sqlite`): opened
  * synchronously with every pending migration applied (their SQLite statements,
- * migrations.ts). The stores of proposals, their events and the outbox use this
- * connection directly; the data layer (data.server.ts) shares it by default, or
- * uses PostgreSQL with DATABASE_URL.
+ * migrations.ts). The data layer (data.server.ts) runs over this connection by
+ * default; with DATABASE_URL it is PostgreSQL and no SQLite database is opened.
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -248,6 +248,18 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
+    name: "outbox lease owner",
+    // The outbox's lease names its holder (one id per process), so only that process renews it and
+    // the others take the proposal once it has lapsed (docs/decisions/027-outbox-and-locks-on-postgresql.md).
+    sqlite: `
+      ALTER TABLE proposals ADD COLUMN lease_owner TEXT;
+    `,
+    postgres: `
+      ALTER TABLE proposals ADD COLUMN lease_owner TEXT;
+    `,
+  },
+  {
+    version: 8,
     name: "e-mail notifications to contributors",
     // Owned by app/modules/notifications/store.server.ts: one row per proposal event worth a mail,
     // queued in the transaction that records the event, sent at most once by the mail worker.
@@ -301,7 +313,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 8,
+    version: 9,
     name: "proposal versions and revise access",
     // Owned by app/modules/contributions/revise.server.ts.
     sqlite: `

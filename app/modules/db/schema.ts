@@ -6,14 +6,13 @@
  *   webhook_deliveries    sync/deliveries.server.ts
  *   sequences             db/sequences.server.ts
  *   rate_limits           security/rate-limit.server.ts (through rate-limiter-flexible's stores)
+ *   proposals             contributions/store.server.ts
+ *   proposal_events       contributions/store.server.ts
  *   notifications         notifications/store.server.ts
  *   proposal_versions, proposal_revise_access   contributions/revise.server.ts
  *
- * The proposal tables (`proposals`, `proposal_events`) exist in both dialects
- * but are not listed here yet: until they move onto this layer their stores
- * use the SQLite connection directly (db/index.server.ts), so Kysely cannot
- * reach them by mistake. Epoch-millisecond columns are numbers in both
- * dialects (PostgreSQL's BIGINT is parsed to a number by the pool).
+ * Epoch-millisecond columns are numbers in both dialects (PostgreSQL's BIGINT
+ * is parsed to a number by the pool).
  */
 import type { Generated } from "kysely";
 
@@ -44,6 +43,55 @@ export interface RateLimitsTable {
   key: string;
   points: Generated<number>;
   expire: number | null;
+}
+
+export type ProposalStatusValue = "queued" | "opened" | "merged" | "closed" | "failed" | "changes_requested";
+
+export interface ProposalsTable {
+  id: string;
+  kind: "question" | "answer" | "edit";
+  target: string;
+  slug: string;
+  title: string;
+  /** JSON */
+  fields: string;
+  /** JSON */
+  files: string;
+  /** JSON, or null for proposals stored before it was recorded */
+  base_files: string | null;
+  contributor_name: string;
+  contributor_github: string | null;
+  contributor_email: string | null;
+  status: Generated<ProposalStatusValue>;
+  forge: "local" | "github" | null;
+  branch: string | null;
+  commit_sha: string | null;
+  pr_number: number | null;
+  pr_url: string | null;
+  pr_title: string;
+  pr_body: string;
+  /** JSON */
+  delivery_state: Generated<string>;
+  user_token: string | null;
+  user_token_until: number | null;
+  attempts: Generated<number>;
+  next_attempt_at: number | null;
+  lease_until: number | null;
+  /** Which process holds the lease (migration 7). */
+  lease_owner: string | null;
+  last_error: string | null;
+  submission_key: string | null;
+  fingerprint: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProposalEventsTable {
+  id: Generated<number>;
+  proposal_id: string;
+  at: string;
+  type: string;
+  detail: Generated<string>;
 }
 
 export interface NotificationsTable {
@@ -83,6 +131,8 @@ export interface ProposalReviseAccessTable {
 }
 
 export interface DataSchema {
+  proposals: ProposalsTable;
+  proposal_events: ProposalEventsTable;
   maintainer_sessions: MaintainerSessionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   sequences: SequencesTable;

@@ -71,10 +71,10 @@ export interface DeliveryProgress {
 export interface ProgressStore {
   /** What has been saved so far. */
   readonly current: Readonly<DeliveryProgress>;
-  /** Saves (merges) progress durably before returning. */
-  save(patch: Partial<DeliveryProgress>): void;
+  /** Saves (merges) progress durably before resolving. */
+  save(patch: Partial<DeliveryProgress>): Promise<void>;
   /** Records a step in the proposal's timeline. */
-  note(type: string, detail: string): void;
+  note(type: string, detail: string): Promise<void>;
 }
 
 export interface DeliveryResult {
@@ -292,11 +292,11 @@ export interface Checkout {
 /** The stored proposals, as the local forge reads its queue from them (`contributions/store.server.ts` provides them). */
 export interface ProposalRecords {
   /** Delivered proposals waiting for review (`opened`, `changes_requested`) of this forge. */
-  open(forge: ForgeName): QueueEntry[];
-  byNumber(forge: ForgeName, number: number): QueueEntry | undefined;
-  byId(id: string): QueueEntry | undefined;
-  /** Allocates the forge's next change number (never repeated) and calls `save` with it. */
-  allocateNumber(forge: ForgeName, save: (number: number) => void): Promise<number>;
+  open(forge: ForgeName): Promise<QueueEntry[]>;
+  byNumber(forge: ForgeName, number: number): Promise<QueueEntry | undefined>;
+  byId(id: string): Promise<QueueEntry | undefined>;
+  /** Allocates the forge's next change number (never repeated) and awaits `save` with it. */
+  allocateNumber(forge: ForgeName, save: (number: number) => Promise<void>): Promise<number>;
 }
 
 export interface QueueEntry {

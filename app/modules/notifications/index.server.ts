@@ -60,7 +60,7 @@ export function notificationKind(change: Pick<ProposalStatusChange, "from" | "to
     case "opened":
       // A revision is the contributor's own doing: the page they are on says so.
       if (change.event.type === "revised") return null;
-      return change.from === "queued" || change.from === null ? "delivered" : "reopened";
+      return change.from === "queued" ? "delivered" : "reopened";
     case "changes_requested":
       return "changes_requested";
     case "merged":

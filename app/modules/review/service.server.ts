@@ -27,8 +27,8 @@ import {
   recordRenumbering,
   setReviewStatus,
   type Proposal,
+  type ProposalData,
 } from "~/modules/contributions/store.server";
-import type { Database } from "~/modules/db/index.server";
 import { fileDiffs } from "~/modules/diff/file-diff";
 import type { ChangeDetail, CheckRun, Forge, ProposalFile, ReviewOperations } from "~/modules/forge/types";
 import { checkContent, parseFrontMatter } from "~/modules/validation";
@@ -61,7 +61,8 @@ export class ReviewRefused extends Error {
 }
 
 export interface ReviewServiceDeps {
-  db: Database;
+  /** The data layer holding the proposals. */
+  data: ProposalData;
   store: ContentSource;
   /** The forge: its name (proposals record it), its texts and its review side. */
   forge: Pick<Forge, "name" | "texts" | "review">;
@@ -98,7 +99,7 @@ interface Evaluation {
 }
 
 export function createReviewService(deps: ReviewServiceDeps) {
-  const { db, store, forge } = deps;
+  const { data, store, forge } = deps;
   const review = forge.review;
   const texts = forge.texts;
   const now = deps.now ?? Date.now;
@@ -181,17 +182,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   /** Resolves an id to its proposal and/or change number. `pr-<n>`: a change of the forge's queue not made by the form. */
-  function resolve(id: string): { proposal?: Proposal; number: number } {
+  async function resolve(id: string): Promise<{ proposal?: Proposal; number: number }> {
     const missing = () => new ReviewRefused("There is no such change in the review queue.", 404);
     const pr = /^pr-(\d{1,9})$/.exec(id);
     if (pr) {
       if (!review.foreignChanges) throw missing();
       const number = Number(pr[1]);
       // A form proposal reached by its change number still gets its status updated.
-      const proposal = findProposalByChange(db, forge.name, number);
+      const proposal = await findProposalByChange(data, forge.name, number);
       return proposal ? { proposal, number } : { number };
     }
-    const proposal = getProposalRecord(db, id);
+    const proposal = await getProposalRecord(data, id);
     if (!proposal || proposal.forge !== forge.name || proposal.prNumber === null) throw missing();
     return { proposal, number: proposal.prNumber };
   }
@@ -251,7 +252,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const ops = acting(actor);
     const open = await ops.listOpen();
     const items = await mapLimit(open, 4, async (change): Promise<QueueItem> => {
-      const p = change.proposalId ? getProposalRecord(db, change.proposalId) : undefined;
+      const p = change.proposalId ? await getProposalRecord(data, change.proposalId) : undefined;
       const runs = await readRuns(ops, change.head, change.number);
       const mine = p && p.prNumber === change.number ? p : undefined;
       const summaryOf = () => summary(ops, runs, () => (mine ? check(mine.files, mine.kind) : []));
@@ -287,7 +288,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
   }
 
   async function detail(id: string, actor: Actor): Promise<ReviewDetail> {
-    const { proposal: p, number } = resolve(id);
+    const { proposal: p, number } = await resolve(id);
     const ops = acting(actor);
     const change = await ops.change(number);
     const open = change.state === "open";
@@ -329,7 +330,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       findings: e.findings,
       checkRuns: e.runs ?? [],
       similar,
-      events: p ? getEvents(db, p.id) : [],
+      events: p ? await getEvents(data, p.id) : [],
       renumbering: e.plan.map(({ path, from, to }) => ({ path, from, to })),
       open,
       ...(ops.actingAs ? { actingAs: ops.actingAs } : {}),
@@ -344,10 +345,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return actor.via === "forge" ? `@${actor.login}` : "a maintainer";
   }
 
-  function record(p: Proposal | undefined, status: "merged" | "closed" | "changes_requested", detailText: string): void {
+  async function record(p: Proposal | undefined, status: "merged" | "closed" | "changes_requested", detailText: string): Promise<void> {
     if (!p) return;
-    const changed = setReviewStatus(db, p.id, status, detailText, now());
-    if (!changed) addEvent(db, p.id, status === "changes_requested" ? "changes-requested" : status, detailText, new Date(now()).toISOString());
+    const changed = await setReviewStatus(data, p.id, status, detailText, now());
+    if (!changed) await addEvent(data, p.id, status === "changes_requested" ? "changes-requested" : status, detailText, new Date(now()).toISOString());
   }
 
   function requireOpenProposal(p: Proposal | undefined): void {
@@ -364,14 +365,14 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   function merge(id: string, actor: Actor): Promise<ActionOutcome> {
     return serial(async () => {
-      const { proposal: p, number } = resolve(id);
+      const { proposal: p, number } = await resolve(id);
       requireOpenProposal(p);
       const ops = acting(actor);
       await ops.beforeMerge?.();
       const change = await ops.change(number);
       if (change.state !== "open") {
         const merged = change.state === "merged";
-        if (p) record(p, merged ? "merged" : "closed", merged ? `Merged as #${number}.` : `Closed without merging (#${number}).`);
+        if (p) await record(p, merged ? "merged" : "closed", merged ? `Merged as #${number}.` : `Closed without merging (#${number}).`);
         throw new ReviewRefused(`${capitalise(texts.change)} #${number} is ${change.state} already.`);
       }
       // The same conditions the page shows, checked again on what is merged now (the head may have moved).
@@ -399,11 +400,11 @@ export function createReviewService(deps: ReviewServiceDeps) {
           const r = e.plan.find((x) => x.path === f.path);
           return r && questionNumberOf(f.content) !== undefined ? { ...f, content: withQuestionNumber(f.content, r.to) } : f;
         });
-        recordRenumbering(db, p.id, stored, e.plan, now());
+        await recordRenumbering(data, p.id, stored, e.plan, now());
       }
       const renumbered = e.plan.length ? ` The question was renumbered from ${e.plan[0]!.from} to ${e.plan[0]!.to}.` : "";
       const commit = result.commit ? result.commit.slice(0, 7) : undefined;
-      record(
+      await record(
         p,
         "merged",
         result.live
@@ -418,10 +419,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
   function requestChanges(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
     return serial(async () => {
       const text = cleanComment(comment, "Write a comment: tell the contributor what to change.");
-      const { proposal, number } = resolve(id);
+      const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);
       await acting(actor).requestChanges(number, text);
-      record(proposal, "changes_requested", `${capitalise(who(actor))} asked for changes: ${text}`);
+      await record(proposal, "changes_requested", `${capitalise(who(actor))} asked for changes: ${text}`);
       return { action: "request-changes", message: `Changes requested on #${number}.` };
     });
   }
@@ -429,10 +430,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
   function close(id: string, actor: Actor, comment: string | undefined): Promise<ActionOutcome> {
     return serial(async () => {
       const text = cleanComment(comment, "Write a comment: tell the contributor why the change is closed without merging.");
-      const { proposal, number } = resolve(id);
+      const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);
       await acting(actor).close(number, text);
-      record(proposal, "closed", `Closed by ${who(actor)} without merging: ${text}`);
+      await record(proposal, "closed", `Closed by ${who(actor)} without merging: ${text}`);
       return { action: "close", message: `Closed #${number}.` };
     });
   }

@@ -36,7 +36,7 @@ export function publicError(error: unknown): string {
   return line.replace(/\/\/[^/\s@]+@/g, "//***@").slice(0, 300);
 }
 
-type HealthServices = Pick<Services, "data" | "db" | "store" | "sync">;
+type HealthServices = Pick<Services, "data" | "store" | "sync">;
 
 export async function healthFacts(services: HealthServices): Promise<HealthFacts> {
   const { content } = services.store;
@@ -51,7 +51,7 @@ export async function healthFacts(services: HealthServices): Promise<HealthFacts
   let outbox: HealthFacts["outbox"];
   let outboxOk = true;
   try {
-    outbox = outboxBacklog(services.db);
+    outbox = await outboxBacklog(services.data);
   } catch (error) {
     outboxOk = false;
     outbox = { error: publicError(error) };

@@ -5,11 +5,9 @@
  * reach for them through a global.
  *
  *   content store  — the content folder in memory, reloaded on change
- *   db             — SQLite under DATA_DIR: proposals, their events, the review queue (until issue 11
- *                    part B moves them onto `data`, they stay in this instance's SQLite file even with
- *                    DATABASE_URL)
- *   data           — the data layer (Kysely): sessions, webhook deliveries, counters, rate limits; the same
- *                    SQLite connection by default, PostgreSQL shared by every instance with DATABASE_URL
+ *   data           — the data layer (Kysely): proposals and their events (the review queue), sessions,
+ *                    webhook deliveries, counters, rate limits; SQLite under DATA_DIR by default,
+ *                    PostgreSQL shared by every instance with DATABASE_URL
  *   forge          — local review queue (default) or GitHub, from configuration: delivery and review
  *   outbox         — delivers stored proposals to the forge, with retries
  *   notifications  — mails contributors about their proposals' status changes (SMTP_URL), with retries
@@ -29,6 +27,9 @@ import { loadPullRequestTemplate } from "~/modules/contributions/template.server
 import { openPostgresDataLayer, sqliteDataLayer, type DataLayer } from "~/modules/db/data.server";
 import { openDatabase, type Database } from "~/modules/db/index.server";
 import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
+import { onProposalStatusChange } from "~/modules/contributions/events.server";
+import { createReviseAccess } from "~/modules/contributions/revise.server";
+import { reviseUrl } from "~/modules/contributions/revise-web.server";
 import { createNotifications, createSmtpMailer, describeSmtpUrl, type Notifications } from "~/modules/notifications/index.server";
 import { singleton } from "~/modules/process/singleton.server";
 import { createReviewService, type ReviewService } from "~/modules/review/service.server";
@@ -41,9 +42,7 @@ import { componentLog } from "./log.server";
 export interface Services {
   env: Env;
   store: ContentStore;
-  /** This instance's SQLite database (proposals, their events, the local review queue). */
-  db: Database;
-  /** The data layer: SQLite (the same connection) or PostgreSQL (DATABASE_URL), see app/modules/db/data.server.ts. */
+  /** The data layer: SQLite under DATA_DIR or PostgreSQL (DATABASE_URL), see app/modules/db/data.server.ts. */
   data: DataLayer;
   /** GitHub webhook delivery ids already handled. */
   deliveries: DeliveryStore;
@@ -75,16 +74,11 @@ async function create(): Promise<Services> {
   fs.mkdirSync(path.resolve(env.DATA_DIR), { recursive: true });
   const log = componentLog("services");
   const forgeConfig = loadForgeConfig(process.env);
-  const db = openDatabase(path.resolve(env.DATA_DIR));
-  let data: DataLayer;
-  try {
-    data = env.DATABASE_URL
-      ? await openPostgresDataLayer(env.DATABASE_URL, { onIdleError: (e) => log.warn("PostgreSQL: an idle connection was lost", { error: e.message }) })
-      : sqliteDataLayer(db);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
+  // SQLite (the embedded default) is opened only without DATABASE_URL: with PostgreSQL nothing is kept in DATA_DIR's database.
+  const db: Database | undefined = env.DATABASE_URL ? undefined : openDatabase(path.resolve(env.DATA_DIR));
+  const data: DataLayer = db
+    ? sqliteDataLayer(db)
+    : await openPostgresDataLayer(env.DATABASE_URL!, { onIdleError: (e) => log.warn("PostgreSQL: an idle connection was lost", { error: e.message }) });
   // The forge's merges keep the checkout in line through the sync, made right after it (it follows a remote
   // whenever the forge is a remote one).
   const checkout = {
@@ -95,7 +89,7 @@ async function create(): Promise<Services> {
     push: (reason?: string) => sync.push(reason),
   };
   // Making the forge starts nothing; sign-in and the checks below come before any background work.
-  const forge = createForge(forgeConfig, { records: proposalRecords(db, data), content: store, checkout });
+  const forge = createForge(forgeConfig, { records: proposalRecords(data), content: store, checkout });
   const { signInLimiter, ...limiters } = siteRateLimiters(data, env);
   let auth: Auth;
   try {
@@ -110,45 +104,45 @@ async function create(): Promise<Services> {
     auth = setupAuth({ env, data, forge, signInLimiter, log: componentLog("auth") });
   } catch (error) {
     await data.close();
-    db.close();
+    db?.close();
     throw error;
   }
   // The worker's timer looks for due retries; with a short first retry (OUTBOX_RETRY_BASE_MS) it looks as often.
   const outbox = startOutbox({
-    db,
+    data,
     forge,
     baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
     intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
     log: componentLog("outbox"),
   });
+  const reviseAccess = createReviseAccess(data);
   const notifications = createNotifications({
     data,
     ...(env.SMTP_URL && env.MAIL_FROM ? { mailer: createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) } : {}),
     siteUrl: env.PUBLIC_URL ?? "http://localhost/",
+    // The changes-requested mail carries a fresh revise link, made in the transaction that queues the mail.
+    reviseLink: async (id, executor) => reviseUrl(env.PUBLIC_URL ?? "http://localhost", id, await reviseAccess.mintLink(id, Date.now(), executor)),
     baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
     intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
     log: componentLog("mail"),
   });
   if (env.SMTP_URL) log.info(`Contributors who give an e-mail address hear about their proposals by mail, through ${describeSmtpUrl(env.SMTP_URL)}.`);
+  // The one hook of proposal status changes: each one that warrants a mail queues it in its own transaction.
+  const stopListening = onProposalStatusChange(data, notifications.listener);
   const template = loadPullRequestTemplate(process.cwd());
   if (forge.remote && !env.PUBLIC_URL) {
     log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
   }
   const syncSetting = contentSyncSetting({ remoteForge: forge.remote, remote: env.CONTENT_REMOTE });
   const sync: GitSync = createGitSync({ store, enabled: syncSetting.enabled, remote: syncSetting.remote, branch: env.CONTENT_BRANCH, log: componentLog("sync") });
-  const review = createReviewService({ db, store, forge, log: componentLog("review") });
+  const review = createReviewService({ data, store, forge, log: componentLog("review") });
   log.info(`Proposals go to ${forge.texts.destination}${forge.remote ? "" : ` (${path.resolve(env.DATA_DIR)})`}.`);
   if (data.dialect === "postgres") {
-    log.info(`Sessions, rate limits, webhook deliveries and counters are shared in ${data.description}.`);
-    log.warn(
-      `Proposals are still kept in this instance's SQLite database (${path.resolve(env.DATA_DIR)}) until they move to PostgreSQL ` +
-        "(issue 11 part B): give every instance its own lasting DATA_DIR; a proposal's status page is served by the instance that took it.",
-    );
+    log.info(`Proposals, sessions, rate limits, webhook deliveries and counters are shared in ${data.description}.`);
   }
   return {
     env,
     store,
-    db,
     data,
     deliveries: createDeliveryStore(data),
     forge,
@@ -162,10 +156,11 @@ async function create(): Promise<Services> {
     stop: async () => {
       await sync.whenIdle(10_000);
       await outbox.stop();
+      stopListening();
       await notifications.stop();
       await store.close();
       await data.close();
-      db.close();
+      db?.close();
     },
   };
 }
@@ -193,7 +188,7 @@ export async function startBackgroundServices(): Promise<BackgroundServices> {
   const poller = startPoller({
     intervalSeconds: services.env.CONTENT_POLL_INTERVAL,
     ...(services.sync.enabled ? { sync: services.sync } : {}),
-    db: services.db,
+    data: services.data,
     forge: services.forge,
     log: componentLog("poller"),
   });

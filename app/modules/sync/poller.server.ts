@@ -8,8 +8,7 @@
  * the timer does not keep the process alive, and `stop()` waits for a round
  * in progress.
  */
-import { listProposalRecords } from "~/modules/contributions/store.server";
-import type { Database } from "~/modules/db/index.server";
+import { listProposalRecords, type ProposalData } from "~/modules/contributions/store.server";
 import { classifyError } from "~/modules/forge/errors";
 import type { Forge } from "~/modules/forge/types";
 import type { GitSync, GitSyncResult } from "./git.server";
@@ -21,7 +20,8 @@ export interface PollerOptions {
   intervalSeconds: number;
   /** The git sync; absent → content is not polled. */
   sync?: Pick<GitSync, "sync">;
-  db: Database;
+  /** The data layer holding the proposals. */
+  data: ProposalData;
   /** The forge; absent, or one that is not remote (the local queue) → proposals are not polled. */
   forge?: Pick<Forge, "name" | "remote" | "getState">;
   /** Most proposals refreshed per round (API budget). Default 200. */
@@ -63,7 +63,7 @@ export function startPoller(options: PollerOptions): Poller {
 
   async function refreshProposals(round: PollRound): Promise<void> {
     if (!forge) return;
-    const proposals = listProposalRecords(options.db, {
+    const proposals = await listProposalRecords(options.data, {
       status: ["opened", "changes_requested"],
       forge: forge.name,
       order: "oldest",
@@ -75,7 +75,7 @@ export function startPoller(options: PollerOptions): Poller {
       try {
         const state = await forge.getState({ number: proposal.prNumber, proposalId: proposal.id });
         round.checked += 1;
-        const update = applyPullRequestState(options.db, proposal, state, proposal.prNumber, now());
+        const update = await applyPullRequestState(options.data, proposal, state, proposal.prNumber, now());
         if (update.changed) round.updates.push(update);
       } catch (error) {
         round.errors += 1;

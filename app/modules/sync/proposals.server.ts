@@ -3,8 +3,15 @@
  * contributor sees on the status page). Shared by the webhook and the poller,
  * idempotent: applying the same state twice changes nothing the second time.
  */
-import { addEvent, findProposalByChange, getProposalRecord, setReviewStatus, type Proposal, type ProposalStatus } from "~/modules/contributions/store.server";
-import type { Database } from "~/modules/db/index.server";
+import {
+  addEvent,
+  findProposalByChange,
+  getProposalRecord,
+  setReviewStatus,
+  type Proposal,
+  type ProposalData,
+  type ProposalStatus,
+} from "~/modules/contributions/store.server";
 import { parseProposalMarker } from "~/modules/forge/marker";
 import type { ChangeState } from "~/modules/forge/types";
 
@@ -22,16 +29,16 @@ export interface PullRequestRef {
  * from the branch the proposal's delivery made: anyone can copy a marker into
  * the body of a pull request of their own.
  */
-export function findProposalForPullRequest(db: Database, pr: PullRequestRef): Proposal | undefined {
+export async function findProposalForPullRequest(data: ProposalData, pr: PullRequestRef): Promise<Proposal | undefined> {
   const marker = parseProposalMarker(pr.body);
   if (marker) {
-    const byMarker = getProposalRecord(db, marker.id);
+    const byMarker = await getProposalRecord(data, marker.id);
     if (byMarker?.prNumber === pr.number) return byMarker;
     // Not recorded yet (the delivery stopped between opening the pull request and saving its number):
     // only a pull request from the proposal's own branch is the one.
     if (byMarker && byMarker.prNumber === null && byMarker.branch !== null && pr.headRef === byMarker.branch) return byMarker;
   }
-  return findProposalByChange(db, "github", pr.number, { orUnassigned: true });
+  return findProposalByChange(data, "github", pr.number, { orUnassigned: true });
 }
 
 export interface StateUpdate {
@@ -53,14 +60,14 @@ export interface StateDetails {
  * is left to the outbox (it records the pull request when its delivery
  * finishes; the poller catches a review outcome that came first).
  */
-export function applyPullRequestState(
-  db: Database,
+export async function applyPullRequestState(
+  data: ProposalData,
   proposal: Proposal,
   state: ChangeState,
   number: number,
   now: number,
   details: StateDetails = {},
-): StateUpdate {
+): Promise<StateUpdate> {
   const unchanged = (): StateUpdate => ({ proposalId: proposal.id, status: proposal.status, changed: false });
   if (proposal.status === "queued") return unchanged();
   let target: Exclude<ProposalStatus, "queued" | "failed">;
@@ -78,25 +85,31 @@ export function applyPullRequestState(
     target = "opened";
     detail = `Reopened for review (#${number}).`;
   }
-  const changed = setReviewStatus(db, proposal.id, target, detail, now);
+  const changed = await setReviewStatus(data, proposal.id, target, detail, now);
   return { proposalId: proposal.id, status: changed ? target : proposal.status, changed };
 }
 
 /** New commits on the pull request: noted in the timeline; a proposal waiting for changes goes back to review. */
-export function notePullRequestUpdated(db: Database, proposal: Proposal, number: number, now: number): StateUpdate {
+export async function notePullRequestUpdated(data: ProposalData, proposal: Proposal, number: number, now: number): Promise<StateUpdate> {
   if (proposal.status === "changes_requested") {
-    const changed = setReviewStatus(db, proposal.id, "opened", `New commits were pushed to #${number}: waiting for review again.`, now);
+    const changed = await setReviewStatus(data, proposal.id, "opened", `New commits were pushed to #${number}: waiting for review again.`, now);
     return { proposalId: proposal.id, status: changed ? "opened" : proposal.status, changed };
   }
-  if (proposal.status === "opened") addEvent(db, proposal.id, "updated", `New commits were pushed to #${number}.`, new Date(now).toISOString());
+  if (proposal.status === "opened") await addEvent(data, proposal.id, "updated", `New commits were pushed to #${number}.`, new Date(now).toISOString());
   return { proposalId: proposal.id, status: proposal.status, changed: false };
 }
 
 /** A maintainer asked for changes in a review. */
-export function noteChangesRequested(db: Database, proposal: Proposal, number: number, now: number, reviewer?: string | null): StateUpdate {
+export async function noteChangesRequested(
+  data: ProposalData,
+  proposal: Proposal,
+  number: number,
+  now: number,
+  reviewer?: string | null,
+): Promise<StateUpdate> {
   if (proposal.status !== "opened") return { proposalId: proposal.id, status: proposal.status, changed: false };
-  const changed = setReviewStatus(
-    db,
+  const changed = await setReviewStatus(
+    data,
     proposal.id,
     "changes_requested",
     `${reviewer ? `@${reviewer}` : "A maintainer"} asked for changes on #${number}.`,

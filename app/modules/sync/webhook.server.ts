@@ -17,7 +17,7 @@
  * across restarts too. Each id is claimed with one atomic insert.
  */
 import { z } from "zod";
-import type { Database } from "~/modules/db/index.server";
+import type { ProposalData } from "~/modules/contributions/store.server";
 import { verifyWebhookSignature } from "~/modules/forge/github/webhook.server";
 import type { DeliveryStore } from "./deliveries.server";
 import type { GitSync } from "./git.server";
@@ -33,8 +33,8 @@ import {
 export interface WebhookContext {
   /** GITHUB_WEBHOOK_SECRET; webhooks are refused (503) without it. */
   secret: string | undefined;
-  /** The proposals (pull_request events find theirs). */
-  db: Database;
+  /** The data layer holding the proposals (pull_request events find theirs). */
+  data: ProposalData;
   /** The delivery ids already handled. */
   deliveries: DeliveryStore;
   /**
@@ -104,7 +104,7 @@ const reviewEventSchema = z
 
 type Plan =
   | { kind: "respond"; response: Response }
-  | { kind: "act"; run: () => Record<string, unknown> };
+  | { kind: "act"; run: () => Record<string, unknown> | Promise<Record<string, unknown>> };
 
 function ignore(reason: string): Plan {
   return { kind: "respond", response: json(202, { ignored: reason }) };
@@ -151,18 +151,18 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
       const { action, pull_request: pr, repository } = parsed.data;
       if (!sameRepository(ctx, repository.full_name)) return ignore(`pull request of another repository (${repository.full_name})`);
       if (!(PULL_REQUEST_ACTIONS as readonly string[]).includes(action)) return ignore(`pull_request action ${action}`);
-      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
+      const proposal = await findProposalForPullRequest(ctx.data, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
       if (!proposal) return ignore(`pull request #${pr.number} is not a proposal of this site`);
       return {
         kind: "act",
-        run: () => {
+        run: async () => {
           let update: StateUpdate;
           if (action === "synchronize") {
-            update = notePullRequestUpdated(ctx.db, proposal, pr.number, now());
+            update = await notePullRequestUpdated(ctx.data, proposal, pr.number, now());
           } else {
             const merged = pr.merged === true || (pr.merged_at ?? null) !== null;
             const state = pr.state === "open" ? "open" : merged ? "merged" : "closed";
-            update = applyPullRequestState(ctx.db, proposal, state, pr.number, now(), { mergedBy: pr.merged_by?.login });
+            update = await applyPullRequestState(ctx.data, proposal, state, pr.number, now(), { mergedBy: pr.merged_by?.login });
           }
           return { ok: true, event: "pull_request", action, proposal: update.proposalId, status: update.status, changed: update.changed };
         },
@@ -177,12 +177,12 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
       if (action !== "submitted" || review.state.toLowerCase() !== "changes_requested") {
         return ignore(`pull_request_review ${action} (${review.state})`);
       }
-      const proposal = findProposalForPullRequest(ctx.db, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
+      const proposal = await findProposalForPullRequest(ctx.data, { number: pr.number, body: pr.body, headRef: pr.head?.ref });
       if (!proposal) return ignore(`pull request #${pr.number} is not a proposal of this site`);
       return {
         kind: "act",
-        run: () => {
-          const update = noteChangesRequested(ctx.db, proposal, pr.number, now(), review.user?.login);
+        run: async () => {
+          const update = await noteChangesRequested(ctx.data, proposal, pr.number, now(), review.user?.login);
           return { ok: true, event, proposal: update.proposalId, status: update.status, changed: update.changed };
         },
       };
@@ -243,7 +243,7 @@ export async function handleGitHubWebhook(request: WebhookRequest, ctx: WebhookC
   }
   let outcome: Record<string, unknown>;
   try {
-    outcome = decided.run();
+    outcome = await decided.run();
   } catch (error) {
     // Forget the id, so GitHub's redelivery can try again.
     await ctx.deliveries.release(delivery);

@@ -58,8 +58,8 @@ export function createContributorResolver(
     if (progress.current.githubUser !== undefined) return progress.current.githubUser;
     const account = await githubAccount(username);
     if (!account || account.type !== "User") {
-      progress.save({ githubUser: null });
-      progress.note(
+      await progress.save({ githubUser: null });
+      await progress.note(
         "github-user-not-found",
         account
           ? `${account.login} is a GitHub organization, not a user: not credited as co-author.`
@@ -72,7 +72,7 @@ export function createContributorResolver(
     const email = p.contributor.email?.trim().toLowerCase();
     const own = [githubNoreplyEmail(account), `${account.login}@users.noreply.github.com`, account.email ?? ""].map((e) => e.toLowerCase());
     const githubUser: ResolvedGitHubUser = { id: account.id, login: account.login, sameAsAuthor: !email || own.includes(email) };
-    progress.save({ githubUser });
+    await progress.save({ githubUser });
     return githubUser;
   }
 

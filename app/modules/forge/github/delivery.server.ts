@@ -230,12 +230,12 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
           if (!commitSha) {
             const account = await resolveGitHubUser(p, progress);
             commitSha = await createCommit(p, head, actor, who, account);
-            progress.save({ commitSha });
+            await progress.save({ commitSha });
           }
           const created = await createBranch(p, head, branch, commitSha, actor, who);
           resuming = created.existed;
-          progress.save({ branch, commitSha: created.sha });
-          progress.note(
+          await progress.save({ branch, commitSha: created.sha });
+          await progress.note(
             "branch",
             created.existed ? `Reusing the branch ${branch} made by an earlier attempt.` : `Branch ${branch} created with commit ${created.sha.slice(0, 7)}.`,
           );
@@ -244,8 +244,8 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
         number = pr.number;
         url = pr.url;
         state = pr.state;
-        progress.save({ prNumber: number, prUrl: url });
-        progress.note(
+        await progress.save({ prNumber: number, prUrl: url });
+        await progress.note(
           "pull-request",
           !pr.reused
             ? `Pull request #${number} opened.`

@@ -56,7 +56,7 @@ export function createHeadResolver(ctx: DeliveryContext): (progress: ProgressSto
       // site's own credentials deliver: from the fork only when the branch is already there.
       if (done.headOwner && done.headRepo && done.branch) return { owner: done.headOwner, repo: done.headRepo, base };
       const inFork = done.headOwner !== undefined && (done.headOwner !== upstream.owner || done.headRepo !== upstream.repo);
-      if (inFork) progress.save({ headOwner: undefined, headRepo: undefined, headBase: undefined, forkReady: undefined, commitSha: undefined });
+      if (inFork) await progress.save({ headOwner: undefined, headRepo: undefined, headBase: undefined, forkReady: undefined, commitSha: undefined });
       return { ...upstream, base };
     }
     let fork: Repo;
@@ -69,7 +69,7 @@ export function createHeadResolver(ctx: DeliveryContext): (progress: ProgressSto
     } else {
       const { data } = await step("reading the repository as the signed-in contributor", "user", () => user.rest.repos.get({ ...upstream }));
       if (data.permissions?.push) {
-        progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
+        await progress.save({ headOwner: upstream.owner, headRepo: upstream.repo });
         return { ...upstream, base };
       }
       // GitHub answers 202 at once and copies the git data in the background.
@@ -78,8 +78,8 @@ export function createHeadResolver(ctx: DeliveryContext): (progress: ProgressSto
       );
       fork = { owner: created.data.owner.login, repo: created.data.name };
       forkBase = created.data.default_branch || base;
-      progress.save({ headOwner: fork.owner, headRepo: fork.repo, headBase: forkBase });
-      progress.note("forked", `Forked ${slug} to ${fork.owner}/${fork.repo} (the contributor cannot push to ${slug}).`);
+      await progress.save({ headOwner: fork.owner, headRepo: fork.repo, headBase: forkBase });
+      await progress.note("forked", `Forked ${slug} to ${fork.owner}/${fork.repo} (the contributor cannot push to ${slug}).`);
     }
     let parent: string | undefined = await waitForFork(fork, forkBase, user);
     // Bring the fork's branch up to date with upstream; a diverged fork still works (the PR diff is against its merge base).
@@ -89,9 +89,9 @@ export function createHeadResolver(ctx: DeliveryContext): (progress: ProgressSto
     } catch (error) {
       const e = toForgeError(error, "syncing the fork", "user");
       if (e.kind === "transient" || e.kind === "rate-limited") throw e;
-      progress.note("fork-not-synced", `The fork could not be synced with ${slug}: ${e.message}`);
+      await progress.note("fork-not-synced", `The fork could not be synced with ${slug}: ${e.message}`);
     }
-    progress.save({ forkReady: true });
+    await progress.save({ forkReady: true });
     return { ...fork, base: forkBase, ...(parent ? { parent } : {}) };
   }
 

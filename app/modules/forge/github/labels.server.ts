@@ -59,18 +59,18 @@ export function createLabeller(ctx: DeliveryContext): (p: DeliverableProposal, n
           const e = toForgeError(error, `creating the label "${name}"`, "app");
           if (retryable(e)) throw e;
           // Adding a missing label creates it, only without colour and description.
-          progress.note("label-not-created", e.message);
+          await progress.note("label-not-created", e.message);
         }
       }
       await app.rest.issues.addLabels({ ...upstream, issue_number: number, labels: names });
-      progress.note("labelled", `Labelled ${names.join(", ")}.`);
+      await progress.note("labelled", `Labelled ${names.join(", ")}.`);
     } catch (error) {
       const e = toForgeError(error, "labelling the pull request", "app");
       if (retryable(e)) throw e;
       log.warn(`labels not added to #${number}: ${e.message}`);
-      progress.note("labels-skipped", `The labels could not be added: ${e.message}`);
+      await progress.note("labels-skipped", `The labels could not be added: ${e.message}`);
     }
-    progress.save({ labelled: true });
+    await progress.save({ labelled: true });
   }
 
   return addLabels;

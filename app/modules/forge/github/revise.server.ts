@@ -109,8 +109,8 @@ export function createGitHubRevision(ctx: DeliveryContext, deps: GitHubForgeDeps
         force: false,
       })
     );
-    progress.save({ commitSha: commit.sha });
-    progress.note("branch", `Revision ${options.version}: commit ${commit.sha.slice(0, 7)} on ${branch}.`);
+    await progress.save({ commitSha: commit.sha });
+    await progress.note("branch", `Revision ${options.version}: commit ${commit.sha.slice(0, 7)} on ${branch}.`);
     const prNumber = done.prNumber;
     await step(`updating pull request #${prNumber}`, "app", () =>
       app.rest.pulls.update({

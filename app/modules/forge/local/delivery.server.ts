@@ -28,12 +28,12 @@ export function createLocalDelivery(deps: { records: ProposalRecords }): Pick<Fo
       const branch = branchName(proposal);
       const url = reviewPath(proposal.id);
       const number = await records.allocateNumber("local", (n) => progress.save({ prNumber: n, prUrl: url, branch }));
-      progress.note("queued-for-review", `In the local review queue as #${number}.`);
+      await progress.note("queued-for-review", `In the local review queue as #${number}.`);
       return { number, url, branch };
     },
 
     async getState(ref: ChangeRef): Promise<ChangeState> {
-      const entry = ref.proposalId ? records.byId(ref.proposalId) : records.byNumber("local", ref.number);
+      const entry = ref.proposalId ? await records.byId(ref.proposalId) : await records.byNumber("local", ref.number);
       if (!entry) throw new Error(`No local proposal #${ref.number}`);
       return changeState(entry.status);
     },

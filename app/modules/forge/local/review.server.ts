@@ -77,14 +77,14 @@ export function createLocalReview(deps: LocalReviewDeps): ReviewForge {
   const committer = deps.committer ?? { name: "Django Questions", email: noreply };
   const dir = path.resolve(deps.contentDir);
 
-  function entryOf(number: number): QueueEntry {
-    const entry = records.byNumber("local", number);
+  async function entryOf(number: number): Promise<QueueEntry> {
+    const entry = await records.byNumber("local", number);
     if (!entry) throw new ForgeError("rejected", `There is no local proposal #${number}.`);
     return entry;
   }
 
-  function openEntry(number: number): QueueEntry {
-    const entry = entryOf(number);
+  async function openEntry(number: number): Promise<QueueEntry> {
+    const entry = await entryOf(number);
     if (!OPEN_STATUSES.includes(entry.status)) throw new ForgeError("rejected", `Local proposal #${number} is ${entry.status}, not open for review.`);
     return entry;
   }
@@ -165,7 +165,7 @@ export function createLocalReview(deps: LocalReviewDeps): ReviewForge {
     },
 
     async listOpen() {
-      return records.open("local").flatMap((entry): OpenChange[] =>
+      return (await records.open("local")).flatMap((entry): OpenChange[] =>
         entry.number === null
           ? []
           : [
@@ -183,7 +183,7 @@ export function createLocalReview(deps: LocalReviewDeps): ReviewForge {
     },
 
     async change(number) {
-      const entry = entryOf(number);
+      const entry = await entryOf(number);
       const blocked = conflict(entry);
       const detail: ChangeDetail = {
         number,
@@ -205,7 +205,7 @@ export function createLocalReview(deps: LocalReviewDeps): ReviewForge {
     },
 
     async merge(number, options) {
-      const entry = openEntry(number);
+      const entry = await openEntry(number);
       const renumbered = new Map(options.renumbered.map((r) => [r.path, r.content]));
       const files = entry.files.map((f) => ({ path: f.path, content: renumbered.get(f.path) ?? f.content }));
       const result = await write(entry, files, options.title);
@@ -220,11 +220,11 @@ export function createLocalReview(deps: LocalReviewDeps): ReviewForge {
 
     async requestChanges(number) {
       // The local queue keeps no copy of its own: the proposal's timeline is the record (review module).
-      openEntry(number);
+      await openEntry(number);
     },
 
     async close(number) {
-      openEntry(number);
+      await openEntry(number);
     },
   };
   return forge;
