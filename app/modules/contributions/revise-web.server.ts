@@ -72,6 +72,11 @@ function readCookie(request: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** The login of a visitor signed in with the forge's accounts (not a maintainer's token session). */
+function accountLogin(viewer: { signedIn: boolean; kind?: string; login?: string }): string | null {
+  return viewer.signedIn && viewer.kind !== "token" && viewer.login ? viewer.login : null;
+}
+
 function siteOrigin(services: Pick<ReviseServices, "env">, request: Request): string {
   return (services.env.PUBLIC_URL ?? new URL(request.url).origin).replace(/\/+$/, "");
 }
@@ -89,7 +94,8 @@ export async function grantRevision(services: Pick<ReviseServices, "data" | "aut
   const access = createReviseAccess(services.data);
   const now = Date.now();
   const viewer = await services.auth.viewer(request);
-  if (viewer.kind === "github" && viewer.login) await access.grantGitHub(id, viewer.login, now);
+  const login = accountLogin(viewer);
+  if (login) await access.grantGitHub(id, login, now);
   const secret = await access.mintLink(id, now);
   return { "Set-Cookie": flashCookie(request, id, secret, FLASH_MAX_AGE) };
 }
@@ -119,7 +125,8 @@ export async function reviseSection(
     if ((await access.check(id, { key: flash })) === "link") section.onceLink = reviseUrl(siteOrigin(services, request), id, flash);
   }
   const viewer = await services.auth.viewer(request);
-  if (section.revisable && viewer.kind === "github" && viewer.login && (await access.check(id, { login: viewer.login })) === "github") {
+  const login = accountLogin(viewer);
+  if (section.revisable && login && (await access.check(id, { login })) === "account") {
     section.signedInLink = `/contributions/${encodeURIComponent(id)}/revise`;
   }
   return { section, headers };
@@ -127,7 +134,7 @@ export async function reviseSection(
 
 async function authorise(services: ReviseServices, request: Request, id: string, key: string | null): Promise<{ userToken?: string }> {
   const viewer = await services.auth.viewer(request);
-  const how = await createReviseAccess(services.data).check(id, { key, login: viewer.kind === "github" ? (viewer.login ?? null) : null });
+  const how = await createReviseAccess(services.data).check(id, { key, login: accountLogin(viewer) });
   if (!how) {
     throw new Response(
       key

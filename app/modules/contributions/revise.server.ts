@@ -47,7 +47,7 @@ export interface ReviseAccess {
   /** The GitHub account that sent the proposal signed in may revise it. */
   grantGitHub(proposalId: string, login: string, now: number): Promise<void>;
   /** How this visitor may revise the proposal, if at all. */
-  check(proposalId: string, who: { key?: string | null; login?: string | null }): Promise<"link" | "github" | null>;
+  check(proposalId: string, who: { key?: string | null; login?: string | null }): Promise<"link" | "account" | null>;
 }
 
 export function createReviseAccess(data: Pick<DataLayer, "db">): ReviseAccess {
@@ -98,7 +98,7 @@ export function createReviseAccess(data: Pick<DataLayer, "db">): ReviseAccess {
           .where("kind", "=", "github")
           .where("value", "=", who.login.toLowerCase())
           .executeTakeFirst();
-        if (row) return "github";
+        if (row) return "account";
       }
       return null;
     },
