@@ -11,7 +11,15 @@ import { createGitHubForge } from "~/modules/forge/github/index.server";
 import type { DeliverableProposal, DeliveryProgress, Forge, ProgressStore } from "~/modules/forge/types";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
-import { REPO_FILES } from "./fixtures";
+import { startOutbox } from "~/modules/contributions/outbox.server";
+import { createProposalVersions, reviseProposal } from "~/modules/contributions/revise.server";
+import { revisionStoreFor } from "~/modules/contributions/revise-web.server";
+import { createProposal, getProposal } from "~/modules/contributions/service.server";
+import { setReviewStatus } from "~/modules/contributions/store.server";
+import { sqliteDataLayer } from "~/modules/db/data.server";
+import { openMemoryDatabase } from "~/modules/db/index.server";
+import { contentFiles, REPO_FILES, snapshot, TEMPLATE } from "./fixtures";
+import { memoryLog, proposalContext, questionForm } from "./helpers";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -161,5 +169,45 @@ describe("a revision on GitHub", () => {
   it("refuses a proposal that has no pull request yet", async () => {
     const { forge } = await setup();
     await expect(forge.revise(proposal("x"), memoryProgress(), { previousFiles: [], version: 2 })).rejects.toThrow(/no pull request yet/);
+  });
+
+  it("through the store: the proposal keeps its pull request, the commit of its revision is its head, and it is in review again", async () => {
+    const { fake, forge } = await setup();
+    const db = openMemoryDatabase();
+    try {
+      const data = sqliteDataLayer(db);
+      const created = await createProposal(questionForm, proposalContext(data));
+      if (!created.ok) throw new Error(JSON.stringify(created.fieldErrors));
+      const id = created.proposal.id;
+      const outbox = startOutbox({ data, forge, intervalMs: 3_600_000, log: memoryLog() });
+      await outbox.drain();
+      await outbox.stop();
+      const delivered = (await getProposal(data, id))!.proposal;
+      expect(delivered.status).toBe("opened");
+      await setReviewStatus(data, id, "changes_requested", "A maintainer asked for changes: mention select_for_update().", Date.now());
+
+      const body = "Explain how `F()` expressions avoid race conditions, and when `select_for_update()` is the better tool.";
+      const result = await reviseProposal(id, { ...questionForm, body }, {
+        store: revisionStoreFor({ data }),
+        versions: createProposalVersions(data),
+        forge,
+        content: snapshot(),
+        contentFiles: contentFiles(),
+        template: TEMPLATE,
+      });
+      expect(result).toEqual({ ok: true, version: 2 });
+      const revised = (await getProposal(data, id))!.proposal;
+      expect(revised.status).toBe("opened");
+      expect(revised.prNumber).toBe(delivered.prNumber);
+      expect(revised.commitSha).not.toBe(delivered.commitSha);
+      const octokit = octokitFor(fake.url, "bot-token");
+      const { data: pr } = await octokit.rest.pulls.get({ owner: OWNER, repo: REPO, pull_number: delivered.prNumber! });
+      expect(pr.head.sha).toBe(revised.commitSha);
+      const { data: file } = await octokit.rest.repos.getContent({ owner: OWNER, repo: REPO, path: revised.files[0]!.path, ref: pr.head.sha });
+      expect(Buffer.from((file as { content: string }).content, "base64").toString("utf8")).toContain("when `select_for_update()` is the better tool");
+      expect(fake.count("pulls/create")).toBe(1);
+    } finally {
+      db.close();
+    }
   });
 });
