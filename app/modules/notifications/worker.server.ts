@@ -5,15 +5,12 @@
  * is sent at most once (see store.server.ts); nothing here ever touches a
  * proposal, so a failing SMTP server never blocks or loses one.
  */
-import { backoffDelay } from "~/modules/contributions/outbox.server";
+import { backoffDelay, type OutboxLog } from "~/modules/contributions/outbox.server";
 import { classifyMailError, type Mailer } from "./mailer.server";
 import type { NotificationStore } from "./store.server";
 
-export interface WorkerLog {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
+/** The same log lines as the outbox's. */
+export type WorkerLog = OutboxLog;
 
 export interface MailWorkerOptions {
   store: NotificationStore;
