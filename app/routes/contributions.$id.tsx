@@ -102,7 +102,11 @@ export default function ProposalStatusPage() {
         ) : null}
       </dl>
 
-      <ReviseSection {...revise} changesRequested={proposal.status === "changes_requested"} />
+      <ReviseSection
+        {...revise}
+        changesRequested={proposal.status === "changes_requested"}
+        decided={proposal.status === "merged" || proposal.status === "closed"}
+      />
 
       <h2>What was sent</h2>
       <DiffList files={diffs} />

@@ -133,6 +133,16 @@ describe("revise after review, and hear back by mail", () => {
     // Shown once: the status page itself never shows it again.
     expect((await get(`/contributions/${id}`)).text).not.toContain("revise?key=");
 
+    expect(first.text).toContain("You get an e-mail at each step");
+
+    // The browser keeps its own list of the proposals it sent: /contributions shows them.
+    const mine = cookies(sent).find((c) => c.startsWith("dq_proposals="));
+    expect(mine).toMatch(/Path=\/contributions;.*HttpOnly/);
+    const list = html((await get("/contributions", { Cookie: mine!.split(";")[0]! })).text);
+    expect(list).toContain(`href="/contributions/${id}"`);
+    expect(list).toContain(question.title);
+    expect(html((await get("/contributions")).text)).not.toContain(question.title);
+
     const [mail] = await smtp.waitFor(1);
     expect(mail!.subject).toContain("Your proposal is in review");
     expect(mail!.text).toContain(`${PUBLIC_URL}/contributions/${id}`);
@@ -144,6 +154,7 @@ describe("revise after review, and hear back by mail", () => {
     const sent = await post("/contribute/question", { ...question, title: "When does a QuerySet hit the database, exactly?", email: "" });
     expect(sent.status).toBe(303);
     const other = /\/contributions\/([a-z0-9]+)/.exec(String(sent.headers.location))![1]!;
+    expect(html((await get(`/contributions/${other}`)).text)).toContain("Bookmark this page");
     await until("delivery", async () => ((await status(other)) === "opened" ? true : undefined));
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.messages.length).toBe(before);

@@ -28,6 +28,8 @@ export interface ReviseServices {
   sendLimiter: RateLimiter;
   previewLimiter: RateLimiter;
   auth: Pick<Auth, "viewer">;
+  /** Mail to contributors is configured. */
+  notifications?: { enabled: boolean };
 }
 
 /** The revise form's state after a POST (the proposal forms' `FormState`, plus the HTTP status). */
@@ -88,19 +90,21 @@ export function reviseUrl(origin: string, id: string, key: string): string {
 /**
  * After a proposal is stored: its revise link (shown once, on the status page it redirects to: a
  * short-lived cookie of that page carries the secret) and, when sent signed in with GitHub, that account.
- * Returns the Set-Cookie header for the redirect.
+ * Returns the Set-Cookie header's value for the redirect.
  */
-export async function grantRevision(services: Pick<ReviseServices, "data" | "auth">, request: Request, id: string): Promise<Record<string, string>> {
+export async function grantRevision(services: Pick<ReviseServices, "data" | "auth">, request: Request, id: string): Promise<string> {
   const access = createReviseAccess(services.data);
   const now = Date.now();
   const viewer = await services.auth.viewer(request);
   const login = accountLogin(viewer);
   if (login) await access.grantGitHub(id, login, now);
   const secret = await access.mintLink(id, now);
-  return { "Set-Cookie": flashCookie(request, id, secret, FLASH_MAX_AGE) };
+  return flashCookie(request, id, secret, FLASH_MAX_AGE);
 }
 
 export interface ReviseSection {
+  /** The contributor hears about each step by mail (an address was given and mail is configured). */
+  mailed: boolean;
   /** The proposal may be revised now (in review, or changes requested). */
   revisable: boolean;
   /** The revise link, shown this once right after sending. */
@@ -117,7 +121,9 @@ export async function reviseSection(
 ): Promise<{ section: ReviseSection; headers: Record<string, string> }> {
   const id = proposal.id;
   const headers: Record<string, string> = {};
-  const section: ReviseSection = { revisable: revisionRefusal(proposal.status) === null };
+  const record = await getProposalRecord(services.data, id);
+  const mailed = Boolean(services.notifications?.enabled && record?.contributor.email);
+  const section: ReviseSection = { mailed, revisable: revisionRefusal(proposal.status) === null };
   const flash = readCookie(request, flashCookieName(id));
   const access = createReviseAccess(services.data);
   if (flash) {

@@ -14,6 +14,7 @@ import { assertSameOrigin, clientAddress } from "~/modules/security/request.serv
 import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
+import { rememberProposal } from "./mine.server";
 import { grantRevision } from "./revise-web.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
@@ -77,7 +78,7 @@ export async function handleProposalPost(
   request: Request,
   context: ClientContext,
   fixed: FormValues,
-): Promise<{ redirect: string; headers?: Record<string, string> } | FormState> {
+): Promise<{ redirect: string; headers?: Headers } | FormState> {
   assertSameOrigin(request);
   const values = { ...(await readForm(request)), ...fixed };
   const intent = values.intent;
@@ -138,8 +139,12 @@ export async function handleProposalPost(
   if (result.ok) {
     if (result.duplicate) return { redirect: `/contributions/${result.proposal.id}` };
     await services.proposalLimiter.record(client);
-    // The revise link, shown once on the status page the browser goes to (revise-web.server.ts).
-    return { redirect: `/contributions/${result.proposal.id}`, headers: await grantRevision(services, request, result.proposal.id) };
+    // The revise link, shown once on the status page the browser goes to (revise-web.server.ts), and
+    // this browser's list of its proposals (/contributions).
+    const headers = new Headers();
+    headers.append("Set-Cookie", await grantRevision(services, request, result.proposal.id));
+    headers.append("Set-Cookie", rememberProposal(request, result.proposal.id));
+    return { redirect: `/contributions/${result.proposal.id}`, headers };
   }
   return {
     values,
@@ -213,7 +218,7 @@ export interface StatusPage extends ProposalWithEvents {
 export async function proposalStatus(services: ContributionServices, id: string): Promise<StatusPage> {
   const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
-  // The e-mail address is for the commit only: it never reaches a page.
+  // The e-mail address is for the commit and the mails only: it never reaches a page.
   const { email: _email, ...contributor } = found.proposal.contributor;
   return {
     proposal: { ...found.proposal, contributor },
