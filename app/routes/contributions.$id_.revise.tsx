@@ -26,8 +26,11 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   return json(result, { status: result.status });
 }
 
-/** Personal (the link carries a secret): never stored by a cache, never sent on as a referrer. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" });
+/**
+ * Personal (the link carries a secret): never stored by a cache, and no referrer at all to other sites (`same-origin`;
+ * not `no-referrer`, which would make the form's own POST carry `Origin: null`, refused as cross-site).
+ */
+export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store", "Referrer-Policy": "same-origin" });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   ...pageMeta({ title: data ? `Revise: ${isolate(data.proposal.title)}` : "Revise your proposal", description: "Revise a proposal after review." }),

@@ -10,7 +10,12 @@ import { getProposalRecord, type ProposalData } from "./store.server";
 const COOKIE = "dq_proposals";
 /** The newest proposals kept (older ones drop off). */
 export const MAX_REMEMBERED = 30;
-const ID = /^[a-z0-9]{6,40}$/;
+const ENTRY = /^([a-z0-9]{6,40})(?:~([A-Za-z0-9_-]{20,100}))?$/;
+
+interface Entry {
+  id: string;
+  secret?: string;
+}
 
 function cookieValue(request: Request): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
@@ -20,17 +25,46 @@ function cookieValue(request: Request): string | undefined {
   return undefined;
 }
 
-/** The ids this browser sent, newest first. */
-export function rememberedIds(request: Request): string[] {
-  const ids = (cookieValue(request) ?? "").split(".").filter((id) => ID.test(id));
-  return [...new Set(ids)].slice(0, MAX_REMEMBERED);
+function entries(request: Request): Entry[] {
+  const seen = new Set<string>();
+  const out: Entry[] = [];
+  for (const part of (cookieValue(request) ?? "").split(".")) {
+    const m = ENTRY.exec(part);
+    if (!m || seen.has(m[1]!)) continue;
+    seen.add(m[1]!);
+    out.push(m[2] ? { id: m[1]!, secret: m[2] } : { id: m[1]! });
+  }
+  return out.slice(0, MAX_REMEMBERED);
 }
 
-/** The Set-Cookie header that adds `id` to this browser's list. */
-export function rememberProposal(request: Request, id: string): string {
-  const ids = [id, ...rememberedIds(request).filter((x) => x !== id)].slice(0, MAX_REMEMBERED);
+function setCookie(request: Request, list: Entry[]): string {
+  const value = list
+    .slice(0, MAX_REMEMBERED)
+    .map((e) => (e.secret ? `${e.id}~${e.secret}` : e.id))
+    .join(".");
   const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
-  return `${COOKIE}=${ids.join(".")}; Path=/contributions; Max-Age=${365 * 24 * 3600}; HttpOnly; SameSite=Lax${secure}`;
+  return `${COOKIE}=${value}; Path=/contributions; Max-Age=${365 * 24 * 3600}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+/** The ids this browser sent, newest first. */
+export function rememberedIds(request: Request): string[] {
+  return entries(request).map((e) => e.id);
+}
+
+/** The Set-Cookie header that adds `id` to this browser's list (with its revise-link secret, to be shown once). */
+export function rememberProposal(request: Request, id: string, secret?: string): string {
+  return setCookie(request, [secret ? { id, secret } : { id }, ...entries(request).filter((e) => e.id !== id)]);
+}
+
+/**
+ * The revise-link secret the cookie carries for `id`, if any, and the Set-Cookie header that drops it
+ * (the link is shown once).
+ */
+export function takeOnceSecret(request: Request, id: string): { secret?: string; setCookie?: string } {
+  const list = entries(request);
+  const entry = list.find((e) => e.id === id);
+  if (!entry?.secret) return {};
+  return { secret: entry.secret, setCookie: setCookie(request, list.map((e) => (e.id === id ? { id } : e))) };
 }
 
 export interface RememberedProposal {

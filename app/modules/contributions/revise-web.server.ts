@@ -12,6 +12,7 @@ import type { Forge } from "~/modules/forge/types";
 import type { RateLimiter } from "~/modules/security/rate-limit.server";
 import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
 import type { Finding } from "~/modules/validation/types";
+import { rememberProposal, takeOnceSecret } from "./mine.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { applyRevision, getProposalRecord, progressStore, type ProposalStatus } from "./store.server";
 import { createProposalVersions, createReviseAccess, reviseProposal, revisionFormValues, revisionRefusal, RevisionRefused, type RevisionStore } from "./revise.server";
@@ -55,25 +56,6 @@ export function revisionStoreFor(services: Pick<ReviseServices, "data">): Revisi
   };
 }
 
-const FLASH_MAX_AGE = 600;
-
-function flashCookieName(id: string): string {
-  return `dq_revise_${id.replace(/[^a-z0-9]/gi, "")}`;
-}
-
-function flashCookie(request: Request, id: string, value: string, maxAge: number): string {
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
-  return `${flashCookieName(id)}=${value}; Path=/contributions/${encodeURIComponent(id)}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure}`;
-}
-
-function readCookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return v.join("=");
-  }
-  return undefined;
-}
-
 /** The login of a visitor signed in with the forge's accounts (not a maintainer's token session). */
 function accountLogin(viewer: { signedIn: boolean; kind?: string; login?: string }): string | null {
   return viewer.signedIn && viewer.kind !== "token" && viewer.login ? viewer.login : null;
@@ -88,9 +70,9 @@ export function reviseUrl(origin: string, id: string, key: string): string {
 }
 
 /**
- * After a proposal is stored: its revise link (shown once, on the status page it redirects to: a
- * short-lived cookie of that page carries the secret) and, when sent signed in with GitHub, that account.
- * Returns the Set-Cookie header's value for the redirect.
+ * After a proposal is stored: its revise link's secret (shown once, on the status page the form
+ * redirects to: this browser's list cookie carries it there, mine.server.ts) and, when it was sent
+ * signed in with GitHub, that account. Returns the Set-Cookie header's value for the redirect.
  */
 export async function grantRevision(services: Pick<ReviseServices, "data" | "auth">, request: Request, id: string): Promise<string> {
   const access = createReviseAccess(services.data);
@@ -99,7 +81,7 @@ export async function grantRevision(services: Pick<ReviseServices, "data" | "aut
   const login = accountLogin(viewer);
   if (login) await access.grantGitHub(id, login, now);
   const secret = await access.mintLink(id, now);
-  return flashCookie(request, id, secret, FLASH_MAX_AGE);
+  return rememberProposal(request, id, secret);
 }
 
 export interface ReviseSection {
@@ -124,11 +106,11 @@ export async function reviseSection(
   const record = await getProposalRecord(services.data, id);
   const mailed = Boolean(services.notifications?.enabled && record?.contributor.email);
   const section: ReviseSection = { mailed, revisable: revisionRefusal(proposal.status) === null };
-  const flash = readCookie(request, flashCookieName(id));
+  const once = takeOnceSecret(request, id);
   const access = createReviseAccess(services.data);
-  if (flash) {
-    headers["Set-Cookie"] = flashCookie(request, id, "", 0);
-    if ((await access.check(id, { key: flash })) === "link") section.onceLink = reviseUrl(siteOrigin(services, request), id, flash);
+  if (once.secret && once.setCookie) {
+    headers["Set-Cookie"] = once.setCookie;
+    if ((await access.check(id, { key: once.secret })) === "link") section.onceLink = reviseUrl(siteOrigin(services, request), id, once.secret);
   }
   const viewer = await services.auth.viewer(request);
   const login = accountLogin(viewer);

@@ -14,7 +14,6 @@ import { assertSameOrigin, clientAddress } from "~/modules/security/request.serv
 import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
-import { rememberProposal } from "./mine.server";
 import { grantRevision } from "./revise-web.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
@@ -78,7 +77,7 @@ export async function handleProposalPost(
   request: Request,
   context: ClientContext,
   fixed: FormValues,
-): Promise<{ redirect: string; headers?: Headers } | FormState> {
+): Promise<{ redirect: string; headers?: Record<string, string> } | FormState> {
   assertSameOrigin(request);
   const values = { ...(await readForm(request)), ...fixed };
   const intent = values.intent;
@@ -139,12 +138,9 @@ export async function handleProposalPost(
   if (result.ok) {
     if (result.duplicate) return { redirect: `/contributions/${result.proposal.id}` };
     await services.proposalLimiter.record(client);
-    // The revise link, shown once on the status page the browser goes to (revise-web.server.ts), and
-    // this browser's list of its proposals (/contributions).
-    const headers = new Headers();
-    headers.append("Set-Cookie", await grantRevision(services, request, result.proposal.id));
-    headers.append("Set-Cookie", rememberProposal(request, result.proposal.id));
-    return { redirect: `/contributions/${result.proposal.id}`, headers };
+    // This browser's list of its proposals (/contributions), carrying the revise link to the status
+    // page the browser goes to, which shows it once (revise-web.server.ts, mine.server.ts).
+    return { redirect: `/contributions/${result.proposal.id}`, headers: { "Set-Cookie": await grantRevision(services, request, result.proposal.id) } };
   }
   return {
     values,
