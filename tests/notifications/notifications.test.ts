@@ -17,6 +17,8 @@ import { startSmtpServer, type TestSmtpServer } from "../support/smtp";
 
 const SITE = "https://questions.example.org";
 const silent = { info() {}, warn() {}, error() {} };
+/** The worker's clock and the changes' time (a mail is due when its change happened). */
+let clock = Date.parse("2026-12-04T08:00:00Z");
 
 function change(
   to: string,
@@ -43,7 +45,7 @@ function change(
       type: to,
       detail: overrides.detail ?? "",
     },
-    at: overrides.at ?? Date.now(),
+    at: overrides.at ?? clock,
   };
 }
 
@@ -111,7 +113,6 @@ describe("which status change warrants a mail", () => {
 describeDialects("e-mail notifications", (t) => {
   let smtp: TestSmtpServer | undefined;
   let notifications: Notifications | undefined;
-  let clock = Date.parse("2026-12-04T08:00:00Z");
 
   afterEach(async () => {
     await notifications?.stop();

@@ -99,21 +99,28 @@ export function createNotifications(options: NotificationsOptions): Notification
     if (!kind) return;
     const p = change.proposal;
     const reviseUrl = kind === "changes_requested" ? await options.reviseLink?.(p.id, executor) : undefined;
-    const mail = renderStatusMail({
-      kind,
-      title: p.title,
-      proposalKind: p.kind,
-      contributorName: p.contributor.name,
-      detail: change.event.detail,
-      statusUrl: absolute(options.siteUrl, `/contributions/${encodeURIComponent(p.id)}`),
-      ...(kind === "merged"
-        ? {
-            pageUrl: absolute(options.siteUrl, `/q/${encodeURIComponent(p.slug)}`),
-          }
-        : {}),
-      ...(p.prUrl && /^https?:\/\//.test(p.prUrl) ? { changeUrl: p.prUrl } : {}),
-      ...(reviseUrl ? { reviseUrl } : {}),
-    });
+    // Rendering runs before any statement of the mail: a bug here is logged and costs the mail, never the status change.
+    let mail: ReturnType<typeof renderStatusMail>;
+    try {
+      mail = renderStatusMail({
+        kind,
+        title: p.title,
+        proposalKind: p.kind,
+        contributorName: p.contributor.name,
+        detail: change.event.detail,
+        statusUrl: absolute(options.siteUrl, `/contributions/${encodeURIComponent(p.id)}`),
+        ...(kind === "merged"
+          ? {
+              pageUrl: absolute(options.siteUrl, `/q/${encodeURIComponent(p.slug)}`),
+            }
+          : {}),
+        ...(p.prUrl && /^https?:\/\//.test(p.prUrl) ? { changeUrl: p.prUrl } : {}),
+        ...(reviseUrl ? { reviseUrl } : {}),
+      });
+    } catch (error) {
+      options.log.error("mail not rendered", { proposal: p.id, error: (error as Error).message });
+      return;
+    }
     await store.enqueue(
       {
         eventKey: `${p.id}:${change.event.id}`,
