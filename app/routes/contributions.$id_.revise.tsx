@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { isolate } from "~/modules/bidi/isolate";
@@ -22,7 +22,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const { services } = context;
   const result = await handleRevisePost(services, revisionStoreFor(services), request, context, params.id ?? "");
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // A document navigation to the status page (it ships no scripts): never a client-side one that could
+  // race the route's discovery and show the catch-all page.
+  if ("redirect" in result) return redirectDocument(result.redirect, 303);
   return json(result, { status: result.status });
 }
 

@@ -128,7 +128,7 @@ async function create(): Promise<Services> {
   });
   if (env.SMTP_URL) log.info(`Contributors who give an e-mail address hear about their proposals by mail, through ${describeSmtpUrl(env.SMTP_URL)}.`);
   // The one hook of proposal status changes: each one that warrants a mail queues it in its own transaction.
-  const stopListening = onProposalStatusChange(data, notifications.listener);
+  const stopListening = notifications.enabled ? onProposalStatusChange(data, notifications.listener) : () => {};
   const template = loadPullRequestTemplate(process.cwd());
   if (forge.remote && !env.PUBLIC_URL) {
     log.warn("PUBLIC_URL is not set: pull requests will link the contributor's status page by path only.");
