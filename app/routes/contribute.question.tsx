@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
@@ -18,7 +18,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await handleProposalPost(context.services, request, context, { kind: "question" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // A document navigation to the status page (it ships no scripts): never a client-side one that could
+  // race the route's discovery and show the catch-all page.
+  if ("redirect" in result) return redirectDocument(result.redirect, { status: 303, ...("headers" in result && result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

@@ -1,13 +1,17 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { DiffList } from "~/components/review/review-parts";
+import { ReviseSection } from "~/components/revise-section";
+import { reviseSection } from "~/modules/contributions/revise-web.server";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 import { isolate } from "~/modules/bidi/isolate";
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const status = await proposalStatus(context.services, params.id ?? "");
-  return json(status, { headers: { "Cache-Control": "private, no-store" } });
+  // The revise link right after sending (once), and how to revise.
+  const revise = await reviseSection(context.services, request, status.proposal);
+  return json({ ...status, revise: revise.section }, { headers: { "Cache-Control": "private, no-store", ...revise.headers } });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -16,7 +20,10 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 }
 
 /** A proposal's status page: personal (it is reached by its unguessable link), never stored by any cache. */
-export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
+export const headers: HeadersFunction = ({ loaderHeaders }) => ({
+  "Cache-Control": "private, no-store",
+  ...(loaderHeaders.get("Set-Cookie") ? { "Set-Cookie": loaderHeaders.get("Set-Cookie")! } : {}),
+});
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   pageMeta({ title: data ? `Proposal: ${isolate(data.proposal.title)}` : "Proposal", description: "The status of a proposal to Django Questions." });
@@ -33,7 +40,7 @@ const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
 const KIND_TEXT = { question: "New question", answer: "New answer", edit: "Edit" } as const;
 
 export default function ProposalStatusPage() {
-  const { proposal, events, changeLabel, diffs } = useLoaderData<typeof loader>();
+  const { proposal, events, changeLabel, diffs, revise } = useLoaderData<typeof loader>();
   const status = STATUS_TEXT[proposal.status] ?? { label: proposal.status, explain: "" };
   return (
     <section className="proposal-status">
@@ -94,6 +101,12 @@ export default function ProposalStatusPage() {
           </>
         ) : null}
       </dl>
+
+      <ReviseSection
+        {...revise}
+        changesRequested={proposal.status === "changes_requested"}
+        decided={proposal.status === "merged" || proposal.status === "closed"}
+      />
 
       <h2>What was sent</h2>
       <DiffList files={diffs} />

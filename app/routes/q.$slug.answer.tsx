@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { AnswerView, QuestionView } from "~/components/question-view";
@@ -25,7 +25,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const question = questionForAnswer(context.services, params.slug ?? "");
   const result = await handleProposalPost(context.services, request, context, { kind: "answer", questionSlug: question.slug });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // A document navigation to the status page (it ships no scripts): never a client-side one that could
+  // race the route's discovery and show the catch-all page.
+  if ("redirect" in result) return redirectDocument(result.redirect, { status: 303, ...("headers" in result && result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

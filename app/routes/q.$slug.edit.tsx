@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, editValues, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
@@ -24,7 +24,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const edit = editValues(context.services, params.slug ?? "", answer);
   // The form has no credit field: an edit keeps the question's credit as it is.
   const result = await handleProposalPost(context.services, request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // A document navigation to the status page (it ships no scripts): never a client-side one that could
+  // race the route's discovery and show the catch-all page.
+  if ("redirect" in result) return redirectDocument(result.redirect, { status: 303, ...("headers" in result && result.headers ? { headers: result.headers } : {}) });
   return json(result, { status: formStateStatus(result) });
 }
 

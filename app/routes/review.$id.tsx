@@ -24,7 +24,7 @@ const DONE: Record<string, string> = {
 };
 
 export default function ReviewChange() {
-  const { detail, maintainer, done } = useLoaderData<typeof loader>();
+  const { detail, maintainer, done, revisions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { item } = detail;
   const error = result && "error" in result ? result.error : undefined;
@@ -131,6 +131,20 @@ export default function ReviewChange() {
         <h2 id="files-heading">Files</h2>
         <DiffList files={detail.files} />
       </section>
+
+      {revisions.length > 0 ? (
+        <section aria-labelledby="revisions-heading">
+          <h2 id="revisions-heading">Revised by the contributor</h2>
+          {revisions.map((r) => (
+            <section key={r.version} aria-label={`Version ${r.version}`}>
+              <h3>
+                Version {r.version}, <time dateTime={r.createdAt}>{new Date(r.createdAt).toUTCString()}</time>: what changed since version {r.previous}
+              </h3>
+              <DiffList files={r.diffs} />
+            </section>
+          ))}
+        </section>
+      ) : null}
 
       {detail.events.length > 0 ? (
         <section aria-labelledby="history-heading">

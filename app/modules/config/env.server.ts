@@ -35,6 +35,15 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -104,7 +113,36 @@ const EnvSchema = z.object({
   MAINTAINER_TOKEN_WITH_GITHUB: boolish.default("0"),
   /** Minutes a maintainer's GitHub permission is remembered before it is asked again. */
   MAINTAINER_PERMISSION_TTL: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(5)),
+  /**
+   * SMTP server that mails contributors about their proposals (`smtp://user:password@host:587`,
+   * `smtps://…:465`). Unset: no mail is sent (nor queued).
+   */
+  SMTP_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine(isSmtpUrl, "must be an SMTP URL, smtp://user:password@host:587 or smtps://user:password@host:465 (percent-encode special characters)")
+      .optional(),
+  ),
+  /** The mails' sender, `Name <address>` or an address (required with SMTP_URL). */
+  MAIL_FROM: z.preprocess(unsetIfEmpty, z.string().max(300).optional()),
 }).superRefine((env, ctx) => {
+  if (env.SMTP_URL !== undefined) {
+    if (env.MAIL_FROM === undefined || !/^[^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>$|^[^<>@\s]+@[^<>@\s]+$/.test(env.MAIL_FROM.trim())) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["MAIL_FROM"],
+        message: "required with SMTP_URL: the mails' sender, e.g. `Django Questions <noreply@example.org>`",
+      });
+    }
+    if (env.PUBLIC_URL === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["PUBLIC_URL"],
+        message: "required with SMTP_URL: the links in the mails must be absolute (e.g. https://questions.example.org)",
+      });
+    }
+  }
   // Several instances on one PostgreSQL must sign cookies alike: a generated DATA_DIR/session-secret is per instance.
   if (env.DATABASE_URL !== undefined && env.SESSION_SECRET === undefined) {
     ctx.addIssue({

@@ -29,6 +29,7 @@ import type {
   ProposalRecords,
   QueueEntry,
 } from "~/modules/forge/types";
+import { emitStatusChange, hasStatusListeners } from "./events.server";
 
 export type ProposalStatus = "queued" | "opened" | "merged" | "closed" | "failed" | "changes_requested";
 
@@ -143,9 +144,47 @@ export type NewProposal = Pick<Proposal, "id" | "kind" | "target" | "slug" | "ti
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export async function addEvent(data: Pick<ProposalData, "db"> | Executor, id: string, type: string, detail: string, at: string = new Date().toISOString()): Promise<void> {
+/** Adds an event to the proposal's timeline; returns its id. */
+export async function addEvent(data: Pick<ProposalData, "db"> | Executor, id: string, type: string, detail: string, at: string = new Date().toISOString()): Promise<number> {
   const db = data instanceof Kysely ? data : data.db;
-  await db.insertInto("proposal_events").values({ proposal_id: id, at, type, detail }).execute();
+  const row = await db.insertInto("proposal_events").values({ proposal_id: id, at, type, detail }).returning("id").executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+const nothingAfter = () => {};
+
+/**
+ * A status change, inside its transaction: records its event and tells the status listeners
+ * (events.server.ts: the one hook, e.g. the contributor's mail). Returns what to run after the commit.
+ */
+async function statusEvent(
+  data: Pick<ProposalData, "db">,
+  trx: Executor,
+  id: string,
+  from: ProposalStatus | null,
+  event: { type: string; detail: string },
+  at: string,
+): Promise<() => void> {
+  const eventId = await addEvent(trx, id, event.type, event.detail, at);
+  if (!hasStatusListeners(data.db)) return nothingAfter;
+  const row = await rowById(trx, id);
+  if (!row) return nothingAfter;
+  const p = toProposal(row);
+  return emitStatusChange(data.db, trx, {
+    proposal: { id, kind: p.kind, title: p.title, slug: p.slug, contributor: p.contributor, prUrl: p.prUrl },
+    from,
+    to: p.status,
+    event: { id: eventId, ...event },
+    at: Date.parse(at),
+  });
+}
+
+/** Runs a status-changing transaction, then what its listeners asked to run after the commit. */
+async function changeStatus<T>(data: Pick<ProposalData, "db">, work: (trx: Executor, after: (run: () => void) => void) => Promise<T>): Promise<T> {
+  let afterCommit: () => void = nothingAfter;
+  const result = await data.db.transaction().execute((trx) => work(trx, (run) => (afterCommit = run)));
+  afterCommit();
+  return result;
 }
 
 async function rowById(db: Executor, id: string): Promise<Row | undefined> {
@@ -431,7 +470,7 @@ export async function markOpened(
   now: number,
 ): Promise<boolean> {
   const at = iso(now);
-  return data.db.transaction().execute(async (trx) => {
+  return changeStatus(data, async (trx, after) => {
     const r = await trx
       .updateTable("proposals")
       .set({
@@ -451,9 +490,13 @@ export async function markOpened(
       .where("status", "=", "queued")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    await addEvent(trx, id, "opened", `Opened for review as #${result.number}: ${result.url}`, at);
+    const opened = { type: "opened", detail: `Opened for review as #${result.number}: ${result.url}` };
     if (result.state) {
-      await addEvent(trx, id, result.state, `Pull request #${result.number} was ${result.state} on GitHub before this site heard back; nothing more to deliver.`, at);
+      await addEvent(trx, id, opened.type, opened.detail, at);
+      const decided = { type: result.state, detail: `Pull request #${result.number} was ${result.state} on GitHub before this site heard back; nothing more to deliver.` };
+      after(await statusEvent(data, trx, id, "queued", decided, at));
+    } else {
+      after(await statusEvent(data, trx, id, "queued", opened, at));
     }
     return true;
   });
@@ -489,7 +532,7 @@ export async function markFailed(
   options: { keepUserToken?: boolean } = {},
 ): Promise<boolean> {
   const keep = options.keepUserToken === true;
-  return data.db.transaction().execute(async (trx) => {
+  return changeStatus(data, async (trx, after) => {
     const r = await trx
       .updateTable("proposals")
       .set({
@@ -507,7 +550,7 @@ export async function markFailed(
       .where("status", "=", "queued")
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    await addEvent(trx, id, "failed", reason, iso(now));
+    after(await statusEvent(data, trx, id, "queued", { type: "failed", detail: reason }, iso(now)));
     return true;
   });
 }
@@ -544,7 +587,7 @@ export async function forgetExpiredUserTokens(data: Pick<ProposalData, "db">, no
  * false when the proposal is missing or already delivered.
  */
 export async function requeue(data: Pick<ProposalData, "db">, id: string, now: number, detail: string): Promise<boolean> {
-  return data.db.transaction().execute(async (trx) => {
+  return changeStatus(data, async (trx, after) => {
     const r = await trx
       .updateTable("proposals")
       .set({ status: "queued", next_attempt_at: now, attempts: 0, lease_until: null, lease_owner: null, user_token_until: null, updated_at: iso(now) })
@@ -552,7 +595,7 @@ export async function requeue(data: Pick<ProposalData, "db">, id: string, now: n
       .where("status", "in", ["failed", "queued"])
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    await addEvent(trx, id, "retry-requested", detail, iso(now));
+    after(await statusEvent(data, trx, id, null, { type: "retry-requested", detail }, iso(now)));
     return true;
   });
 }
@@ -586,7 +629,7 @@ export async function setReviewStatus(
   detail: string,
   now: number,
 ): Promise<boolean> {
-  return data.db.transaction().execute(async (trx) => {
+  return changeStatus(data, async (trx, after) => {
     // A decided proposal needs no contributor token any more.
     const r = await trx
       .updateTable("proposals")
@@ -595,7 +638,59 @@ export async function setReviewStatus(
       .where("status", "!=", status)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    await addEvent(trx, id, status === "changes_requested" ? "changes-requested" : status, detail, iso(now));
+    after(await statusEvent(data, trx, id, null, { type: status === "changes_requested" ? "changes-requested" : status, detail }, iso(now)));
+    return true;
+  });
+}
+
+/** What a proposal takes from its contributor's revision (contributions/revise.server.ts). */
+export interface ProposalRevision {
+  title: string;
+  fields: Record<string, unknown>;
+  files: ProposalFile[];
+  contributor: Contributor;
+  prTitle: string;
+  prBody: string;
+  /** The timeline entry (`revised`). */
+  detail: string;
+  /** ISO timestamp. */
+  at: string;
+}
+
+/**
+ * A revision: when the proposal is still in one of `from`, it takes the revised files, title, fields
+ * and contributor and goes back to `opened` (in review) with the event `revised`; `also` runs in the
+ * same transaction (the revision's version rows). False when the status had moved on meanwhile.
+ */
+export async function applyRevision(
+  data: Pick<ProposalData, "db">,
+  id: string,
+  from: readonly ProposalStatus[],
+  revision: ProposalRevision,
+  also: (trx: Executor) => Promise<void>,
+): Promise<boolean> {
+  if (from.length === 0) return false;
+  return changeStatus(data, async (trx, after) => {
+    const r = await trx
+      .updateTable("proposals")
+      .set({
+        status: "opened",
+        title: revision.title,
+        fields: JSON.stringify(revision.fields),
+        files: JSON.stringify(revision.files),
+        contributor_name: revision.contributor.name,
+        contributor_github: revision.contributor.github ?? null,
+        contributor_email: revision.contributor.email ?? null,
+        pr_title: revision.prTitle,
+        pr_body: revision.prBody,
+        updated_at: revision.at,
+      })
+      .where("id", "=", id)
+      .where("status", "in", [...from])
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await also(trx);
+    after(await statusEvent(data, trx, id, null, { type: "revised", detail: revision.detail }, revision.at));
     return true;
   });
 }

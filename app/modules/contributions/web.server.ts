@@ -14,6 +14,7 @@ import { assertSameOrigin, clientAddress } from "~/modules/security/request.serv
 import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
+import { grantRevision } from "./revise-web.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 import { createProposal, getProposal, retryProposal, type ProposalData, type ProposalWithEvents } from "./service.server";
@@ -76,7 +77,7 @@ export async function handleProposalPost(
   request: Request,
   context: ClientContext,
   fixed: FormValues,
-): Promise<{ redirect: string } | FormState> {
+): Promise<{ redirect: string; headers?: Record<string, string> } | FormState> {
   assertSameOrigin(request);
   const values = { ...(await readForm(request)), ...fixed };
   const intent = values.intent;
@@ -135,8 +136,11 @@ export async function handleProposalPost(
     outbox: services.outbox,
   });
   if (result.ok) {
-    if (!result.duplicate) await services.proposalLimiter.record(client);
-    return { redirect: `/contributions/${result.proposal.id}` };
+    if (result.duplicate) return { redirect: `/contributions/${result.proposal.id}` };
+    await services.proposalLimiter.record(client);
+    // This browser's list of its proposals (/contributions), carrying the revise link to the status
+    // page the browser goes to, which shows it once (revise-web.server.ts, mine.server.ts).
+    return { redirect: `/contributions/${result.proposal.id}`, headers: { "Set-Cookie": await grantRevision(services, request, result.proposal.id) } };
   }
   return {
     values,
@@ -210,7 +214,7 @@ export interface StatusPage extends ProposalWithEvents {
 export async function proposalStatus(services: ContributionServices, id: string): Promise<StatusPage> {
   const found = await getProposal(services.data, id);
   if (!found) throw new Response("No such proposal", { status: 404 });
-  // The e-mail address is for the commit only: it never reaches a page.
+  // The e-mail address is for the commit and the mails only: it never reaches a page.
   const { email: _email, ...contributor } = found.proposal.contributor;
   return {
     proposal: { ...found.proposal, contributor },

@@ -118,7 +118,18 @@ describe.skipIf(postgresOptedOut())("PostgreSQL migrations", () => {
       expect((await pools[0]!.query("SELECT COUNT(*) AS n FROM schema_migrations")).rows[0]).toEqual({ n: migrations.length });
       expect(await migratePostgres(pools[1]!)).toEqual([]);
       const tables = (await pools[0]!.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")).rows.map((r) => r.tablename);
-      expect(tables).toEqual(["maintainer_sessions", "proposal_events", "proposals", "rate_limits", "schema_migrations", "sequences", "webhook_deliveries"]);
+      expect(tables).toEqual([
+        "maintainer_sessions",
+        "notifications",
+        "proposal_events",
+        "proposal_revise_access",
+        "proposal_versions",
+        "proposals",
+        "rate_limits",
+        "schema_migrations",
+        "sequences",
+        "webhook_deliveries",
+      ]);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
       await database.drop();

@@ -258,6 +258,108 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE proposals ADD COLUMN lease_owner TEXT;
     `,
   },
+  {
+    version: 8,
+    name: "e-mail notifications to contributors",
+    // Owned by app/modules/notifications/store.server.ts: one row per proposal event worth a mail,
+    // queued in the transaction that records the event, sent at most once by the mail worker.
+    sqlite: `
+      CREATE TABLE notifications (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        -- '<proposal id>:<event id>': one mail per event, however often it is recorded
+        event_key       TEXT NOT NULL UNIQUE,
+        proposal_id     TEXT NOT NULL,
+        -- 'delivered', 'changes_requested', 'merged', 'closed', 'reopened'
+        kind            TEXT NOT NULL,
+        recipient       TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        -- the rendered mail; emptied once sent (it may carry a revise link)
+        text_body       TEXT NOT NULL,
+        html_body       TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        -- epoch milliseconds
+        next_attempt_at INTEGER NOT NULL,
+        lease_until     INTEGER,
+        last_error      TEXT,
+        message_id      TEXT,
+        created_at      INTEGER NOT NULL,
+        sent_at         INTEGER
+      );
+      CREATE INDEX notifications_due ON notifications (status, next_attempt_at);
+      CREATE INDEX notifications_by_proposal ON notifications (proposal_id, id);
+    `,
+    postgres: `
+      CREATE TABLE notifications (
+        id              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_key       TEXT NOT NULL UNIQUE,
+        proposal_id     TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        recipient       TEXT NOT NULL,
+        subject         TEXT NOT NULL,
+        text_body       TEXT NOT NULL,
+        html_body       TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until     BIGINT,
+        last_error      TEXT,
+        message_id      TEXT,
+        created_at      BIGINT NOT NULL,
+        sent_at         BIGINT
+      );
+      CREATE INDEX notifications_due ON notifications (status, next_attempt_at);
+      CREATE INDEX notifications_by_proposal ON notifications (proposal_id, id);
+    `,
+  },
+  {
+    version: 9,
+    name: "proposal versions and revise access",
+    // Owned by app/modules/contributions/revise.server.ts.
+    sqlite: `
+      -- Every version of a revised proposal (1: as first sent). A proposal never revised has none.
+      CREATE TABLE proposal_versions (
+        proposal_id TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        title       TEXT NOT NULL,
+        -- JSON, as proposals.fields and proposals.files
+        fields      TEXT NOT NULL,
+        files       TEXT NOT NULL,
+        -- the commit of this version on the forge, when it has one
+        commit_sha  TEXT,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (proposal_id, version)
+      );
+      -- Who may revise a proposal: the holder of a revise link (kind 'link', value: SHA-256 of its secret,
+      -- hex) or the GitHub account that proposed it signed in (kind 'github', value: the login, lower case).
+      CREATE TABLE proposal_revise_access (
+        proposal_id TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('link', 'github')),
+        value       TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (proposal_id, kind, value)
+      );
+    `,
+    postgres: `
+      CREATE TABLE proposal_versions (
+        proposal_id TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        title       TEXT NOT NULL,
+        fields      TEXT NOT NULL,
+        files       TEXT NOT NULL,
+        commit_sha  TEXT,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (proposal_id, version)
+      );
+      CREATE TABLE proposal_revise_access (
+        proposal_id TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('link', 'github')),
+        value       TEXT NOT NULL,
+        created_at  BIGINT NOT NULL,
+        PRIMARY KEY (proposal_id, kind, value)
+      );
+    `,
+  },
 ];
 
 /** The bookkeeping table, the same in both dialects. */

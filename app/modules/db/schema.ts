@@ -8,6 +8,8 @@
  *   rate_limits           security/rate-limit.server.ts (through rate-limiter-flexible's stores)
  *   proposals             contributions/store.server.ts
  *   proposal_events       contributions/store.server.ts
+ *   notifications         notifications/store.server.ts
+ *   proposal_versions, proposal_revise_access   contributions/revise.server.ts
  *
  * Epoch-millisecond columns are numbers in both dialects (PostgreSQL's BIGINT
  * is parsed to a number by the pool).
@@ -92,6 +94,42 @@ export interface ProposalEventsTable {
   detail: Generated<string>;
 }
 
+export interface NotificationsTable {
+  id: Generated<number>;
+  event_key: string;
+  proposal_id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  status: Generated<"pending" | "sending" | "sent" | "failed">;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface ProposalVersionsTable {
+  proposal_id: string;
+  version: number;
+  title: string;
+  fields: string;
+  files: string;
+  commit_sha: string | null;
+  created_at: string;
+}
+
+export interface ProposalReviseAccessTable {
+  proposal_id: string;
+  kind: "link" | "github";
+  value: string;
+  created_at: number;
+}
+
 export interface DataSchema {
   proposals: ProposalsTable;
   proposal_events: ProposalEventsTable;
@@ -99,4 +137,7 @@ export interface DataSchema {
   webhook_deliveries: WebhookDeliveriesTable;
   sequences: SequencesTable;
   rate_limits: RateLimitsTable;
+  notifications: NotificationsTable;
+  proposal_versions: ProposalVersionsTable;
+  proposal_revise_access: ProposalReviseAccessTable;
 }

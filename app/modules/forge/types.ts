@@ -94,6 +94,21 @@ export interface DeliverOptions {
   userToken?: string;
 }
 
+/** A revision of a delivered proposal (its contributor changed it after review). */
+export interface RevisionOptions {
+  /** The files of the version before, as delivered (a path no longer proposed is removed from the change). */
+  previousFiles: ProposalFile[];
+  /** The revision's number (2 for the first revision). */
+  version: number;
+  /** OAuth token of the contributor, signed in now: a change from their fork is updated as them. */
+  userToken?: string;
+}
+
+export interface RevisionResult {
+  /** The new commit on the change's branch, when the forge makes commits. */
+  commitSha?: string;
+}
+
 export type ChangeState = "open" | "merged" | "closed";
 
 export interface ChangeRef {
@@ -143,6 +158,12 @@ export interface Forge {
    */
   deliver(proposal: DeliverableProposal, progress: ProgressStore, options?: DeliverOptions): Promise<DeliveryResult>;
   getState(ref: ChangeRef): Promise<ChangeState>;
+  /**
+   * Puts a revision of a delivered proposal on the same change: GitHub, a new commit on the same
+   * branch (the same pull request, its title and body updated); the local queue, nothing to do (its
+   * entry reads the stored files). `proposal` carries the revised files, title and body.
+   */
+  revise(proposal: DeliverableProposal, progress: ProgressStore, options: RevisionOptions): Promise<RevisionResult>;
   /** The maintainers' side. */
   readonly review: ReviewForge;
   /** Sign-in with the forge's accounts (maintainers and contributors), when configured. */

@@ -6,6 +6,8 @@
  */
 import { json, redirect } from "@remix-run/node";
 import type { Auth, Maintainer } from "~/modules/auth/index.server";
+import { createProposalVersions } from "~/modules/contributions/revise.server";
+import type { DataLayer } from "~/modules/db/data.server";
 import { ForgeError } from "~/modules/forge/errors";
 import type { Forge } from "~/modules/forge/types";
 import { ReviewRefused, type Actor, type ReviewService } from "./service.server";
@@ -18,6 +20,8 @@ export interface ReviewServices {
   auth: Pick<Auth, "requireMaintainer" | "checkAction" | "viewer" | "methods">;
   review: ReviewService;
   forge: Pick<Forge, "texts">;
+  /** The data layer: a revised proposal's versions. */
+  data: Pick<DataLayer, "db">;
 }
 
 function actorOf(m: Maintainer): Actor {
@@ -68,7 +72,9 @@ export async function loadDetail(s: ReviewServices, request: Request, id: string
   try {
     const detail = await s.review.detail(id, actorOf(m));
     const done = new URL(request.url).searchParams.get("done");
-    return json({ detail, maintainer: publicMaintainer(m), done }, { headers: REVIEW_HEADERS });
+    // A proposal its contributor revised: each revision against the version before it, newest first.
+    const revisions = await createProposalVersions(s.data).diffs(id);
+    return json({ detail, maintainer: publicMaintainer(m), done, revisions }, { headers: REVIEW_HEADERS });
   } catch (error) {
     if (error instanceof ReviewRefused && error.status === 404) throw new Response(error.message, { status: 404, headers: REVIEW_HEADERS });
     if (error instanceof ForgeError) throw new Response(error.message, { status: 502, headers: REVIEW_HEADERS });

@@ -46,7 +46,7 @@ export const HEALTH_PATHS: ReadonlySet<string> = new Set(["/healthz", "/healthz/
 export function loggedUrl(url: string | undefined): string {
   if (!url) return "/";
   if (!url.includes("?")) return url;
-  return url.replace(/([?&](?:token|code|state|access_token)=)[^&#]*/gi, "$1***");
+  return url.replace(/([?&](?:token|code|state|access_token|key)=)[^&#]*/gi, "$1***");
 }
 
 /** 122 random bits from Node's pooled UUID source: cheaper per response than randomBytes. */

@@ -15,6 +15,7 @@
  *                    of every instance
  *   sync           — fast-forwards the content checkout (webhook, poller), pushes local merges; when the
  *                    checkout moved it tells the other instances, which sync theirs
+ *   notifications  — mails contributors about their proposals' status changes (SMTP_URL), with retries
  *   review         — the maintainers' queue, over the forge
  *   poller         — started by startBackgroundServices: git sync + proposal states
  */
@@ -33,6 +34,10 @@ import { openDatabase, type Database } from "~/modules/db/index.server";
 import { createLocks, type Locks } from "~/modules/db/locks.server";
 import { claimTurn } from "~/modules/db/sequences.server";
 import { createForge, loadForgeConfig, type Forge } from "~/modules/forge/index.server";
+import { onProposalStatusChange } from "~/modules/contributions/events.server";
+import { createReviseAccess } from "~/modules/contributions/revise.server";
+import { reviseUrl } from "~/modules/contributions/revise-web.server";
+import { createNotifications, createSmtpMailer, describeSmtpUrl, type Notifications } from "~/modules/notifications/index.server";
 import { singleton } from "~/modules/process/singleton.server";
 import { createReviewService, type ReviewService } from "~/modules/review/service.server";
 import { siteRateLimiters, type RateLimiter } from "~/modules/security/rate-limit.server";
@@ -54,6 +59,8 @@ export interface Services {
   deliveries: DeliveryStore;
   forge: Forge;
   outbox: Outbox;
+  /** Mails to contributors (when SMTP_URL is set): queued with the status changes, sent with retries. */
+  notifications: Notifications;
   /** The pull request body template (`.github/proposal-template.md`). */
   template: string;
   /** Per-client limit on stored proposals. */
@@ -130,6 +137,20 @@ async function create(): Promise<Services> {
     log: componentLog("outbox"),
     announce: () => void bus.publish("outbox"),
   });
+  const reviseAccess = createReviseAccess(data);
+  const notifications = createNotifications({
+    data,
+    ...(env.SMTP_URL && env.MAIL_FROM ? { mailer: createSmtpMailer({ url: env.SMTP_URL, from: env.MAIL_FROM }) } : {}),
+    siteUrl: env.PUBLIC_URL ?? "http://localhost/",
+    // The changes-requested mail carries a fresh revise link, made in the transaction that queues the mail.
+    reviseLink: async (id, executor) => reviseUrl(env.PUBLIC_URL ?? "http://localhost", id, await reviseAccess.mintLink(id, Date.now(), executor)),
+    baseDelayMs: env.OUTBOX_RETRY_BASE_MS,
+    intervalMs: Math.min(15_000, env.OUTBOX_RETRY_BASE_MS),
+    log: componentLog("mail"),
+  });
+  if (env.SMTP_URL) log.info(`Contributors who give an e-mail address hear about their proposals by mail, through ${describeSmtpUrl(env.SMTP_URL)}.`);
+  // The one hook of proposal status changes: each one that warrants a mail queues it in its own transaction.
+  const stopListening = notifications.enabled ? onProposalStatusChange(data, notifications.listener) : () => {};
   bus.subscribe("outbox", () => outbox.wake());
   const template = loadPullRequestTemplate(process.cwd());
   if (forge.remote && !env.PUBLIC_URL) {
@@ -170,6 +191,7 @@ async function create(): Promise<Services> {
     deliveries: createDeliveryStore(data),
     forge,
     outbox,
+    notifications,
     template,
     ...limiters,
     sync,
@@ -179,6 +201,8 @@ async function create(): Promise<Services> {
     stop: async () => {
       await sync.whenIdle(10_000);
       await outbox.stop();
+      stopListening();
+      await notifications.stop();
       await bus.close();
       await store.close();
       await data.close();

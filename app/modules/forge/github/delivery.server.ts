@@ -38,7 +38,8 @@ function isoSeconds(iso: string): string {
   return (Number.isNaN(d.getTime()) ? new Date() : d).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
+/** The commit subject of a proposal: `Add question: …`, `Edit an answer to: …` (the title isolated). */
+export function commitSubject(p: Pick<DeliverableProposal, "kind" | "files" | "questionTitle">): string {
   const subject =
     p.kind === "question"
       ? `Add question: ${isolate(p.questionTitle)}`
@@ -47,8 +48,17 @@ function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | nul
         : proposalArea(p) === "answer"
           ? `Edit an answer to: ${isolate(p.questionTitle)}`
           : `Edit question: ${isolate(p.questionTitle)}`;
+  return subject.replace(/[\r\n]+/g, " ");
+}
+
+/** The commit author's e-mail: the form's, else the confirmed account's no-reply address, else the neutral one. */
+export function authorEmail(p: Pick<DeliverableProposal, "contributor">, account: ResolvedGitHubUser | null | undefined, noreply: string): string {
+  return p.contributor.email ?? (account ? githubNoreplyEmail(account) : noreply);
+}
+
+function commitMessage(p: DeliverableProposal, account: ResolvedGitHubUser | null | undefined): string {
   const lines = [
-    subject.replace(/[\r\n]+/g, " "),
+    commitSubject(p),
     "",
     `Proposed by ${isolate(p.contributor.name.replace(/[\r\n]+/g, " "))} on the Django Questions site.`,
     "",
@@ -108,7 +118,7 @@ export function createGitHubDelivery(config: GitHubForgeConfig, deps: GitHubForg
     );
     const date = isoSeconds(p.createdAt);
     // Without an e-mail, a confirmed GitHub account signs with its no-reply address (the commit is linked to it).
-    const email = p.contributor.email ?? (account ? githubNoreplyEmail(account) : noreply);
+    const email = authorEmail(p, account, noreply);
     const { data: commit } = await step("creating the commit", who, () =>
       actor.rest.git.createCommit({
         owner: head.owner,

@@ -8,8 +8,10 @@ import type { GitHubForgeConfig } from "../config.server";
 import type { Checkout, Forge, ForgeTexts } from "../types";
 import { createGitHubAccounts } from "./accounts.server";
 import type { GitHubForgeDeps } from "./client.server";
+import { deliveryContext } from "./context.server";
 import { createGitHubDelivery } from "./delivery.server";
 import { createGitHubReview } from "./review.server";
+import { createGitHubRevision } from "./revise.server";
 
 export type { GitHubForgeDeps } from "./client.server";
 export { LABELS, proposalLabels } from "./delivery.server";
@@ -45,6 +47,7 @@ export function createGitHubForge(config: GitHubForgeConfig, deps: GitHubForgeOp
     repository,
     deliver: delivery.deliver,
     getState: delivery.getState,
+    revise: createGitHubRevision(deliveryContext(config, deps), deps),
     review: createGitHubReview(config, deps),
     ...(accounts ? { accounts } : {}),
   };

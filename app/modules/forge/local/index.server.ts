@@ -29,6 +29,8 @@ export function createLocalForge(deps: LocalReviewDeps): Forge {
     remote: false,
     deliver: delivery.deliver,
     getState: delivery.getState,
+    // The queue entry reads the stored proposal: a revision is in it as soon as it is stored.
+    revise: async () => ({}),
     review: createLocalReview(deps),
   };
 }
