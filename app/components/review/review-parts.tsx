@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import type { DiffLine } from "~/modules/diff/line-diff";
 import type { CheckSummary } from "~/modules/review/checks";
 import type { ReviewFile } from "~/modules/review/types";
 import type { Finding } from "~/modules/validation/types";
@@ -55,6 +56,16 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
 
 const FILE_STATUS: Record<ReviewFile["status"], string> = { added: "new file", modified: "changed", removed: "removed", renamed: "renamed" };
 
+/** A changed line in pieces: the words it removed (`<del>`) or added (`<ins>`) marked. */
+function Words({ line }: { line: DiffLine }) {
+  const Mark = line.type === "del" ? "del" : "ins";
+  return (
+    <>
+      {(line.words ?? []).map((w, i) => (w.changed ? <Mark key={i}>{w.text}</Mark> : <span key={i}>{w.text}</span>))}
+    </>
+  );
+}
+
 /** The changed files, line by line: the review screen and the contributor's status page show the same view. */
 export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" | "lines">[] }) {
   return (
@@ -73,7 +84,7 @@ export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" 
               ) : (
                 <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
                   {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}
-                  {l.text}
+                  {l.words ? <Words line={l} /> : l.text}
                   {"\n"}
                 </span>
               ),
