@@ -22,7 +22,7 @@ export interface ReviewServices {
 
 function actorOf(m: Maintainer): Actor {
   return m.kind === "token" || m.kind === undefined
-    ? { login: m.login, via: "token" }
+    ? { login: m.login, via: "token", ...(m.signedInAs && m.signedInAs !== "maintainer" ? { name: m.signedInAs } : {}) }
     : { login: m.login, via: "forge", ...(m.githubToken ? { forgeToken: m.githubToken } : {}) };
 }
 
