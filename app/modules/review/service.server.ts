@@ -34,7 +34,7 @@ import type { ChangeDetail, CheckRun, Forge, OpenChange, ProposalFile, ReviewOpe
 import { checkContent, parseFrontMatter } from "~/modules/validation";
 import type { Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
-import { decisionText, UNNAMED_MAINTAINER } from "./decisions";
+import { decisionText, UNNAMED_MAINTAINER } from "~/modules/contributions/decisions";
 import { patchToLines } from "./patch";
 import { applyRenumbering, planRenumbering, questionNumberOf, withQuestionNumber, type Renumbering } from "./renumber";
 import type { ActionOutcome, QueueItem, ReviewDetail, ReviewFile, ReviewKind } from "./types";
@@ -345,6 +345,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       findings: e.findings,
       checkRuns: e.runs ?? [],
       similar,
+      ...(p && one(p.fields, "note").trim() ? { note: one(p.fields, "note").trim() } : {}),
       events: p ? getEvents(db, p.id) : [],
       renumbering: e.plan.map(({ path, from, to }) => ({ path, from, to })),
       open,
