@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proposeQuestion, startAppServer, type AppServer } from "../support/app-server";
+import { checkHtml } from "../support/vnu";
 
 const TOKEN = "maintainers-test-token-0123456789";
 const EDITED = "add-unique-field-backwards-compatibly";
@@ -154,6 +155,19 @@ describe("the review screen", () => {
     // The tags did not change, so their line is not in the diff.
     expect(screen).not.toMatch(/class="(?:add|del)">[+-] (?:<span>)?tags:/);
     expect(screen).not.toContain("Is it already here?");
+  });
+});
+
+describe("valid HTML (Nu HTML Checker)", () => {
+  it("finds 0 errors on the review screen and on a status page with a maintainer's comment", { timeout: 120_000 }, async () => {
+    const id = await propose({ title: "Why is a valid review screen worth checking?", body: "What breaks when a page is not valid HTML?", note: "A note with <b>markup</b> & an ampersand." });
+    expect((await act(id, { intent: "request-changes", comment: "A list:\n\n- one\n- `two`\n\n> quoted" })).status).toBe(303);
+    const documents = [
+      { name: "review screen", html: (await page(`/review/${id}`, true)).html },
+      { name: "status page", html: (await page(`/contributions/${id}`)).html },
+    ];
+    const errors = checkHtml(documents);
+    expect(errors.map((e) => `${e.document}:${e.line}:${e.column} ${e.message} [${e.extract ?? ""}]`)).toEqual([]);
   });
 });
 
