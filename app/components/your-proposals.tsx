@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { CSP_NONCE_PLACEHOLDER } from "~/modules/security/csp";
 
 /**
@@ -25,12 +26,29 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
+/** What the inline script below does, for a page React rendered in the browser. */
+function rememberInBrowser(entry: RememberedProposal): void {
+  try {
+    const stored: unknown = JSON.parse(localStorage.getItem(YOUR_PROPOSALS_KEY) ?? "[]");
+    const others = (Array.isArray(stored) ? stored : []).filter((x: { id?: unknown } | null) => x && x.id !== entry.id);
+    localStorage.setItem(YOUR_PROPOSALS_KEY, JSON.stringify([entry, ...others].slice(0, MAX_REMEMBERED)));
+  } catch {
+    // Storage off or full: the page still says to bookmark it.
+  }
+}
+
 function rememberScript(entry: RememberedProposal): string {
   return `(function(){try{var k=${scriptJson(YOUR_PROPOSALS_KEY)},e=${scriptJson(entry)},l=JSON.parse(localStorage.getItem(k)||"[]");if(!Array.isArray(l))l=[];l=l.filter(function(x){return x&&x.id!==e.id});l.unshift(e);localStorage.setItem(k,JSON.stringify(l.slice(0,${MAX_REMEMBERED})))}catch(x){}})()`;
 }
 
-/** On a status page: remembers this proposal in the browser's list. */
+/**
+ * On a status page: remembers this proposal in the browser's list. The inline script does it on a page
+ * loaded from the server (status pages ship no bundle); the effect does it when React rendered the page
+ * in the browser (reached from the form, which hydrates), where an inserted script would not run.
+ */
 export function RememberProposal({ entry }: { entry: RememberedProposal }) {
+  const { id, title, status, sent } = entry;
+  useEffect(() => rememberInBrowser({ id, title, status, sent }), [id, title, status, sent]);
   return <script nonce={CSP_NONCE_PLACEHOLDER} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: rememberScript(entry) }} />;
 }
 

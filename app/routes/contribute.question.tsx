@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
@@ -18,7 +18,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const result = await handleProposalPost(context.services, request, context, { kind: "question" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // The status page is loaded as a document (it ships no bundle; its inline script remembers it in the
+  // browser's list), not rendered by the form's React: under load that client-side navigation at times
+  // matched the catch-all route instead and left the page blank.
+  if ("redirect" in result) return redirectDocument(result.redirect, 303);
   return json(result, { status: formStateStatus(result) });
 }
 

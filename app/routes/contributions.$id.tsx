@@ -55,7 +55,11 @@ export default function ProposalStatusPage() {
       {hasEmail ? null : (
         <p className="notice bookmark-notice" data-bookmark>
           <strong>Bookmark this page:</strong> you gave no e-mail address, so this page is how you hear back. Its address is
-          private to you. This browser also lists it under <Link to="/contributions">your proposals</Link>.
+          private to you. This browser also lists it under{" "}
+          <Link to="/contributions" reloadDocument discover="none">
+            your proposals
+          </Link>
+          .
         </p>
       )}
 
@@ -190,6 +194,12 @@ export default function ProposalStatusPage() {
           ))}
         </ol>
       </details>
+
+      <p>
+        <Link to="/contributions" reloadDocument discover="none">
+          All your proposals from this browser
+        </Link>
+      </p>
 
       <RememberProposal entry={{ id: proposal.id, title: proposal.title, status: status.label, sent: proposal.createdAt }} />
     </section>

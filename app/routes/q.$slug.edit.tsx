@@ -1,4 +1,4 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
+import { json, redirectDocument, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ProposalForm } from "~/components/proposal-form";
 import { contributorAccount, editValues, formStateStatus, handleProposalPost, newSubmissionKey, tagOptions } from "~/modules/contributions/web.server";
@@ -24,7 +24,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const edit = editValues(context.services, params.slug ?? "", answer);
   // The form has no credit field: an edit keeps the question's credit as it is.
   const result = await handleProposalPost(context.services, request, context, { kind: "edit", path: edit.values.path, credit: edit.values.credit ?? "" });
-  if ("redirect" in result) return redirect(result.redirect, 303);
+  // The status page is loaded as a document (it ships no bundle; its inline script remembers it in the
+  // browser's list), not rendered by the form's React: under load that client-side navigation at times
+  // matched the catch-all route instead and left the page blank.
+  if ("redirect" in result) return redirectDocument(result.redirect, 303);
   return json(result, { status: formStateStatus(result) });
 }
 
