@@ -31,6 +31,7 @@ export default function TokenSignIn() {
         <form method="post" action="/auth/token" className="token-form">
           <input type="hidden" name="token" value={linkToken} />
           <input type="hidden" name="returnTo" value={returnTo} />
+          <NameField />
           <button type="submit">Sign in as maintainer</button>
         </form>
       </section>
@@ -59,6 +60,7 @@ export default function TokenSignIn() {
           <label htmlFor="field-token">Maintainer token</label>
           <input id="field-token" name="token" type="password" autoComplete="current-password" required />
         </div>
+        <NameField value={result && "name" in result ? result.name : undefined} />
         <button type="submit">Sign in</button>
       </Form>
       {methods.github ? (
@@ -68,5 +70,18 @@ export default function TokenSignIn() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Optional: who the contributors' status pages and the review history name as having merged, asked or closed. */
+function NameField({ value }: { value?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor="field-name">Your name (optional)</label>
+      <input id="field-name" name="name" type="text" autoComplete="name" maxLength={60} defaultValue={value} aria-describedby="field-name-hint" dir="auto" />
+      <p className="field-hint" id="field-name-hint">
+        Shown to contributors as who merged, asked for changes or closed their proposal. Without it: “a maintainer”.
+      </p>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type HeadersFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { DiffList } from "~/components/review/review-parts";
+import { PreviewPanel } from "~/components/proposal-form";
+import { DiffList, When } from "~/components/review/review-parts";
 import { ReviseSection } from "~/components/revise-section";
 import { reviseSection } from "~/modules/contributions/revise-web.server";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
@@ -9,7 +10,7 @@ import { isolate } from "~/modules/bidi/isolate";
 
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const status = await proposalStatus(context.services, params.id ?? "");
-  // The revise link right after sending (once), and how to revise.
+  // The revise link right after sending (once), and how to revise; the browser's list of its proposals.
   const revise = await reviseSection(context.services, request, status.proposal);
   return json({ ...status, revise: revise.section }, { headers: { "Cache-Control": "private, no-store", ...revise.headers } });
 }
@@ -25,23 +26,27 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({
   ...(loaderHeaders.get("Set-Cookie") ? { "Set-Cookie": loaderHeaders.get("Set-Cookie")! } : {}),
 });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  pageMeta({ title: data ? `Proposal: ${isolate(data.proposal.title)}` : "Proposal", description: "The status of a proposal to Django Questions." });
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  ...pageMeta({ title: data ? `Proposal: ${isolate(data.proposal.title)}` : "Proposal", description: "The status of a proposal to Django Questions." }),
+  // Personal: reached by its unguessable link only.
+  { name: "robots", content: "noindex" },
+];
 
 const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
-  queued: { label: "Queued", explain: "Your proposal is saved. It is being delivered to the maintainers' review queue; this page updates when it is." },
-  opened: { label: "Open for review", explain: "The maintainers can see your proposal and will review it." },
+  queued: { label: "Received", explain: "Your proposal is saved. It is on its way to the maintainers' review queue; this page says when it is there." },
+  opened: { label: "In review", explain: "The maintainers can see your proposal and will review it." },
   changes_requested: { label: "Changes requested", explain: "A maintainer asked for changes: see their comment below." },
   merged: { label: "Merged", explain: "Your proposal is part of the wiki now. Thank you!" },
-  closed: { label: "Closed", explain: "A maintainer closed this proposal without merging it: see the comment below." },
-  failed: { label: "Failed", explain: "Your proposal is saved, but it could not be delivered. Nothing is lost: it can be sent again." },
+  closed: { label: "Closed", explain: "A maintainer closed this proposal without merging it: see why below." },
+  failed: { label: "Not delivered yet", explain: "Your proposal is saved, but it could not be delivered to the maintainers. Nothing is lost: it can be sent again." },
 };
 
 const KIND_TEXT = { question: "New question", answer: "New answer", edit: "Edit" } as const;
 
 export default function ProposalStatusPage() {
-  const { proposal, events, changeLabel, diffs, revise } = useLoaderData<typeof loader>();
+  const { proposal, events, changeLabel, diffs, timeline, preview, revise } = useLoaderData<typeof loader>();
   const status = STATUS_TEXT[proposal.status] ?? { label: proposal.status, explain: "" };
+  const onForge = proposal.prUrl && !proposal.prUrl.startsWith("/") ? proposal.prUrl : undefined;
   return (
     <section className="proposal-status">
       <p className="q-kicker">{KIND_TEXT[proposal.kind]}</p>
@@ -52,55 +57,16 @@ export default function ProposalStatusPage() {
         </span>
       </p>
       <p className="lead">{status.explain}</p>
-      {proposal.status === "failed" && proposal.lastError ? (
+
+
+      {proposal.status === "failed" ? (
         <div className="error-summary">
-          <p>
-            <strong>Why:</strong> {proposal.lastError}
-          </p>
+          <p>It will not be sent again by itself: press the button to try again.</p>
           <Form method="post">
             <button type="submit">Try again</button>
           </Form>
         </div>
       ) : null}
-      {proposal.status === "queued" && proposal.lastError ? (
-        <p className="notice">
-          Last attempt: {proposal.lastError}
-          {proposal.nextAttemptAt ? ` — next attempt at ${new Date(proposal.nextAttemptAt).toUTCString()}.` : ""}
-        </p>
-      ) : null}
-      <dl className="facts">
-        <dt>Sent by</dt>
-        <dd>
-          {proposal.contributor.name}
-          {proposal.contributor.github ? ` (@${proposal.contributor.github})` : ""}
-        </dd>
-        <dt>Sent</dt>
-        <dd>
-          <time dateTime={proposal.createdAt}>{new Date(proposal.createdAt).toUTCString()}</time>
-        </dd>
-        <dt>{changeLabel}</dt>
-        <dd>
-          {proposal.prUrl ? (
-            proposal.prUrl.startsWith("/") ? (
-              <Link to={proposal.prUrl}>#{proposal.prNumber} in the local review queue</Link>
-            ) : (
-              <a href={proposal.prUrl}>
-                Pull request #{proposal.prNumber}
-              </a>
-            )
-          ) : (
-            "not opened yet"
-          )}
-        </dd>
-        {proposal.status === "merged" && proposal.kind !== "edit" ? (
-          <>
-            <dt>On the site</dt>
-            <dd>
-              <Link to={`/q/${proposal.slug}`}>/q/{proposal.slug}</Link>
-            </dd>
-          </>
-        ) : null}
-      </dl>
 
       <ReviseSection
         {...revise}
@@ -108,17 +74,132 @@ export default function ProposalStatusPage() {
         decided={proposal.status === "merged" || proposal.status === "closed"}
       />
 
-      <h2>What was sent</h2>
-      <DiffList files={diffs} />
+      <section aria-labelledby="progress-heading">
+        <h2 id="progress-heading">Progress</h2>
+        <ol className="timeline steps">
+          {timeline.map((step, i) => (
+            <li key={i} data-step={step.kind} className={step.kind === "next" ? "upcoming" : undefined}>
+              <p className="step-head">
+                <strong>{step.label}</strong>
+                {step.at ? (
+                  <>
+                    {" · "}
+                    <When at={step.at} />
+                  </>
+                ) : null}
+              </p>
+              <p dir="auto">{step.text}</p>
+              {step.commentHtml ? <div className="prose step-comment" dir="auto" dangerouslySetInnerHTML={{ __html: step.commentHtml }} /> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
 
-      <h2>History</h2>
-      <ol className="timeline">
-        {events.map((e) => (
-          <li key={e.id}>
-            <time dateTime={e.at}>{new Date(e.at).toUTCString()}</time> — {e.detail}
-          </li>
-        ))}
-      </ol>
+      <dl className="facts">
+        <dt>Sent by</dt>
+        <dd>
+          <bdi>{proposal.contributor.name}</bdi>
+          {proposal.contributor.github ? (
+            <>
+              {" "}
+              (@<bdi>{proposal.contributor.github}</bdi>)
+            </>
+          ) : null}
+        </dd>
+        <dt>Sent</dt>
+        <dd>
+          <When at={proposal.createdAt} />
+        </dd>
+        {onForge ? (
+          <>
+            <dt>Discussion</dt>
+            <dd>
+              <a href={onForge}>
+                {changeLabel} #{proposal.prNumber}
+              </a>
+            </dd>
+          </>
+        ) : null}
+        {proposal.status === "merged" ? (
+          <>
+            <dt>On the site</dt>
+            <dd>
+              <Link to={`/q/${proposal.slug}`}>Read it on the site</Link>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+
+      <section aria-labelledby="sent-heading">
+        <h2 id="sent-heading">What you sent</h2>
+        {preview ? <PreviewPanel preview={preview} /> : <p className="notice">This proposal cannot be shown as a page.</p>}
+        <details className="diff-toggle">
+          <summary>Show the changes line by line</summary>
+          <DiffList files={diffs} />
+        </details>
+      </section>
+
+      <details className="technical-details">
+        <summary>Technical details</summary>
+        <dl className="facts">
+          <dt>Proposal</dt>
+          <dd>
+            <code>{proposal.id}</code>
+          </dd>
+          {proposal.prUrl ? (
+            <>
+              <dt>{changeLabel}</dt>
+              <dd>{proposal.prUrl.startsWith("/") ? `#${proposal.prNumber} in the local review queue` : <a href={proposal.prUrl}>#{proposal.prNumber}</a>}</dd>
+            </>
+          ) : null}
+          {proposal.branch ? (
+            <>
+              <dt>Branch</dt>
+              <dd>
+                <code>{proposal.branch}</code>
+              </dd>
+            </>
+          ) : null}
+          {proposal.commitSha ? (
+            <>
+              <dt>Commit</dt>
+              <dd>
+                <code>{proposal.commitSha}</code>
+              </dd>
+            </>
+          ) : null}
+          <dt>Delivery attempts</dt>
+          <dd>{proposal.attempts}</dd>
+          {proposal.nextAttemptAt ? (
+            <>
+              <dt>Next attempt</dt>
+              <dd>
+                <When at={proposal.nextAttemptAt} />
+              </dd>
+            </>
+          ) : null}
+          {proposal.lastError ? (
+            <>
+              <dt>Last error</dt>
+              <dd>{proposal.lastError}</dd>
+            </>
+          ) : null}
+        </dl>
+        <h2>Every event</h2>
+        <ol className="timeline events">
+          {events.map((e) => (
+            <li key={e.id}>
+              <When at={e.at} /> — <span dir="auto">{e.detail}</span>
+            </li>
+          ))}
+        </ol>
+      </details>
+
+      <p>
+        <Link to="/contributions" reloadDocument discover="none">
+          All your proposals from this browser
+        </Link>
+      </p>
     </section>
   );
 }

@@ -42,7 +42,7 @@ export default function YourProposals() {
           None yet. <Link to="/contribute/question">Propose a question</Link>, or write an answer or an edit from any question's page.
         </p>
       ) : (
-        <ul className="your-proposals">
+        <ul className="your-proposals-list">
           {proposals.map((p) => (
             <li key={p.id}>
               <Link to={`/contributions/${p.id}`} dir="auto">

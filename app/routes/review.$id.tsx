@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PreviewPanel, SimilarList } from "~/components/proposal-form";
-import { CheckBadge, DiffList, FindingsList, KIND_LABEL, ReviewActions, StatusBadge } from "~/components/review/review-parts";
+import { CheckBadge, DiffList, FindingsList, KIND_LABEL, ReviewActions, StatusBadge, When } from "~/components/review/review-parts";
 import { REVIEW_HEADERS, loadDetail, reviewAction } from "~/modules/review/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 import { isolate } from "~/modules/bidi/isolate";
@@ -28,6 +28,13 @@ export default function ReviewChange() {
   const result = useActionData<typeof action>();
   const { item } = detail;
   const error = result && "error" in result ? result.error : undefined;
+  const editFirst = item.kind === "edit";
+  const files = (
+    <section aria-labelledby="files-heading">
+      <h2 id="files-heading">{editFirst ? "What the edit changes" : "Files"}</h2>
+      <DiffList files={detail.files} />
+    </section>
+  );
   return (
     <article className="review-change">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -57,7 +64,7 @@ export default function ReviewChange() {
         </dd>
         <dt>Sent</dt>
         <dd>
-          <time dateTime={item.createdAt}>{new Date(item.createdAt).toUTCString()}</time>
+          <When at={item.createdAt} />
         </dd>
         {item.url ? (
           <>
@@ -87,6 +94,21 @@ export default function ReviewChange() {
         ) : null}
       </dl>
 
+      {detail.note ? (
+        <section aria-labelledby="note-heading">
+          <h2 id="note-heading">Note to reviewers</h2>
+          <blockquote className="review-note" dir="auto">
+            <p>{detail.note}</p>
+          </blockquote>
+        </section>
+      ) : null}
+
+      {detail.open ? (
+        <p className="skip-to-decide">
+          <a href="#decide">Decide: request changes, close or merge ↓</a>
+        </p>
+      ) : null}
+
       {detail.renumbering.map((r) => (
         <p key={r.path} className="notice">
           Question number {r.from} was taken meanwhile: merging renumbers this question to <strong>{r.to}</strong>
@@ -94,16 +116,8 @@ export default function ReviewChange() {
         </p>
       ))}
 
-      {detail.open ? (
-        <ReviewActions
-          csrf={maintainer.csrf}
-          mergeBlocked={detail.mergeBlocked}
-          actingAs={detail.actingAs}
-          actingNote={detail.forge.actingNote}
-          mergeHint={detail.forge.mergeHint}
-          result={result && "error" in result ? (result as { intent: string | null; comment?: string; error: string; field?: string | null }) : undefined}
-        />
-      ) : null}
+      {/* An edit is read by what it changes: its diff first, then the check and the page it makes. */}
+      {editFirst ? files : null}
 
       <section aria-labelledby="check-heading">
         <h2 id="check-heading">Content check</h2>
@@ -126,11 +140,18 @@ export default function ReviewChange() {
       ) : (
         <p className="notice">This change cannot be shown as a page (see the content check above).</p>
       )}
+      {editFirst ? null : files}
 
-      <section aria-labelledby="files-heading">
-        <h2 id="files-heading">Files</h2>
-        <DiffList files={detail.files} />
-      </section>
+      {detail.open ? (
+        <ReviewActions
+          csrf={maintainer.csrf}
+          mergeBlocked={detail.mergeBlocked}
+          actingAs={detail.actingAs}
+          actingNote={detail.forge.actingNote}
+          mergeHint={detail.forge.mergeHint}
+          result={result && "error" in result ? (result as { intent: string | null; comment?: string; error: string; field?: string | null }) : undefined}
+        />
+      ) : null}
 
       {revisions.length > 0 ? (
         <section aria-labelledby="revisions-heading">
@@ -152,7 +173,7 @@ export default function ReviewChange() {
           <ol className="timeline">
             {detail.events.map((e) => (
               <li key={e.id}>
-                <time dateTime={e.at}>{new Date(e.at).toUTCString()}</time> — {e.detail}
+                <When at={e.at} /> — <span dir="auto">{e.detail}</span>
               </li>
             ))}
           </ol>

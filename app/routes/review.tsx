@@ -30,7 +30,8 @@ export default function ReviewLayout() {
           <span>
             <Link to="/review">Review queue</Link>
           </span>
-          <span>
+          {/* A div, not a span: a form may not sit in phrasing content. */}
+          <div>
             Signed in as <strong><bdi>{viewer.login}</bdi></strong> ·{" "}
             <Form method="post" action="/auth/logout">
               <input type="hidden" name="csrf" value={viewer.csrf ?? ""} />
@@ -38,7 +39,7 @@ export default function ReviewLayout() {
                 Sign out
               </button>
             </Form>
-          </span>
+          </div>
         </div>
       ) : null}
       <Outlet />

@@ -144,10 +144,10 @@ describe("proposing a question without JavaScript", () => {
 
     await page.click("button[value=submit]");
     await toStatusPage(page);
-    expect(await page.locator(".q-kicker").textContent()).toBe("New question");
+    expect(await page.locator(".proposal-status > .q-kicker").textContent()).toBe("New question");
     expect(await page.locator("h1").textContent()).toBe(title);
     expect(["queued", "opened"]).toContain(await statusOf(page));
-    const file = page.locator(".proposal-status details summary code");
+    const file = page.locator(".diff-toggle details summary code");
     expect(await file.count()).toBe(1);
     expect(await file.textContent()).toBe("content/questions/why-does-select-for-update-need-a-transaction/question.md");
     const sent = await page.locator("pre.diff").textContent();
@@ -246,7 +246,7 @@ describe("proposing a question with JavaScript", () => {
     expect(storedProposals(server).filter((p) => p.title === title)).toHaveLength(1);
   });
 
-  it("shows similar questions and the preview while typing, then sends and reaches “Open for review”", async () => {
+  it("shows similar questions and the preview while typing, then sends and reaches “In review”", async () => {
     const page = await newPage(true);
     await open(page, server.url + "/contribute/question");
     expect(await page.locator(".similar").count()).toBe(0);
@@ -268,6 +268,7 @@ describe("proposing a question with JavaScript", () => {
     await page.click("button[value=submit]");
     await toStatusPage(page);
     expect(await page.locator("h1").textContent()).toBe(title);
+    const sentId = page.url().split("/").pop()!;
     // The local outbox delivers it to the review queue within seconds.
     await expect
       .poll(
@@ -278,8 +279,13 @@ describe("proposing a question with JavaScript", () => {
         { timeout: 20_000, interval: 500 },
       )
       .toBe("opened");
-    expect(await page.locator("[data-status]").textContent()).toBe("Open for review");
-    expect(await page.locator(".facts").textContent()).toMatch(/#\d+ in the local review queue/);
+    expect(await page.locator("[data-status]").textContent()).toBe("In review");
+    expect(await page.locator(".technical-details .facts").textContent()).toMatch(/#\d+ in the local review queue/);
+    // The browser keeps it in "your proposals" (a cookie of /contributions set when it was sent).
+    await page.goto(server.url + "/contributions");
+    const listed = page.locator(`.your-proposals-list a[href="/contributions/${sentId}"]`);
+    expect(await listed.textContent()).toBe(title);
+    expect(await page.locator(".your-proposals-list li").first().textContent()).toContain("In review");
   });
 });
 
@@ -327,8 +333,8 @@ describe("answers and edits", () => {
     await page.click("button[value=submit]");
     await toStatusPage(page);
 
-    expect(await page.locator(".q-kicker").textContent()).toBe("New answer");
-    const file = (await page.locator(".proposal-status details summary code").textContent())!;
+    expect(await page.locator(".proposal-status > .q-kicker").textContent()).toBe("New answer");
+    const file = (await page.locator(".diff-toggle details summary code").textContent())!;
     const m = new RegExp(`^content/questions/${MIGRATIONS}/answers/(\\d{4}-\\d{2}-\\d{2})-ada-lovelace\\.md$`).exec(file);
     expect(m, file).not.toBeNull();
     const day = Date.parse(`${m![1]}T00:00:00Z`);
@@ -358,8 +364,8 @@ describe("answers and edits", () => {
     await page.click("button[value=submit]");
     await toStatusPage(page);
 
-    expect(await page.locator(".q-kicker").textContent()).toBe("Edit");
-    const details = page.locator(".proposal-status details");
+    expect(await page.locator(".proposal-status > .q-kicker").textContent()).toBe("Edit");
+    const details = page.locator(".diff-toggle details");
     expect(await details.count()).toBe(1);
     expect(await details.locator("summary").textContent()).toBe(`content/questions/${MIGRATIONS}/question.md (changed)`);
     const del = page.locator("pre.diff .del");
@@ -387,7 +393,7 @@ describe("answers and edits", () => {
     await page.click("button[value=submit]");
     await toStatusPage(page);
 
-    expect(await page.locator(".proposal-status details summary code").textContent()).toBe(
+    expect(await page.locator(".diff-toggle details summary code").textContent()).toBe(
       `content/questions/${MIGRATIONS}/answers/${answerId}.md`,
     );
     expect(await page.locator("pre.diff .del").allTextContents()).toEqual([`- ${firstLine}\n`]);

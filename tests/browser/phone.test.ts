@@ -59,6 +59,7 @@ beforeAll(async () => {
     body: `What makes \`${"prefetch_related_objects_".repeat(5)}\` issue a query per row?\n\n\`\`\`python\n${CODE_LINE}\n\`\`\`\n`,
     tags: "orm",
     name: LONG_WORD.slice(0, 90),
+    note: `See ${URL_WORD} — ${LONG_WORD}`,
   });
   proposalId = status.split("/").pop()!;
   // The maintainer's session, signed in with the token.
@@ -141,6 +142,7 @@ const PAGES = [
   { name: "answer form", path: `/q/${SLUG}/answer` },
   { name: "edit form", path: `/q/${SLUG}/edit` },
   { name: "sign-in", path: "/auth/token" },
+  { name: "your proposals", path: "/contributions" },
   { name: "404", path: `/${LONG_WORD}${LONG_WORD}` },
 ];
 
@@ -163,6 +165,16 @@ describe("every page on a 390 px phone, with hostile content", () => {
     const page = await ctx.newPage();
     await page.goto(`${server.url}/contributions/${proposalId}`);
     await expectPhoneLayout(page, "status page");
+    // Opened: the diff and the technical details (branch, events) fit too.
+    await page.locator(".diff-toggle > summary").click();
+    await page.locator(".technical-details > summary").click();
+    await expectPhoneLayout(page, "status page, diff and technical details open");
+    expect(await new AxeBuilder({ page }).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`))).toEqual([]);
+    // A browser that sent the proposal keeps it in its list (the cookie the sending set; this one was sent by fetch).
+    await ctx.addCookies([{ name: "dq_proposals", value: proposalId, url: `${server.url}/contributions` }]);
+    await page.goto(`${server.url}/contributions`);
+    expect(await page.locator(`.your-proposals-list a[href="/contributions/${proposalId}"]`).count()).toBe(1);
+    await expectPhoneLayout(page, "your proposals");
     await ctx.close();
 
     const review = await maintainer.newPage();
@@ -176,7 +188,21 @@ describe("every page on a 390 px phone, with hostile content", () => {
     await review.locator(`a[href^="/review/"]`).first().click();
     await review.waitForURL(/\/review\/[^/]+$/);
     await expectPhoneLayout(review, "review screen");
-    expect(await new AxeBuilder({ page: review }).analyze().then((r) => r.violations.map((v) => v.id))).toEqual([]);
+    expect(await new AxeBuilder({ page: review }).analyze().then((r) => r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`))).toEqual([]);
+    // The note to reviewers (a long URL and a long word) wraps inside the screen.
+    expect(await review.locator(".review-note").evaluate((el) => el.getBoundingClientRect().right <= 390 && el.scrollWidth <= el.clientWidth)).toBe(true);
+    // Going down the screen, the first big button under the thumb is not Merge.
+    const bigButtons = await review.evaluate(() =>
+      [...document.querySelectorAll("main button, main .button, main input[type=submit]")]
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width >= 100 && r.height >= 32;
+        })
+        .map((el) => el.textContent!.trim()),
+    );
+    expect(bigButtons.length).toBeGreaterThan(1);
+    expect(bigButtons[0]).not.toBe("Merge");
+    expect(bigButtons.at(-1)).toBe("Merge");
   });
 
   it("a title that is one long code name breaks inside the word, and the credit and author names do too", async () => {

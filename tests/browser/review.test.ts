@@ -95,8 +95,10 @@ describe("(a) the local review queue, end to end", () => {
     await page.click("button[type=submit]");
     expect(await page.locator("[role=alert]").textContent()).toContain("not the maintainer token");
     await page.fill("#field-token", MAINTAINER_TOKEN);
+    await page.fill("#field-name", "Ada Lovelace");
     await page.click("button[type=submit]");
     await page.waitForURL(app.url + "/review");
+    expect(await page.locator(".review-bar").textContent()).toContain("Signed in as Ada Lovelace");
 
     const row = page.locator(`tr[data-id="${id}"]`);
     expect(await row.locator("a").first().textContent()).toBe(title);
@@ -114,6 +116,11 @@ describe("(a) the local review queue, end to end", () => {
 
     const highest = highestQuestionNumber(app.contentDir);
     expect(highest).toBeGreaterThan(0);
+    // Merge asks for confirmation, without JavaScript too: the required box stops the form until it is ticked.
+    await page.locator("form[aria-label=Merge] button").click();
+    expect(page.url()).toBe(`${app.url}/review/${id}`);
+    expect(await page.locator("#merge-confirm").evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
+    await page.check("#merge-confirm");
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     expect(await page.locator("[role=status]").textContent()).toBe("Merged.");
@@ -132,7 +139,8 @@ describe("(a) the local review queue, end to end", () => {
     // The contributor's status page says merged.
     await status.reload();
     expect(await status.locator("[data-status]").first().getAttribute("data-status")).toBe("merged");
-    expect(await status.locator(".timeline").textContent()).toContain("Merged by a maintainer");
+    expect(await status.locator(".timeline.steps").textContent()).toContain("Merged by Ada Lovelace: your proposal is part of the wiki.");
+    expect(await page.locator("#history-heading + .timeline").textContent()).toMatch(/Merged by Ada Lovelace \(#\d+\)/);
 
     // The queue is empty again; signing out ends the session.
     await page.goto(app.url + "/review");
@@ -294,7 +302,8 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     ]);
     await status.reload();
     expect(await status.locator("[data-status]").first().getAttribute("data-status")).toBe("changes_requested");
-    expect(await status.locator(".timeline").textContent()).toContain("@mia asked for changes: Please say which Django version you mean.");
+    expect(await status.locator("[data-step=changes-requested]").textContent()).toContain("@mia asked for changes:");
+    expect(await status.locator("[data-step=changes-requested] .step-comment").textContent()).toBe("Please say which Django version you mean.");
 
     // The page says whose identity acts.
     expect(await page.locator("form[aria-label=Merge] .field-hint").textContent()).toBe("Squash-merges the pull request as you.");
@@ -305,6 +314,7 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     expect(await page.locator("#comment-close-error").textContent()).toMatch(/^Write a comment: tell the contributor why/);
     expect(fake.pulls().find((p) => p.number === pull.number)).toMatchObject({ state: "open", merged: false });
 
+    await page.check("#merge-confirm");
     await page.locator("form[aria-label=Merge] button").click();
     await page.waitForURL(`${app.url}/review/${id}?done=merge`);
     const merged = fake.pulls().find((p) => p.number === pull.number)!;
@@ -314,6 +324,7 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     expect(file).toBeDefined();
     await status.reload();
     expect(await status.locator("[data-status]").first().getAttribute("data-status")).toBe("merged");
+    expect(await status.locator("[data-step=merged]").textContent()).toContain("Merged by @mia");
     fake.assertNoViolations();
   });
 
@@ -339,7 +350,7 @@ describe("(b) GitHub mode against the fake GitHub", () => {
     fake.setCheckRun(opened.head.sha, { name: "content-check", conclusion: "success" });
     const mergesBefore = fake.requests.filter((r) => r.operationId === "pulls/merge").length;
     for (const intent of ["merge", "close"]) {
-      const forged = await forgedPost(app, `/review/pr-${opened.number}`, { intent, csrf, comment: "closing" }, await cookieHeader(ctx));
+      const forged = await forgedPost(app, `/review/pr-${opened.number}`, { intent, csrf, comment: "closing", confirm: "yes" }, await cookieHeader(ctx));
       expect(forged.status).toBe(403);
     }
     expect(fake.pulls().find((p) => p.number === opened.number)).toMatchObject({ state: "open", merged: false, comments: [] });

@@ -126,6 +126,11 @@ describeDialects("the local review queue", (t) => {
     const detail = await review.detail(p.id, maintainer);
     expect(detail.renumbering).toEqual([{ path: p.files[0]!.path, from: 3, to: 4 }]);
     expect(detail.preview?.question.number).toBe(4);
+    // The queue says what the screen says: the merge renumbers, so there is no "number used twice" error.
+    expect(detail.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const [queued] = await review.queue(maintainer);
+    expect(queued!.check).toEqual(detail.item.check);
+    expect(queued!.check.state).toBe("success");
 
     await review.merge(p.id, maintainer);
     const merged = fs.readFileSync(path.join(contentDir, "questions", p.slug, "question.md"), "utf8");

@@ -1,8 +1,8 @@
 /**
  * The Nu HTML Checker finds no error on the site's pages (the production
  * build): home, a question, a tag, search results, about, the three
- * contribution forms, practice, a proposal's status page, the sign-in page
- * and the 404 page — including the document's end (React streams its data
+ * contribution forms, practice, a proposal's status page, the browser's list
+ * of proposals, the sign-in page and the 404 page — including the document's end (React streams its data
  * scripts after </html> unless app/entry.server.tsx moves them).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +46,7 @@ describe("valid HTML (Nu HTML Checker)", () => {
       page("/practice?tag=orm"),
       page(status),
       page("/auth/token"),
+      page("/contributions"),
       page("/no/such/page", 404),
     ]);
     // The data scripts of the pages that hydrate end up inside <body>.

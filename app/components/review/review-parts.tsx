@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import type { DiffLine } from "~/modules/diff/line-diff";
 import type { CheckSummary } from "~/modules/review/checks";
 import type { ReviewFile } from "~/modules/review/types";
 import type { Finding } from "~/modules/validation/types";
@@ -55,6 +56,16 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
 
 const FILE_STATUS: Record<ReviewFile["status"], string> = { added: "new file", modified: "changed", removed: "removed", renamed: "renamed" };
 
+/** A changed line in pieces: the words it removed (`<del>`) or added (`<ins>`) marked. */
+function Words({ line }: { line: DiffLine }) {
+  const Mark = line.type === "del" ? "del" : "ins";
+  return (
+    <>
+      {(line.words ?? []).map((w, i) => (w.changed ? <Mark key={i}>{w.text}</Mark> : <span key={i}>{w.text}</span>))}
+    </>
+  );
+}
+
 /** The changed files, line by line: the review screen and the contributor's status page show the same view. */
 export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" | "lines">[] }) {
   return (
@@ -73,7 +84,7 @@ export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" 
               ) : (
                 <span key={i} className={l.type === "add" ? "add" : l.type === "del" ? "del" : undefined}>
                   {l.type === "add" ? "+ " : l.type === "del" ? "- " : "  "}
-                  {l.text}
+                  {l.words ? <Words line={l} /> : l.text}
                   {"\n"}
                 </span>
               ),
@@ -85,7 +96,11 @@ export function DiffList({ files }: { files: Pick<ReviewFile, "path" | "status" 
   );
 }
 
-/** The three actions; plain POST forms that work without JavaScript. */
+/**
+ * The three actions; plain POST forms that work without JavaScript. Merge comes last (on a phone it is
+ * not the first big button under the thumb) and asks to confirm with a required box, which the server
+ * checks too.
+ */
 export function ReviewActions({
   csrf,
   mergeBlocked,
@@ -107,8 +122,10 @@ export function ReviewActions({
 }) {
   const commentOf = (intent: string) => (result?.intent === intent ? result.comment : undefined);
   const errorOf = (intent: string) => (result?.intent === intent && result.field === "comment" ? result.error : undefined);
+  const confirmError = result?.intent === "merge" && result.field === "confirm" ? result.error : undefined;
+  const described = [mergeBlocked ? "merge-blocked" : "", confirmError ? "merge-confirm-error" : ""].filter(Boolean).join(" ");
   return (
-    <section aria-labelledby="actions-heading">
+    <section aria-labelledby="actions-heading" id="decide">
       <h2 id="actions-heading">Decide</h2>
       {actingNote ? (
         <p className="field-hint" data-acting-as={actingAs}>
@@ -116,20 +133,6 @@ export function ReviewActions({
         </p>
       ) : null}
       <div className="review-actions">
-        <Form method="post" aria-label="Merge">
-          <h3>Merge</h3>
-          <input type="hidden" name="csrf" value={csrf} />
-          <input type="hidden" name="intent" value="merge" />
-          <p className="field-hint">{mergeHint}</p>
-          {mergeBlocked ? (
-            <p className="field-error" id="merge-blocked">
-              {mergeBlocked}
-            </p>
-          ) : null}
-          <button type="submit" disabled={Boolean(mergeBlocked)} aria-describedby={mergeBlocked ? "merge-blocked" : undefined}>
-            Merge
-          </button>
-        </Form>
         <CommentForm
           csrf={csrf}
           intent="request-changes"
@@ -151,9 +154,56 @@ export function ReviewActions({
           comment={commentOf("close")}
           error={errorOf("close")}
         />
+        <Form method="post" aria-label="Merge" className="merge-form">
+          <h3>Merge</h3>
+          <input type="hidden" name="csrf" value={csrf} />
+          <input type="hidden" name="intent" value="merge" />
+          <p className="field-hint">{mergeHint}</p>
+          {mergeBlocked ? (
+            <p className="field-error" id="merge-blocked">
+              {mergeBlocked}
+            </p>
+          ) : null}
+          <div className="confirm">
+            <input
+              type="checkbox"
+              id="merge-confirm"
+              name="confirm"
+              value="yes"
+              required
+              disabled={Boolean(mergeBlocked)}
+              aria-invalid={confirmError ? true : undefined}
+              aria-describedby={confirmError ? "merge-confirm-error" : undefined}
+            />
+            <label htmlFor="merge-confirm">I have read this change: publish it on the site.</label>
+          </div>
+          {confirmError ? (
+            <p className="field-error" id="merge-confirm-error">
+              {confirmError}
+            </p>
+          ) : null}
+          <button type="submit" disabled={Boolean(mergeBlocked)} aria-describedby={described || undefined}>
+            Merge
+          </button>
+        </Form>
       </div>
     </section>
   );
+}
+
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "4 December 2026, 07:24 UTC": the same text on the server and in every browser (no locale, no time zone guess). */
+export function readableTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
+}
+
+/** A date people read, with its machine value. */
+export function When({ at }: { at: string }) {
+  return <time dateTime={at}>{readableTime(at)}</time>;
 }
 
 function CommentForm(props: { csrf: string; intent: string; name: string; title: string; label: string; button: string; danger?: boolean; comment?: string; error?: string }) {

@@ -18,6 +18,7 @@ import { isMaintainerPermission, roleLabel, TtlCache } from "./permission";
 import { createSessionCookieStorage, isHttps, SESSION_MAX_AGE_SECONDS, type CookieSession } from "./session.server";
 import { createSessionStore } from "./store.server";
 import { credentialFingerprint, type TokenSignIn } from "./token.server";
+import { findInvisibleCharacter, invisibleCharacterMessage } from "~/modules/validation/invisible";
 
 export interface Viewer {
   signedIn: boolean;
@@ -64,6 +65,29 @@ export interface AuthDeps {
 }
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
+
+/** What token sessions were named before a name could be given (read as "no name"). */
+const LEGACY_TOKEN_NAME = "Maintainer";
+export const MAINTAINER_NAME_MAX = 60;
+
+/**
+ * The name a maintainer gives at token sign-in, shown as who merged, asked for changes or closed
+ * (GitHub sign-in names maintainers by their login). Optional: empty → null. Refused: longer than
+ * 60 characters, control or invisible characters (a name must read as what it is).
+ */
+export function maintainerName(value: string | null | undefined): string | null | { error: string } {
+  const name = (value ?? "").replace(/\s+/g, " ").trim();
+  if (name === "") return null;
+  if (name.length > MAINTAINER_NAME_MAX) return { error: `Your name is too long (at most ${MAINTAINER_NAME_MAX} characters).` };
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return { error: "Your name contains control characters: please retype it." };
+  const invisible = findInvisibleCharacter(name);
+  if (invisible) return { error: `${capitalFirst(invisibleCharacterMessage("your name", invisible))}.` };
+  return name;
+}
+
+function capitalFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
 
 /** Only local paths (no `//host`, no scheme) are followed after a sign-in. */
 export function safeReturnTo(value: string | null | undefined, fallback = "/review"): string {
@@ -119,7 +143,8 @@ export function createAuth(deps: AuthDeps) {
       return { signedIn: false, maintainer: false };
     }
     const csrf = session.get("csrf");
-    const signedInAs = record.kind === "token" ? "maintainer" : `@${record.login}`;
+    // A token session is named by the name given at sign-in (see `maintainerName`), else just "maintainer".
+    const signedInAs = record.kind === "token" ? (record.name && record.name !== LEGACY_TOKEN_NAME ? record.name : "maintainer") : `@${record.login}`;
     const base = { signedIn: true, kind: record.kind, login: record.login, signedInAs, name: record.name, ...(csrf ? { csrf } : {}) } as const;
     if (record.kind === "token") return { ...base, maintainer: true };
     if (!deps.github) return { ...base, maintainer: false, reason: "GitHub sign-in is turned off on this server." };
@@ -204,12 +229,15 @@ export function createAuth(deps: AuthDeps) {
     token: string | null | undefined,
     client: string,
     returnTo = "/review",
-    options: { viaLink?: boolean } = {},
+    options: { viaLink?: boolean; name?: string | null } = {},
   ): Promise<SignInResult> {
     if (!deps.tokenSignIn.enabled) return { error: "Token sign-in is turned off on this server: sign in with GitHub.", status: 404 };
     const refused = options.viaLink ? linkRefusal() : undefined;
     if (refused) return refused;
     if (crossSite(request)) return { error: "This sign-in came from another site and was refused.", status: 403 };
+    // Before the token is checked: a refused name must not use up the one-time link.
+    const name = maintainerName(options.name);
+    if (name !== null && typeof name === "object") return { error: name.error, status: 422 };
     const limit = await tokenLimiter.attempt(client);
     if (!limit.allowed) return { error: `Too many sign-in attempts. Try again in ${Math.ceil(limit.retryAfterSeconds / 60)} minutes.`, status: 429 };
     const result = deps.tokenSignIn.check(token?.trim());
@@ -217,7 +245,7 @@ export function createAuth(deps: AuthDeps) {
       return { error: "This one-time sign-in link was used already. Restart the server for a new link, or set MAINTAINER_TOKEN.", status: 403 };
     }
     if (result !== "ok") return { error: "That is not the maintainer token.", status: 403 };
-    return startSession(request, { kind: "token", login: "maintainer", name: "Maintainer", credential: currentCredential }, returnTo);
+    return startSession(request, { kind: "token", login: "maintainer", name, credential: currentCredential }, returnTo);
   }
 
   /**

@@ -69,6 +69,19 @@ describeDialects("maintainer sessions", (t) => {
     expect(await res.json()).toMatchObject({ forbidden: true, signedInAs: null, signIn: { token: true, github: false } });
   });
 
+  it("names a token maintainer by the name given at sign-in (else \"maintainer\"), refusing hidden characters", async () => {
+    const auth = tokenAuth();
+    const named = cookieOf((await auth.signInWithToken(post("/auth/token", {}), TOKEN, "ip", "/review", { name: "  Mia   Maintainer " })) as Response);
+    expect(await auth.viewer(get("/review", named))).toMatchObject({ maintainer: true, signedInAs: "Mia Maintainer" });
+    const unnamed = cookieOf((await auth.signInWithToken(post("/auth/token", {}), TOKEN, "ip", "/review", { name: "" })) as Response);
+    expect(await auth.viewer(get("/review", unnamed))).toMatchObject({ maintainer: true, signedInAs: "maintainer" });
+    expect(await auth.signInWithToken(post("/auth/token", {}), TOKEN, "ip", "/review", { name: "Mia\u202Eevil" })).toMatchObject({
+      status: 422,
+      error: expect.stringContaining("U+202E RIGHT-TO-LEFT OVERRIDE"),
+    });
+    expect(await auth.signInWithToken(post("/auth/token", {}), TOKEN, "ip", "/review", { name: "x".repeat(61) })).toMatchObject({ status: 422 });
+  });
+
   it("signs in with the token: an http-only, SameSite=Lax, 7-day cookie holding only a session id and a CSRF token", async () => {
     const auth = tokenAuth();
     const res = (await auth.signInWithToken(post("/auth/token", {}), TOKEN, "1.2.3.4", "/review/abc")) as Response;

@@ -42,9 +42,11 @@ export async function tokenSignIn(s: AuthServices, request: Request, context: { 
   const form = await request.formData();
   const token = form.get("token");
   const returnTo = safeReturnTo(typeof form.get("returnTo") === "string" ? (form.get("returnTo") as string) : null);
-  const result = await s.auth.signInWithToken(request, typeof token === "string" ? token : null, clientAddress(request, context), returnTo);
+  const name = typeof form.get("name") === "string" ? (form.get("name") as string) : null;
+  const result = await s.auth.signInWithToken(request, typeof token === "string" ? token : null, clientAddress(request, context), returnTo, { name });
   if (result instanceof Response) return result;
-  return json({ error: result.error }, { status: result.status, headers: AUTH_HEADERS });
+  // The name typed is kept in the form (never the token).
+  return json({ error: result.error, name: (name ?? "").slice(0, 200) }, { status: result.status, headers: AUTH_HEADERS });
 }
 
 /** GET /auth/github: off to GitHub. */

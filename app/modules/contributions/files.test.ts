@@ -169,6 +169,21 @@ describe("proposalToFiles: edits", () => {
     expect(() => proposalToFiles({ kind: "edit", path, body: "It wraps the view.\n", ...contributor }, checked)).toThrow(/Nothing has changed/);
   });
 
+  it("keeps the question's tag order when the form sends its tags in the vocabulary's order", () => {
+    const base = { kind: "edit", path: "content/questions/what-is-middleware/question.md", title: "Middleware: what it is and when you need it", credit: "Şuayip Üzülmez", ...contributor } as const;
+    // The checkboxes come alphabetically: architecture before http. Only the body changed.
+    const out = proposalToFiles({ ...base, tags: ["architecture", "http"], body: "What is middleware? Name three." }, content, { today: "2027-01-01" });
+    expect(out.files[0]!.content).toContain("tags: [http, architecture]\n");
+    // The same tags in another order and nothing else: nothing has changed.
+    const values = editFormValues(content, base.path);
+    expect(() => proposalToFiles({ ...base, ...values, tags: ["architecture", "http"] } as EditProposalInput, content)).toThrow(/Nothing has changed/);
+    // An added tag goes after the kept ones; a removed one is gone.
+    const added = proposalToFiles({ ...base, tags: ["architecture", "deployment", "http"], body: "What is middleware?" }, content);
+    expect(added.files[0]!.content).toContain("tags: [http, architecture, deployment]\n");
+    const removed = proposalToFiles({ ...base, tags: ["architecture"], body: "What is middleware?" }, content);
+    expect(removed.files[0]!.content).toContain("tags: [architecture]\n");
+  });
+
   it("refuses an edit that changes nothing", () => {
     const values = editFormValues(content, "content/questions/what-is-middleware/question.md");
     expect(values).toMatchObject({ title: "Middleware: what it is and when you need it", tags: ["http", "architecture"] });

@@ -208,6 +208,18 @@ function newAnswer(input: AnswerProposalInput, content: ContentIndex, today: str
   };
 }
 
+/**
+ * The edited tags in the question's own order: the form's checkboxes come in the vocabulary's order, so
+ * taking them as sent would reorder the tags of every edit (a change nobody made). Tags the question
+ * keeps stay where they were; tags added go after them, in the order sent.
+ */
+export function keptOrder(before: readonly string[], sent: readonly string[]): string[] {
+  const chosen = new Set(sent);
+  const kept = before.filter((t) => chosen.has(t));
+  const was = new Set(before);
+  return [...kept, ...[...chosen].filter((t) => !was.has(t))];
+}
+
 function edit(input: EditProposalInput, content: ContentIndex, today: string, draft: boolean): ProposalFiles {
   const target = parseEditPath(input.path);
   const question = findQuestion(content, target.slug);
@@ -219,7 +231,7 @@ function edit(input: EditProposalInput, content: ContentIndex, today: string, dr
     const after = questionFileText({
       number: question.number,
       title: input.title,
-      tags: input.tags ?? [],
+      tags: keptOrder(question.tags, input.tags ?? []),
       added: question.added,
       credit: input.credit,
       body: input.body,

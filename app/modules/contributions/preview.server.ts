@@ -135,12 +135,8 @@ export function previewProposal(source: ContentSource, values: FormValues): Prop
     if (preview.focusAnswerId) preview.answers = preview.answers.map((a) => (a.id === preview.focusAnswerId ? { ...a, html } : a));
     else preview.question = { ...preview.question, html };
   }
-  // "Is it already here?": for a question, or an edit of one (not counting the question itself).
-  const similar =
-    input.kind === "question"
-      ? similarTo(content, input.title, body)
-      : input.kind === "edit" && built.answerId === undefined
-        ? similarTo(content, input.title ?? "", body, built.slug)
-        : [];
+  // "Is it already here?": for a new question only. An edit is of a question that is here already
+  // (asking would list the question itself, or its neighbours, as if the edit made a duplicate).
+  const similar = input.kind === "question" ? similarTo(content, input.title, body) : [];
   return { ...preview, similar };
 }

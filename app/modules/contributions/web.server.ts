@@ -15,7 +15,9 @@ import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
 import { grantRevision } from "./revise-web.server";
-import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
+import { renderMarkdown } from "~/modules/markdown/render";
+import { previewFromFiles, previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
+import { statusTimeline, type TimelineStep } from "./status-timeline";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 import { createProposal, getProposal, retryProposal, type ProposalData, type ProposalWithEvents } from "./service.server";
 
@@ -205,10 +207,19 @@ export function questionForAnswer(services: ContributionServices, slug: string) 
   return { slug: q.slug, number: q.number, title: q.title };
 }
 
+/** A step of the status page's timeline, its comment rendered (sanitised) by the site's Markdown pipeline. */
+export interface StatusStep extends TimelineStep {
+  commentHtml?: string;
+}
+
 export interface StatusPage extends ProposalWithEvents {
   /** What the status page calls the change (`Pull request`, `Review`). */
   changeLabel: string;
   diffs: FileDiff[];
+  /** The steps in plain words (received, in review, changes requested, merged or closed). */
+  timeline: StatusStep[];
+  /** The proposal rendered as the site shows (or will show) it; absent when it cannot be rendered. */
+  preview?: ProposalPreview;
 }
 
 export async function proposalStatus(services: ContributionServices, id: string): Promise<StatusPage> {
@@ -216,6 +227,10 @@ export async function proposalStatus(services: ContributionServices, id: string)
   if (!found) throw new Response("No such proposal", { status: 404 });
   // The e-mail address is for the commit and the mails only: it never reaches a page.
   const { email: _email, ...contributor } = found.proposal.contributor;
+  const timeline = statusTimeline(found.events, found.proposal.status).map((step, i): StatusStep =>
+    step.comment ? { ...step, commentHtml: renderMarkdown(step.comment, { topHeadingLevel: 4, idPrefix: `comment-${i}-` }) } : step,
+  );
+  const preview = previewFromFiles(services.store, found.proposal.files, { keepInvalid: true });
   return {
     proposal: { ...found.proposal, contributor },
     events: found.events,
@@ -223,6 +238,8 @@ export async function proposalStatus(services: ContributionServices, id: string)
     // Against the files as they were when the proposal was made: after a merge, or after other
     // changes to the same file, the page still shows what this proposal changes.
     diffs: fileDiffs(found.proposal.files, services.store.contentFiles, found.proposal.baseFiles),
+    timeline,
+    ...(preview ? { preview } : {}),
   };
 }
 

@@ -1,54 +1,106 @@
 /**
- * A line diff (longest common subsequence), for showing what a proposal
- * changes: on the contributor's status page and in the review screen.
- * Pure; inputs are at most a few hundred lines (files are ≤ 20 KB).
+ * What a proposal changes, line by line and word by word: on the
+ * contributor's status page and in the review screen. Pure; the diffs are
+ * jsdiff's (`diff` package, decision record 029): `diffLines` for the lines,
+ * `diffWordsWithSpace` inside each changed line paired with its replacement,
+ * so a reviewer sees the two words that changed in a paragraph, not two
+ * whole paragraphs.
  */
+import { diffLines, diffWordsWithSpace } from "diff";
+
+/** A piece of a changed line: `changed` marks the words this side removed (`del`) or added (`add`). */
+export interface WordPart {
+  text: string;
+  changed: boolean;
+}
+
 export interface DiffLine {
   type: "same" | "add" | "del";
   text: string;
+  /** For a changed line paired with its replacement: the line in pieces, the changed words marked. */
+  words?: WordPart[];
 }
 
-const MAX_CELLS = 4_000_000;
+/** Lines longer than this are compared as whole lines only (word diffs cost more on long lines). */
+const MAX_WORD_DIFF_LINE = 4_000;
+
+function splitLines(value: string): string[] {
+  return value.replace(/\n$/, "").split("\n");
+}
+
+/** Every line ends with a newline, so a missing final newline is not a change of the last line. */
+function terminated(text: string): string {
+  return text === "" || text.endsWith("\n") ? text : `${text}\n`;
+}
 
 export function lineDiff(before: string, after: string): DiffLine[] {
-  const a = before === "" ? [] : before.replace(/\n$/, "").split("\n");
-  const b = after === "" ? [] : after.replace(/\n$/, "").split("\n");
-  // Trim the common head and tail: most edits touch a few lines.
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const am = a.slice(head, a.length - tail);
-  const bm = b.slice(head, b.length - tail);
-  const out: DiffLine[] = a.slice(0, head).map((text) => ({ type: "same", text }));
-
-  if ((am.length + 1) * (bm.length + 1) > MAX_CELLS) {
-    out.push(...am.map((text) => ({ type: "del" as const, text })), ...bm.map((text) => ({ type: "add" as const, text })));
-  } else {
-    const n = am.length;
-    const m = bm.length;
-    // lcs[i][j] = LCS length of am[i:] and bm[j:]
-    const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-      for (let j = m - 1; j >= 0; j--) {
-        lcs[i]![j] = am[i] === bm[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-      }
-    }
-    let i = 0;
-    let j = 0;
-    while (i < n && j < m) {
-      if (am[i] === bm[j]) {
-        out.push({ type: "same", text: am[i]! });
-        i++;
-        j++;
-      } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) out.push({ type: "del", text: am[i++]! });
-      else out.push({ type: "add", text: bm[j++]! });
-    }
-    while (i < n) out.push({ type: "del", text: am[i++]! });
-    while (j < m) out.push({ type: "add", text: bm[j++]! });
+  const out: DiffLine[] = [];
+  for (const part of diffLines(terminated(before), terminated(after))) {
+    const type = part.added ? "add" : part.removed ? "del" : "same";
+    for (const text of splitLines(part.value)) out.push({ type, text });
   }
-  out.push(...a.slice(a.length - tail).map((text) => ({ type: "same" as const, text })));
+  return markWords(out);
+}
+
+/**
+ * Pairs each run of removed lines with the added lines that follow it (first with first, ...) and marks
+ * the words that differ inside each pair. A pair with nothing in common but spaces stays whole lines.
+ */
+export function markWords<T extends DiffLine | null>(lines: readonly T[]): T[] {
+  const out = [...lines];
+  let i = 0;
+  while (i < out.length) {
+    if (out[i]?.type !== "del") {
+      i++;
+      continue;
+    }
+    const delStart = i;
+    while (out[i]?.type === "del") i++;
+    const addStart = i;
+    while (out[i]?.type === "add") i++;
+    const pairs = Math.min(addStart - delStart, i - addStart);
+    for (let k = 0; k < pairs; k++) {
+      const del = out[delStart + k]!;
+      const add = out[addStart + k]!;
+      if (del.text.length > MAX_WORD_DIFF_LINE || add.text.length > MAX_WORD_DIFF_LINE) continue;
+      const parts = diffWordsWithSpace(del.text, add.text);
+      if (!parts.some((p) => !p.added && !p.removed && p.value.trim() !== "")) continue;
+      const side = (drop: "added" | "removed", keep: "added" | "removed"): WordPart[] =>
+        joined(parts.filter((p) => !p[drop]).map((p) => ({ text: p.value, changed: p[keep] })));
+      out[delStart + k] = { ...del, words: side("added", "removed") } as T;
+      out[addStart + k] = { ...add, words: side("removed", "added") } as T;
+    }
+  }
   return out;
+}
+
+/** One mark for `[a] [single]`: a space between two changed words is changed too; neighbours of a kind merge. */
+function joined(parts: WordPart[]): WordPart[] {
+  const spaced = parts.map((p, i) =>
+    !p.changed && p.text.trim() === "" && parts[i - 1]?.changed && parts[i + 1]?.changed ? { ...p, changed: true } : p,
+  );
+  const out: WordPart[] = [];
+  for (const p of spaced) {
+    const last = out.at(-1);
+    if (last && last.changed === p.changed) out[out.length - 1] = { text: last.text + p.text, changed: p.changed };
+    else out.push(p);
+  }
+  // Spaces at the edges of a mark belong to the unchanged text around it (`in [a single] query`).
+  for (let i = 0; i < out.length; i++) {
+    const p = out[i]!;
+    if (!p.changed) continue;
+    const lead = /^\s*/.exec(p.text)![0];
+    const trail = p.text.trim() === "" ? "" : /\s*$/.exec(p.text)![0];
+    if (lead && out[i - 1] && lead !== p.text) {
+      out[i - 1] = { ...out[i - 1]!, text: out[i - 1]!.text + lead };
+      out[i] = { ...out[i]!, text: out[i]!.text.slice(lead.length) };
+    }
+    if (trail && out[i + 1]) {
+      out[i] = { ...out[i]!, text: out[i]!.text.slice(0, -trail.length) };
+      out[i + 1] = { ...out[i + 1]!, text: trail + out[i + 1]!.text };
+    }
+  }
+  return out.filter((p) => p.text !== "");
 }
 
 /** Keep only changed lines and `context` lines around them; `null` marks a skipped run. */

@@ -12,6 +12,7 @@
  * (worker.server.ts) sends it with retries. A failing SMTP server therefore
  * never loses or blocks a proposal.
  */
+import { readDecision } from "~/modules/contributions/decisions";
 import type { ProposalStatusChange, ProposalStatusListener } from "~/modules/contributions/events.server";
 import type { DataLayer } from "~/modules/db/data.server";
 import { renderStatusMail, type NotificationKind } from "./mail";
@@ -107,7 +108,8 @@ export function createNotifications(options: NotificationsOptions): Notification
         title: p.title,
         proposalKind: p.kind,
         contributorName: p.contributor.name,
-        detail: change.event.detail,
+        // What the maintainer wrote, without the timeline's "X asked for changes:" around it.
+        detail: readDecision(change.event).comment ?? change.event.detail,
         statusUrl: absolute(options.siteUrl, `/contributions/${encodeURIComponent(p.id)}`),
         ...(kind === "merged"
           ? {

@@ -12,7 +12,7 @@ describe("patchToLines (GitHub's per-file patch)", () => {
 
   it("reads context, removed and added lines, skips the no-newline marker, marks gaps between hunks", () => {
     const patch = "@@ -1,3 +1,3 @@\n ---\n-number: 70\n+number: 71\n\\ No newline at end of file\n@@ -20,2 +20,2 @@\n a\n-b\n+c";
-    expect(patchToLines(patch)).toEqual([
+    expect(patchToLines(patch)).toMatchObject([
       { type: "same", text: "---" },
       { type: "del", text: "number: 70" },
       { type: "add", text: "number: 71" },
@@ -21,6 +21,15 @@ describe("patchToLines (GitHub's per-file patch)", () => {
       { type: "del", text: "b" },
       { type: "add", text: "c" },
     ]);
+  });
+
+  it("marks the changed words of a replaced line, as the local diff does", () => {
+    const [, del, add] = patchToLines("@@ -1,2 +1,2 @@\n ---\n-number: 70\n+number: 71");
+    expect(del?.words).toEqual([
+      { text: "number: ", changed: false },
+      { text: "70", changed: true },
+    ]);
+    expect(add?.words?.find((w) => w.changed)?.text).toBe("71");
   });
 
   it("marks a gap before a first hunk that starts inside the file", () => {
@@ -37,8 +46,8 @@ describe("the local line diff the review screen shows", () => {
     const before = ["---", "number: 1", "title: Old", "---", ...Array.from({ length: 20 }, (_, i) => `line ${i}`)].join("\n") + "\n";
     const after = before.replace("title: Old", "title: New");
     const lines = withContext(lineDiff(before, after), 3);
-    expect(lines.filter((l) => l?.type === "del")).toEqual([{ type: "del", text: "title: Old" }]);
-    expect(lines.filter((l) => l?.type === "add")).toEqual([{ type: "add", text: "title: New" }]);
+    expect(lines.filter((l) => l?.type === "del")).toMatchObject([{ type: "del", text: "title: Old" }]);
+    expect(lines.filter((l) => l?.type === "add")).toMatchObject([{ type: "add", text: "title: New" }]);
     // Lines far from the change are left out.
     expect(lines.some((l) => l?.text === "line 10")).toBe(false);
     expect(lines.length).toBeLessThan(12);

@@ -1,9 +1,9 @@
 /**
  * GitHub's per-file `patch` (unified diff hunks, from `GET pulls/{n}/files`)
  * → the diff lines the review screen shows, the same shape the local line
- * diff produces. Pure.
+ * diff produces, changed words marked. Pure.
  */
-import type { DiffLine } from "~/modules/diff/line-diff";
+import { markWords, type DiffLine } from "~/modules/diff/line-diff";
 
 /** Diff lines of a patch; `null` stands for the gap between two hunks. */
 export function patchToLines(patch: string | undefined): (DiffLine | null)[] {
@@ -24,5 +24,5 @@ export function patchToLines(patch: string | undefined): (DiffLine | null)[] {
     else if (line.startsWith(" ")) out.push({ type: "same", text: line.slice(1) });
     else if (line === "" && hunks > 0) continue;
   }
-  return out;
+  return markWords(out);
 }

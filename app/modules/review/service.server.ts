@@ -20,7 +20,7 @@
  * and the local queue's content checkout has one writer.
  */
 import { createHash } from "node:crypto";
-import { inContent, isQuestionFile, toRepoPath } from "~/modules/contract";
+import { contractFileOf, inContent, isQuestionFile, toRepoPath } from "~/modules/contract";
 import { checkProposal } from "~/modules/contributions/check";
 import { one } from "~/modules/contributions/form-values";
 import { previewFromFiles, similarTo, type ContentSource } from "~/modules/contributions/preview.server";
@@ -35,11 +35,12 @@ import {
   type ProposalData,
 } from "~/modules/contributions/store.server";
 import { fileDiffs } from "~/modules/diff/file-diff";
-import type { ChangeDetail, CheckRun, Forge, ProposalFile, ReviewOperations } from "~/modules/forge/types";
+import type { ChangeDetail, CheckRun, Forge, OpenChange, ProposalFile, ReviewOperations } from "~/modules/forge/types";
 import { checkContent, parseFrontMatter } from "~/modules/validation";
 import { LockTimeoutError, type Locks } from "~/modules/db/locks.server";
 import type { Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
+import { decisionText, UNNAMED_MAINTAINER } from "~/modules/contributions/decisions";
 import { patchToLines } from "./patch";
 import { applyRenumbering, planRenumbering, questionNumberOf, withQuestionNumber, type Renumbering } from "./renumber";
 import type { ActionOutcome, QueueItem, ReviewDetail, ReviewFile, ReviewKind } from "./types";
@@ -49,6 +50,8 @@ export interface Actor {
   /** The forge login (`mia`), or `maintainer` after token sign-in. */
   login: string;
   via: "token" | "forge";
+  /** The name the maintainer gave at token sign-in (the timeline's "merged by"); none: `a maintainer`. */
+  name?: string;
   /** The maintainer's own token on the forge: actions there are taken as them. */
   forgeToken?: string;
 }
@@ -162,10 +165,13 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return similarTo(store.content, title, body, excludeSlug);
   }
 
+  /**
+   * "Is it already here?" for a proposed new question: never for an edit (its question is here, by
+   * definition) or an answer, and never the question itself (once merged, it is in the index too).
+   */
   function proposalDuplicates(p: Proposal) {
-    if (p.kind === "answer") return [];
-    if (p.kind === "edit" && !isQuestionFile(p.target)) return [];
-    return duplicates(p.title, one(p.fields, "body"), p.kind, p.kind === "edit" ? p.slug : undefined);
+    if (p.kind !== "question") return [];
+    return duplicates(p.title, one(p.fields, "body"), p.kind, p.slug);
   }
 
   /** Question numbers of the content folder: repository path → number. */
@@ -246,6 +252,17 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return runs ? summariseCheckRuns(runs) : { state: "none", text: "Checks could not be read" };
   }
 
+  /**
+   * The queue's check of one change: the very summary its review screen shows. On a forge with CI that
+   * is its check runs (the change's files are not fetched for the queue); otherwise the site's content
+   * check of the change as it would be merged now (`evaluate`: renumbered when its number was taken
+   * meanwhile — checking the files as sent instead found a "duplicate number" the merge never makes).
+   */
+  async function checkOf(ops: ReviewOperations, change: OpenChange, p: Proposal | undefined): Promise<CheckSummary> {
+    if (ops.checkRuns) return summary(ops, await readRuns(ops, change.head, change.number), () => []);
+    return (await evaluate(ops, await ops.change(change.number), p)).summary;
+  }
+
   /** Renumbering, content check and check runs of a change as it would be merged now. */
   async function evaluate(ops: ReviewOperations, change: ChangeDetail, p: Proposal | undefined): Promise<Evaluation> {
     const open = change.state === "open";
@@ -284,11 +301,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
     const open = await ops.listOpen();
     const items = await mapLimit(open, 4, async (change): Promise<QueueItem> => {
       const p = change.proposalId ? await getProposalRecord(data, change.proposalId) : undefined;
-      const runs = await readRuns(ops, change.head, change.number);
       const mine = p && p.prNumber === change.number ? p : undefined;
-      const summaryOf = () => summary(ops, runs, () => (mine ? check(mine.files, mine.kind) : []));
+      const checked = await checkOf(ops, change, mine);
       if (mine) {
-        return itemOfProposal(mine, summaryOf(), {
+        return itemOfProposal(mine, checked, {
           number: change.number,
           ...(change.url ? { url: change.url } : {}),
           status: OPEN.has(mine.status) ? mine.status : "opened",
@@ -304,7 +320,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
         status: "opened",
         number: change.number,
         ...(change.url ? { url: change.url } : {}),
-        check: summaryOf(),
+        check: checked,
         duplicates: /^Question:/.test(change.title) ? duplicates(title, "", "question") : [],
       };
     });
@@ -345,7 +361,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
           const fm = parseFrontMatter(f.content);
           if ("error" in fm) return [];
           const title = (fm.data as { title?: unknown } | null)?.title;
-          return typeof title === "string" ? duplicates(title, fm.body, "question") : [];
+          return typeof title === "string" ? duplicates(title, fm.body, "question", contractFileOf(f.path)?.slug) : [];
         });
     return {
       item: { ...item, duplicates: similar },
@@ -361,6 +377,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       findings: e.findings,
       checkRuns: e.runs ?? [],
       similar,
+      ...(p && one(p.fields, "note").trim() ? { note: one(p.fields, "note").trim() } : {}),
       events: p ? await getEvents(data, p.id) : [],
       renumbering: e.plan.map(({ path, from, to }) => ({ path, from, to })),
       open,
@@ -372,8 +389,10 @@ export function createReviewService(deps: ReviewServiceDeps) {
 
   // --- acting ------------------------------------------------------------
 
+  /** How the timeline names the maintainer: `@login` (forge sign-in), the name given at token sign-in, or `a maintainer`. */
   function who(actor: Actor): string {
-    return actor.via === "forge" ? `@${actor.login}` : "a maintainer";
+    if (actor.via === "forge") return `@${actor.login}`;
+    return actor.name?.trim() || UNNAMED_MAINTAINER;
   }
 
   async function record(p: Proposal | undefined, status: "merged" | "closed" | "changes_requested", detailText: string): Promise<void> {
@@ -435,13 +454,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       }
       const renumbered = e.plan.length ? ` The question was renumbered from ${e.plan[0]!.from} to ${e.plan[0]!.to}.` : "";
       const commit = result.commit ? result.commit.slice(0, 7) : undefined;
-      await record(
-        p,
-        "merged",
-        result.live
-          ? `Merged by ${who(actor)} (#${number}): it is on the site now.${renumbered}${commit ? ` Commit ${commit}.` : ""}`
-          : `Merged by ${who(actor)} as #${number}${commit ? ` (squashed into ${commit})` : ""}.${renumbered} The site shows it as soon as it has pulled the change.`,
-      );
+      await record(p, "merged", decisionText.merged(who(actor), number, { live: result.live, ...(commit ? { commit } : {}), renumbered }));
       const shownCommit = result.live && commit ? ` Commit ${commit}.` : "";
       return { action: "merge", message: `Merged #${number}.${renumbered}${shownCommit}${result.published ?? ""}` };
     }, { merge: true });
@@ -453,7 +466,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);
       await acting(actor).requestChanges(number, text);
-      await record(proposal, "changes_requested", `${capitalise(who(actor))} asked for changes: ${text}`);
+      await record(proposal, "changes_requested", decisionText.changesRequested(who(actor), text));
       return { action: "request-changes", message: `Changes requested on #${number}.` };
     });
   }
@@ -464,7 +477,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const { proposal, number } = await resolve(id);
       requireOpenProposal(proposal);
       await acting(actor).close(number, text);
-      await record(proposal, "closed", `Closed by ${who(actor)} without merging: ${text}`);
+      await record(proposal, "closed", decisionText.closed(who(actor), text));
       return { action: "close", message: `Closed #${number}.` };
     });
   }

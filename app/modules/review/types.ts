@@ -62,6 +62,8 @@ export interface ReviewDetail {
   /** The forge's check runs on the head commit (none on a forge without CI). */
   checkRuns: CheckRun[];
   similar: SimilarQuestion[];
+  /** The contributor's note to reviewers (plain text, one line; absent when they wrote none). */
+  note?: string;
   /** The proposal's timeline (empty for pull requests not made by the form). */
   events: ProposalEvent[];
   /** New question numbers the merge will give (the proposed number was taken meanwhile). */

@@ -26,7 +26,7 @@ export interface ReviewServices {
 
 function actorOf(m: Maintainer): Actor {
   return m.kind === "token" || m.kind === undefined
-    ? { login: m.login, via: "token" }
+    ? { login: m.login, via: "token", ...(m.signedInAs && m.signedInAs !== "maintainer" ? { name: m.signedInAs } : {}) }
     : { login: m.login, via: "forge", ...(m.githubToken ? { forgeToken: m.githubToken } : {}) };
 }
 
@@ -93,6 +93,13 @@ export async function reviewAction(s: ReviewServices, request: Request, id: stri
   const comment = typeof form.get("comment") === "string" ? (form.get("comment") as string) : "";
   if (typeof intent !== "string" || !(ACTIONS as readonly string[]).includes(intent)) {
     return json({ error: "Unknown action.", field: null, intent: null, comment }, { status: 400, headers: REVIEW_HEADERS });
+  }
+  // A merge publishes the change: the form asks to confirm it (a required box, so it works without JavaScript).
+  if (intent === "merge" && form.get("confirm") !== "yes") {
+    return json(
+      { error: "Tick “I have read this change” to merge it: a merge publishes it on the site.", field: "confirm", intent, comment },
+      { status: 422, headers: REVIEW_HEADERS },
+    );
   }
   const actor = actorOf(m);
   try {
