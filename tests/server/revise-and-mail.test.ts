@@ -75,7 +75,8 @@ async function decide(id: string, intent: "request-changes" | "merge" | "close",
   expect(page.status).toBe(200);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.text)?.[1];
   expect(csrf).toBeTruthy();
-  return post(`/review/${id}`, { csrf: csrf!, intent, comment }, { Cookie: session });
+  // A merge needs its "I have read this change" box ticked.
+  return post(`/review/${id}`, { csrf: csrf!, intent, comment, ...(intent === "merge" ? { confirm: "yes" } : {}) }, { Cookie: session });
 }
 
 async function status(id: string): Promise<string> {
@@ -215,10 +216,12 @@ describe("revise after review, and hear back by mail", () => {
     expect(page).toContain("PostgreSQL 9.5 added SKIP LOCKED");
 
     const review = html((await get(`/review/${id}`, { Cookie: session })).text);
+    // The diff marks the words that changed inside a line: read its lines as text.
+    const lines = review.replace(/<[^>]+>/g, "");
     expect(review).toContain("Revised by the contributor");
     expect(review).toMatch(/Version 2.*what changed since version 1/s);
-    expect(review).toContain("+ Explain what `select_for_update(skip_locked=True)` does (PostgreSQL 9.5 added SKIP LOCKED)");
-    expect(review).toContain("- Explain what `select_for_update(skip_locked=True)` does and why");
+    expect(lines).toContain("+ Explain what `select_for_update(skip_locked=True)` does (PostgreSQL 9.5 added SKIP LOCKED)");
+    expect(lines).toContain("- Explain what `select_for_update(skip_locked=True)` does and why");
     // The same queue item: still one entry for this proposal.
     const queue = (await get("/review", { Cookie: session })).text;
     expect(queue.split(`/review/${id}"`).length - 1).toBe(1);
