@@ -10,7 +10,8 @@
  * until it shows on its question page and in search, and the longest
  * /healthz answer seen (polled every 10 ms) while each edit is applied. Then
  * it restarts the server on the same DATA_DIR (a warm start: the analyses
- * are cached on disk) and prints that start time too. Finally the
+ * and the search index are cached on disk) and prints that start time too.
+ * Every phase prints the machine's load average beside its figures. Finally the
  * lunr-vs-MiniSearch table (engines.ts) on a 10,000-document corpus.
  */
 import fs from "node:fs";
@@ -27,6 +28,11 @@ interface Health {
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+
+/** The machine's load average (1, 5, 15 min) and cores: the figures depend on what else runs. */
+function load(): string {
+  return `load average ${os.loadavg().map((x) => x.toFixed(2)).join(" / ")} on ${os.availableParallelism()} cores`;
+}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,13 +67,13 @@ export async function scaleBenchmark(count: number, options: { edits: number; en
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "dq-bench-scale-"));
   const contentDir = path.join(tmp, "content");
   const dataDir = path.join(tmp, "data");
-  console.log(`Generating ${count} questions × 3 answers in ${contentDir} …`);
+  console.log(`Generating ${count} questions × 3 answers in ${contentDir} … (${load()})`);
   const made = generateScaleContent(path.join(ROOT, "content"), contentDir, count);
   const env = { CONTENT_DIR: contentDir, DATA_DIR: dataDir, CONTENT_POLL_INTERVAL: "0", LOG_REQUESTS: "0" };
   let { server, seconds: cold } = await start(env);
   try {
     const ready = await health(server);
-    console.log(`\nStart (cold, nothing cached): ${cold.toFixed(1)} s to ready   goal ≤ 15 s at 5,000`);
+    console.log(`\nStart (cold, nothing cached): ${cold.toFixed(1)} s to ready   goal ≤ 15 s at 5,000 → ${cold <= 15 ? "met" : "NOT met"}   (${load()})`);
     console.log(`  ${ready.questions} questions served; content loaded in ${(ready.lastLoad?.ms ?? 0) / 1000} s`);
     const rssStart = ready.memory.rss;
     console.log(`RSS after start: ${mb(rssStart)}`);
@@ -82,14 +88,14 @@ export async function scaleBenchmark(count: number, options: { edits: number; en
     const search: number[] = [];
     const words = ["migrations", "select_related", "csrf token", "celery retry", "signals save", "cache", "transaction atomic", "middleware", "gunicorn workers", "querysets lazy"];
     for (let i = 0; i < 100; i++) search.push((await timed(`${server.url}/search?q=${encodeURIComponent(`${words[i % words.length]} ${i}`)}`)).ms);
-    console.log("\nLatency, one request at a time (distinct pages: mostly rendered, not cached):");
+    console.log(`\nLatency, one request at a time (distinct pages: mostly rendered, not cached; ${load()}):`);
     console.log(row("home and list pages", home));
     console.log(row("question page", question, `goal p95 ≤ 50 ms → ${percentile(question, 95) <= 50 ? "met" : "NOT met"}`));
     console.log(row("search", search));
 
     const rssBeforeEdits = (await health(server)).memory.rss;
     // Edits: an answer file gets a new sentence with a word of its own.
-    console.log(`\n${options.edits} successive edits of one answer each:`);
+    console.log(`\n${options.edits} successive edits of one answer each (${load()}):`);
     const onPage: number[] = [];
     const inSearch: number[] = [];
     const healthMax: number[] = [];
@@ -141,7 +147,8 @@ export async function scaleBenchmark(count: number, options: { edits: number; en
     ({ server, seconds: cold } = await start(env));
     const warm = await health(server);
     console.log(
-      `\nStart (warm: same DATA_DIR, analyses cached): ${cold.toFixed(1)} s to ready; ${warm.lastLoad?.fromCache ?? 0} of ${warm.lastLoad?.files ?? 0} files from the cache; RSS ${mb(warm.memory.rss)}`,
+      `\nStart (warm: same DATA_DIR, analyses and search index cached): ${cold.toFixed(1)} s to ready   goal ≤ 15 s at 5,000 → ${cold <= 15 ? "met" : "NOT met"}; ` +
+        `${warm.lastLoad?.fromCache ?? 0} of ${warm.lastLoad?.files ?? 0} files from the cache; RSS ${mb(warm.memory.rss)}   (${load()})`,
     );
   } finally {
     await server.stop();

@@ -10,7 +10,7 @@
  * bytes anyway, so the body is decoded when a page needs it (`attachBody`)
  * rather than held a second time, as a string, for every file.
  */
-import { markdownToText, treeToText } from "~/modules/markdown/text";
+import { markdownToProse, markdownToText, PROSE_KEPT, treeToProse, treeToText } from "~/modules/markdown/text";
 import type { CheckOptions } from "~/modules/validation/context";
 import { analyseFiles, type FileAnalysis } from "~/modules/validation/incremental";
 import { decodeUtf8 } from "~/modules/validation/text";
@@ -24,6 +24,8 @@ export interface AnalysedFile extends FileAnalysis {
   text: string | null;
   /** The valid tags, for tags.yml. */
   tags: Tag[] | null;
+  /** The start of a question's or answer's prose (`markdownToProse`, first PROSE_KEPT characters): list excerpts and page descriptions without parsing again. */
+  prose: string | null;
   /**
    * Set when the model's `body` was left out: the 1-based line of the file
    * where the body starts (`bodyFromBytes`). `attachBody` gives the model its
@@ -87,12 +89,14 @@ export function analyseContent(files: readonly HashedFile[], options: CheckOptio
   return analyses.map((a) => {
     const entry = entries.get(a.path);
     let text: string | null = null;
+    let prose: string | null = null;
     if (entry && entry.body !== null) {
       const tree = entry.markdown();
       text = tree ? treeToText(tree) : markdownToText(entry.body);
+      prose = (tree ? treeToProse(tree) : markdownToProse(entry.body)).slice(0, PROSE_KEPT);
     }
     const tags = a.facts.kind === "tags" && context.tagsFile ? context.tagsFile.tags.map((t) => ({ ...t })) : null;
-    const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags };
+    const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags, prose };
     const file = byPath.get(a.path);
     if (entry && a.model && file && entry.body !== null && bodyFromBytes(file.bytes, entry.bodyLine) === a.model.body) {
       return attachBody(withoutBody({ ...analysed, bodyLine: entry.bodyLine }), file.bytes);

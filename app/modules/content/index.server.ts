@@ -6,7 +6,8 @@ import { contentDir, getEnv } from "~/modules/config/env.server";
 import { processAnalyser } from "./analyse-worker.server";
 import { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { renderMarkdown } from "~/modules/markdown/render";
-import { excerpt } from "~/modules/markdown/text";
+import { markdownToProse, proseExcerpt } from "~/modules/markdown/text";
+import { questionProse } from "./state.server";
 import { getContentStore, type LoadedContent } from "./store.server";
 import type { Question, Tag } from "./types";
 
@@ -79,7 +80,7 @@ export function summarise(content: LoadedContent, q: Question): QuestionSummary 
     title: q.title,
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
     answerCount: q.answers.length,
-    excerpt: excerpt(q.body, 180),
+    excerpt: proseExcerpt(questionProse(q) ?? markdownToProse(q.body), 180),
   };
   summaries.set(q, { tags: content.tags, summary });
   return summary;
@@ -221,7 +222,7 @@ export function questionPage(content: LoadedContent, q: Question): QuestionPage 
       added: q.added,
       credit: q.credit,
       html: renderMarkdown(q.body),
-      description: excerpt(q.body, 160),
+      description: proseExcerpt(questionProse(q) ?? markdownToProse(q.body), 160),
     },
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
     answers: q.answers.map((a) => ({

@@ -54,6 +54,13 @@ export function searchDocumentKey(doc: SearchDocument): string {
   return hash.digest("base64url").slice(0, 22);
 }
 
+const proses = new WeakMap<Question, string>();
+
+/** The start of a question's prose as its analysis extracted it (PROSE_KEPT characters), for excerpts; undefined for a question made elsewhere. */
+export function questionProse(q: Question): string | undefined {
+  return proses.get(q);
+}
+
 export interface ApplyResult {
   content: LoadedContent;
   /** When the search index was made from a saved one: how many documents had to be indexed again. */
@@ -114,6 +121,7 @@ export class ContentState {
     const answers = answerFiles.map((a) => a.model as Answer).sort(compareAnswers);
     const question: Question = copyModel(q.model as Question);
     question.answers = answers;
+    if (q.prose !== null && q.prose !== undefined) proses.set(question, q.prose);
     // Plain strings of the files' hashes (no crypto call per question at start); versions.ts hashes what it combines.
     const answerHashes = answers.map((a) => `${a.id}:${this.files.get(a.path)!.hash.slice(0, 16)}`).join(",");
     setQuestionVersions(question, {

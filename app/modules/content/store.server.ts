@@ -50,6 +50,8 @@ export class ContentStore {
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
   private readonly options: ContentStoreOptions;
+  /** Files parsed by `options.analyse` (helper processes) so far: the log says so. */
+  private parsedElsewhere = 0;
   /** How the last load or reload went, for /healthz and the benchmark. */
   lastLoad: { files: number; analysed: number; fromCache: number; ms: number } | undefined;
 
@@ -83,6 +85,7 @@ export class ContentStore {
     }
     if (this.options.analyse && missing.length >= ELSEWHERE_FROM) {
       out.push(...(await this.options.analyse(missing)));
+      this.parsedElsewhere += missing.length;
     } else {
       const pause = slicer();
       for (let i = 0; i < missing.length; i += ANALYSIS_BATCH) {
@@ -119,7 +122,8 @@ export class ContentStore {
     this.logErrors(content.findings);
     this.lastLoad = { files: files.length, analysed: analyses.length - fromCache, fromCache, ms: Math.round(performance.now() - started) };
     console.info(
-      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${fromCache} analyses from the cache; search index ` +
+      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${fromCache} analyses from the cache, ` +
+        `${this.parsedElsewhere} files parsed in helper processes; search index ` +
         (searchRestored ? `from the cache (${searchRestored.reindexed} questions indexed again)` : "built"),
     );
     if (this.options.cache && fromCache < analyses.length) {
