@@ -97,9 +97,11 @@ export function processAnalyser(moduleUrl: string): (files: HashedFile[]) => Pro
       await Promise.all(
         helpers.map((h) => {
           h.removeAllListeners("exit");
-          if (h.exitCode !== null || h.signalCode !== null) return undefined;
+          // Never started (pid undefined) or already gone: nothing to wait for.
+          if (h.pid === undefined || h.exitCode !== null || h.signalCode !== null) return undefined;
           const exited = new Promise((resolve) => h.once("exit", resolve));
-          h.disconnect();
+          if (h.connected) h.disconnect();
+          else h.kill();
           return exited;
         }),
       );

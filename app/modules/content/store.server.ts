@@ -83,9 +83,18 @@ export class ContentStore {
       if (hit) out.push(hit);
       else missing.push(f);
     }
+    let elsewhere: AnalysedFile[] | undefined;
     if (this.options.analyse && missing.length >= ELSEWHERE_FROM) {
-      out.push(...(await this.options.analyse(missing)));
-      this.parsedElsewhere += missing.length;
+      try {
+        elsewhere = await this.options.analyse(missing);
+        this.parsedElsewhere += missing.length;
+      } catch (error) {
+        // A system that refuses a helper process (limits, sandbox) still gets its content: here, in slices.
+        console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
+      }
+    }
+    if (elsewhere) {
+      out.push(...elsewhere);
     } else {
       const pause = slicer();
       for (let i = 0; i < missing.length; i += ANALYSIS_BATCH) {
