@@ -114,9 +114,12 @@ describe("malformed requests", () => {
       form.append(k, v);
     }
     const before = storedProposals();
+    const delivered = server.output().split("proposal delivered").length;
     const res = await fetch(server.url + FORM, { method: "POST", body: form, redirect: "manual" });
     expect(res.status).toBe(303);
     expect(storedProposals()).toBe(before + 1);
+    // Its delivery is logged just after the response: wait for it, so the next test's log holds only its own lines.
+    for (let i = 0; i < 100 && server.output().split("proposal delivered").length === delivered; i++) await new Promise((r) => setTimeout(r, 50));
   });
 
   it("stores nothing for them, stays healthy, and logs one line per client error — never a stack trace", async () => {
