@@ -119,7 +119,7 @@ describe("malformed requests", () => {
     expect(res.status).toBe(303);
     expect(storedProposals()).toBe(before + 1);
     // The outbox delivers it in the background (one log line): let that happen here, not in the next test.
-    for (let i = 0; i < 100 && !server.output().slice(log).includes("proposal delivered"); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !server.output().slice(log).includes("proposal delivered"); i++) await new Promise((r) => setTimeout(r, 50));
     expect(server.output().slice(log)).toContain("proposal delivered");
   });
 

@@ -1,8 +1,9 @@
 /**
  * The site on a generated content folder of 120 questions × 3 answers (made
  * from the real content by the benchmark's generator, so the counts here are
- * the fixture's): pages of 50, sorting, and a page cache that an edit to one
- * question does not empty.
+ * the fixture's): pages of 50, sorting, a page cache that an edit to one
+ * question does not empty, and a start that parses the files in helper
+ * processes, then a restart that takes analyses and search index from disk.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -95,5 +96,45 @@ describe("page cache by what a page shows", () => {
     await waitFor(async () => ((await (await get("/")).text()).includes("A brand new okapi title?") ? true : undefined));
     expect(await (await get(`/q/${made[21]!.slug}`)).text()).toContain("A brand new okapi title?");
     expect((await get(`/q/${made[40]!.slug}`)).headers.get("x-page-cache")).toBe("hit");
+  });
+});
+
+describe("start and restart", () => {
+  it("parses a folder in helper processes, then restarts from the analyses and search index kept in DATA_DIR, serving the same pages and search", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-scale-restart-"));
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), "dq-scale-data-"));
+    const few = generateScaleContent(path.join(ROOT, "content"), dir, 70); // 282 files: enough for the helpers
+    const look = async (app: AppServer) => {
+      const health = (await (await fetch(app.url + "/healthz")).json()) as { questions: number; contentVersion: string; lastLoad: { files: number; fromCache: number } };
+      const pages = await Promise.all(["/", "/?page=2", `/q/${few[5]!.slug}`, `/q/${few[69]!.slug}`, "/search?q=migrations", "/search?q=csrf%20token"].map(async (p) => {
+        // The CSP nonce differs per response, the port per server.
+        return (await (await fetch(app.url + p)).text()).replace(/nonce="[^"]*"/g, "").replaceAll(app.url, "http://server");
+      }));
+      return { health, pages };
+    };
+    let app = await startAppServer({ CONTENT_DIR: dir, DATA_DIR: data }, { timeoutMs: 120_000 });
+    try {
+      const cold = await look(app);
+      expect(cold.health.questions).toBe(70);
+      expect(cold.health.lastLoad.fromCache).toBe(0);
+      expect(app.output()).toMatch(/0 analyses from the cache, 282 files parsed in helper processes; search index built/);
+      expect(cold.pages[2]).toContain(few[5]!.title.replaceAll('"', "&quot;"));
+      expect(cold.pages[4]).toMatch(/href="\/q\//);
+      // The analyses are written after the server is ready.
+      await waitFor(async () => (fs.existsSync(path.join(data, "content-cache", "analyses.jsonl")) ? true : undefined));
+      expect(fs.existsSync(path.join(data, "content-cache", "search-index.json"))).toBe(true);
+      await app.stop();
+
+      app = await startAppServer({ CONTENT_DIR: dir, DATA_DIR: data }, { timeoutMs: 120_000 });
+      const warm = await look(app);
+      expect(warm.health.lastLoad.fromCache).toBe(warm.health.lastLoad.files);
+      expect(app.output()).toContain("search index from the cache (0 questions indexed again)");
+      expect(warm.health.contentVersion).toBe(cold.health.contentVersion);
+      expect(warm.pages).toEqual(cold.pages);
+    } finally {
+      await app.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(data, { recursive: true, force: true });
+    }
   });
 });

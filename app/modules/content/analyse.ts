@@ -2,14 +2,20 @@
  * One step of loading content: parse and check some files, and extract what
  * the site needs from them. Pure and self-contained (its output is plain
  * data), so it runs wherever is convenient: in slices on the main thread or
- * in a worker thread (analyse-worker.server.ts), and its results can be kept
- * on disk by file hash (analysis-cache.server.ts).
+ * in helper processes (analyse-worker.server.ts), and its results can be
+ * kept on disk by file hash (analysis-cache.server.ts).
+ *
+ * A question's or answer's Markdown body is not kept in the analysis when it
+ * can be read back from the file's bytes (`bodyLine`): the server keeps the
+ * bytes anyway, so the body is decoded when a page needs it (`attachBody`)
+ * rather than held a second time, as a string, for every file.
  */
-import { markdownToText, treeToText } from "~/modules/markdown/text";
+import { markdownToProse, markdownToText, PROSE_KEPT, treeToProse, treeToText } from "~/modules/markdown/text";
 import type { CheckOptions } from "~/modules/validation/context";
 import { analyseFiles, type FileAnalysis } from "~/modules/validation/incremental";
+import { decodeUtf8 } from "~/modules/validation/text";
 import type { ContentFile } from "~/modules/validation/types";
-import type { Tag } from "./types";
+import type { Answer, Question, Tag } from "./types";
 
 export interface AnalysedFile extends FileAnalysis {
   /** The file's content hash (git blob SHA-1): what caches and page versions key on. */
@@ -18,24 +24,83 @@ export interface AnalysedFile extends FileAnalysis {
   text: string | null;
   /** The valid tags, for tags.yml. */
   tags: Tag[] | null;
+  /** The start of a question's or answer's prose (`markdownToProse`, first PROSE_KEPT characters): list excerpts and page descriptions without parsing again. */
+  prose: string | null;
+  /**
+   * Set when the model's `body` was left out: the 1-based line of the file
+   * where the body starts (`bodyFromBytes`). `attachBody` gives the model its
+   * body back, read from the bytes when asked for.
+   */
+  bodyLine?: number;
+}
+
+/** A Markdown file's body: its (UTF-8, normalised) text from line `bodyLine` on, as the front-matter parser cuts it. */
+export function bodyFromBytes(bytes: Uint8Array, bodyLine: number): string | undefined {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return undefined;
+  const text = decoded.text;
+  let at = 0;
+  for (let line = 1; line < bodyLine; line++) {
+    const nl = text.indexOf("\n", at);
+    if (nl === -1) return undefined;
+    at = nl + 1;
+  }
+  return text.slice(at);
+}
+
+/** The analysis without its model's body (for the cache and for sending between processes). */
+export function withoutBody(a: AnalysedFile): AnalysedFile {
+  if (a.bodyLine === undefined || !a.model) return a;
+  const model: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(Object.getOwnPropertyDescriptors(a.model))) if (k !== "body" && "value" in v) model[k] = v.value;
+  return { ...a, model: model as unknown as Question | Answer };
+}
+
+/**
+ * Gives a model whose body was left out (`bodyLine`) a `body` read from
+ * `bytes` (the file's bytes the analysis was made from) each time it is
+ * asked for. Copies of the model must keep the accessor (`copyModel`).
+ */
+export function attachBody(a: AnalysedFile, bytes: Uint8Array): AnalysedFile {
+  if (a.bodyLine === undefined || !a.model) return a;
+  const line = a.bodyLine;
+  Object.defineProperty(a.model, "body", { get: () => bodyFromBytes(bytes, line) ?? "", enumerable: true, configurable: true });
+  return a;
+}
+
+/** A shallow copy of a model that keeps a lazy body lazy (a spread would read it and keep the string). */
+export function copyModel<T extends object>(model: T): T {
+  return Object.defineProperties({}, Object.getOwnPropertyDescriptors(model)) as T;
 }
 
 export interface HashedFile extends ContentFile {
   hash: string;
 }
 
-/** Analyses files (paths relative to the content folder, forward slashes, normalised). */
+/**
+ * Analyses files (paths relative to the content folder, forward slashes,
+ * normalised). A model's body is read from the file's bytes when asked for
+ * (see `bodyLine`); `withoutBody` makes an analysis plain data again.
+ */
 export function analyseContent(files: readonly HashedFile[], options: CheckOptions = {}): AnalysedFile[] {
   const { analyses, context, entries } = analyseFiles(files, options);
   const hashes = new Map(files.map((f) => [f.path, f.hash]));
+  const byPath = new Map(files.map((f) => [f.path, f]));
   return analyses.map((a) => {
     const entry = entries.get(a.path);
     let text: string | null = null;
+    let prose: string | null = null;
     if (entry && entry.body !== null) {
       const tree = entry.markdown();
       text = tree ? treeToText(tree) : markdownToText(entry.body);
+      prose = (tree ? treeToProse(tree) : markdownToProse(entry.body)).slice(0, PROSE_KEPT);
     }
     const tags = a.facts.kind === "tags" && context.tagsFile ? context.tagsFile.tags.map((t) => ({ ...t })) : null;
-    return { ...a, hash: hashes.get(a.path) ?? "", text, tags };
+    const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags, prose };
+    const file = byPath.get(a.path);
+    if (entry && a.model && file && entry.body !== null && bodyFromBytes(file.bytes, entry.bodyLine) === a.model.body) {
+      return attachBody(withoutBody({ ...analysed, bodyLine: entry.bodyLine }), file.bytes);
+    }
+    return analysed;
   });
 }

@@ -10,11 +10,12 @@
  * cache or none, never half of one.
  */
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import type { AnalysedFile } from "./analyse";
+import type { SavedSearchIndex } from "~/modules/search";
+import { withoutBody, type AnalysedFile } from "./analyse";
 
 export class AnalysisCache {
   private entries = new Map<string, AnalysedFile>();
@@ -51,6 +52,7 @@ export class AnalysisCache {
     }
   }
 
+  /** The analysis of the file at `path` with content `hash` (a model's body left out: the caller attaches it, `attachBody`). */
   get(path: string, hash: string): AnalysedFile | undefined {
     return this.entries.get(AnalysisCache.id(path, hash));
   }
@@ -69,9 +71,42 @@ export class AnalysisCache {
       if (!out.write(`${line}\n`)) await once(out, "drain");
     };
     await write(JSON.stringify({ key: this.key }));
-    for (const a of this.entries.values()) await write(JSON.stringify(a));
+    for (const a of this.entries.values()) await write(JSON.stringify(withoutBody(a)));
     out.end();
     await once(out, "finish");
+    await rename(tmp, this.file);
+  }
+}
+
+/**
+ * The search index kept on disk between starts (next to the analyses, valid
+ * for the same code version): loading it costs a fraction of indexing every
+ * question again. It need not match the content: a start indexes again the
+ * questions that differ (`restoreSearchIndex`). One JSON document, written
+ * to a temporary file and renamed.
+ */
+export class SearchIndexCache {
+  constructor(
+    readonly file: string,
+    readonly key: string,
+  ) {}
+
+  /** The saved index, or undefined when there is none (or a foreign or damaged one). */
+  async load(): Promise<SavedSearchIndex | undefined> {
+    try {
+      const value = JSON.parse(await readFile(this.file, "utf8")) as { key?: string } & Partial<SavedSearchIndex>;
+      if (value.key !== this.key || typeof value.keys !== "object" || value.keys === null || typeof value.engine !== "object") return undefined;
+      return { keys: value.keys, engine: value.engine };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") console.warn(`search index cache ${this.file} not used: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async save(saved: SavedSearchIndex): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ key: this.key, ...saved }));
     await rename(tmp, this.file);
   }
 }

@@ -3,26 +3,36 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contentDir, getEnv } from "~/modules/config/env.server";
-import { AnalysisCache } from "./analysis-cache.server";
+import { processAnalyser } from "./analyse-worker.server";
+import { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { renderMarkdown } from "~/modules/markdown/render";
-import { excerpt } from "~/modules/markdown/text";
+import { markdownToProse, proseExcerpt } from "~/modules/markdown/text";
+import { questionProse } from "./state.server";
 import { getContentStore, type LoadedContent } from "./store.server";
 import type { Question, Tag } from "./types";
 
 export type { LoadedContent } from "./store.server";
 export { pageVersion } from "./versions";
 
+/** Running from the production bundle (build/server/index.js), not from sources (development, tests). */
+function fromBundle(): boolean {
+  return import.meta.url.startsWith("file:") && import.meta.url.endsWith(".js");
+}
+
 /**
- * The analysis cache of the production build: under DATA_DIR, valid for this
+ * The analysis and search-index caches of the production build: under DATA_DIR, valid for this
  * very server bundle (its hash), so a new build never reads an old build's
  * findings. None in development and tests, whose code changes under them.
  */
-function analysisCache(dataDir: string): AnalysisCache | undefined {
-  if (!import.meta.url.startsWith("file:") || !import.meta.url.endsWith(".js")) return undefined;
+function caches(dataDir: string): { cache: AnalysisCache; searchCache: SearchIndexCache } | undefined {
+  if (!fromBundle()) return undefined;
   try {
     const bundle = readFileSync(fileURLToPath(import.meta.url));
     const key = createHash("sha1").update(bundle).digest("hex").slice(0, 16);
-    return new AnalysisCache(path.resolve(dataDir, "content-cache", "analyses.jsonl"), key);
+    return {
+      cache: new AnalysisCache(path.resolve(dataDir, "content-cache", "analyses.jsonl"), key),
+      searchCache: new SearchIndexCache(path.resolve(dataDir, "content-cache", "search-index.json"), key),
+    };
   } catch {
     return undefined;
   }
@@ -34,8 +44,14 @@ function analysisCache(dataDir: string): AnalysisCache | undefined {
  */
 export async function getStore() {
   const env = getEnv();
-  const cache = analysisCache(env.DATA_DIR);
-  return getContentStore({ dir: contentDir(env), watch: env.CONTENT_WATCH, ...(cache ? { cache } : {}) });
+  const onDisk = caches(env.DATA_DIR);
+  return getContentStore({
+    dir: contentDir(env),
+    watch: env.CONTENT_WATCH,
+    ...onDisk,
+    // Many files at once are parsed in helper processes running this same bundle (analyse-worker.server.ts).
+    ...(fromBundle() ? { analyse: processAnalyser(import.meta.url) } : {}),
+  });
 }
 
 export interface QuestionSummary {
@@ -64,7 +80,7 @@ export function summarise(content: LoadedContent, q: Question): QuestionSummary 
     title: q.title,
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
     answerCount: q.answers.length,
-    excerpt: excerpt(q.body, 180),
+    excerpt: proseExcerpt(questionProse(q) ?? markdownToProse(q.body), 180),
   };
   summaries.set(q, { tags: content.tags, summary });
   return summary;
@@ -206,7 +222,7 @@ export function questionPage(content: LoadedContent, q: Question): QuestionPage 
       added: q.added,
       credit: q.credit,
       html: renderMarkdown(q.body),
-      description: excerpt(q.body, 160),
+      description: proseExcerpt(questionProse(q) ?? markdownToProse(q.body), 160),
     },
     tags: q.tags.map((id) => tags.get(id) ?? { id, label: id, description: "" }),
     answers: q.answers.map((a) => ({

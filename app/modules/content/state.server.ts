@@ -9,12 +9,12 @@
  * `apply` returns the new one.
  */
 import { createHash } from "node:crypto";
-import { buildSearchIndex, updateSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
+import { buildSearchIndex, restoreSearchIndex, updateSearchIndex, type SavedSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
 import { compareAnswers, compareQuestions } from "~/modules/validation/check";
 import { IncrementalCheck } from "~/modules/validation/incremental";
 import { classifyPath, TAGS_PATH } from "~/modules/contract";
 import type { Finding } from "~/modules/validation/types";
-import type { AnalysedFile } from "./analyse";
+import { copyModel, type AnalysedFile } from "./analyse";
 import { contentSnapshot } from "./snapshot";
 import type { Answer, ContentSnapshot, Question, Tag } from "./types";
 import { setQuestionVersions } from "./versions";
@@ -32,10 +32,6 @@ const IN_PLACE_MAX = 200;
 /** Longest stretch of work between two yields to the event loop, in ms. */
 const SLICE_MS = 25;
 
-function sha1(s: string): string {
-  return createHash("sha1").update(s).digest("hex");
-}
-
 function folderOf(path: string): string | undefined {
   const role = classifyPath(path);
   return role.kind === "question" || role.kind === "answer" ? role.slug : undefined;
@@ -51,8 +47,24 @@ export function slicer(budgetMs = SLICE_MS): () => Promise<void> {
   };
 }
 
+/** What identifies a search document's indexed content (a saved index is valid for documents with the same key). */
+export function searchDocumentKey(doc: SearchDocument): string {
+  const hash = createHash("sha1");
+  for (const part of [String(doc.number), doc.title, doc.tags.join(" "), doc.tagLabels.join("\n"), doc.body, doc.answers]) hash.update(part).update("\0");
+  return hash.digest("base64url").slice(0, 22);
+}
+
+const proses = new WeakMap<Question, string>();
+
+/** The start of a question's prose as its analysis extracted it (PROSE_KEPT characters), for excerpts; undefined for a question made elsewhere. */
+export function questionProse(q: Question): string | undefined {
+  return proses.get(q);
+}
+
 export interface ApplyResult {
   content: LoadedContent;
+  /** When the search index was made from a saved one: how many documents had to be indexed again. */
+  searchRestored?: { reindexed: number };
   /** Slugs of the questions that were added, changed or removed. */
   changedSlugs: Set<string>;
   tagsChanged: boolean;
@@ -78,8 +90,23 @@ export class ContentState {
     return this.files.size;
   }
 
+  /** 64 bits for a file at a path with a content hash (no crypto call: a start computes one per file). */
   private bits(path: string, hash: string): bigint {
-    return BigInt(`0x${sha1(`${path}\0${hash}`).slice(0, 16)}`);
+    // Two 32-bit FNV-1a hashes of the path and hash, each finished with a multiply-xorshift mix.
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    const text = `${path}\0${hash}`;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    const mix = (x: number) => {
+      x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+      x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+      return (x ^ (x >>> 16)) >>> 0;
+    };
+    return (BigInt(mix(a)) << 32n) | BigInt(mix(b));
   }
 
   private buildQuestion(slug: string): Question | undefined {
@@ -92,16 +119,20 @@ export class ContentState {
       if (a?.model && "author" in a.model && !this.check.hasError(p)) answerFiles.push(a);
     }
     const answers = answerFiles.map((a) => a.model as Answer).sort(compareAnswers);
-    const question: Question = { ...(q.model as Question), answers };
-    const answerHashes = answers.map((a) => `${a.id}:${this.files.get(a.path)!.hash}`).join(",");
+    const question: Question = copyModel(q.model as Question);
+    question.answers = answers;
+    if (q.prose !== null && q.prose !== undefined) proses.set(question, q.prose);
+    // Plain strings of the files' hashes (no crypto call per question at start); versions.ts hashes what it combines.
+    const answerHashes = answers.map((a) => `${a.id}:${this.files.get(a.path)!.hash.slice(0, 16)}`).join(",");
     setQuestionVersions(question, {
-      page: sha1(`${q.hash}|${answerHashes}`).slice(0, 16),
-      list: sha1(`${q.hash}|${answers.length}`).slice(0, 16),
+      page: `${q.hash.slice(0, 16)}|${answerHashes}`,
+      list: `${q.hash.slice(0, 16)}|${answers.length}`,
     });
     return question;
   }
 
   private searchDocument(q: Question, labels: Map<string, string>): SearchDocument {
+    const answerTexts = q.answers.map((a) => this.files.get(a.path)?.text ?? "");
     return {
       slug: q.slug,
       number: q.number,
@@ -109,12 +140,15 @@ export class ContentState {
       tags: q.tags,
       tagLabels: q.tags.map((t) => labels.get(t) ?? t),
       body: this.files.get(q.path)?.text ?? "",
-      answers: q.answers.map((a) => this.files.get(a.path)?.text ?? "").join("\n\n"),
+      // Joined when read (indexing, a result's snippet): the answers' texts are kept once, in their analyses.
+      get answers() {
+        return answerTexts.join("\n\n");
+      },
     };
   }
 
   /** Applies analysed (added or changed) files and deleted paths; resolves with the new snapshot. */
-  async apply(changed: readonly AnalysedFile[], deleted: readonly string[]): Promise<ApplyResult> {
+  async apply(changed: readonly AnalysedFile[], deleted: readonly string[], options: { savedSearch?: SavedSearchIndex } = {}): Promise<ApplyResult> {
     const pause = slicer();
     const previous = this.current;
     const touched = new Set([...changed.map((a) => a.path), ...deleted]);
@@ -166,15 +200,27 @@ export class ContentState {
     // Search: in place for a few documents (synchronous: no search sees half a change), else a new index built in slices.
     const labels = new Map(tags.map((t) => [t.id, t.label]));
     let search = previous?.search;
+    let searchRestored: ApplyResult["searchRestored"];
     const changedDocs = tagsChanged ? questions : rebuilt;
-    if (!search || changedDocs.length > IN_PLACE_MAX) {
+    if (!search && options.savedSearch) {
+      // A start with a saved index: load it, index again only the documents that differ (one synchronous step: nothing is served yet).
+      try {
+        const restored = restoreSearchIndex(options.savedSearch, questions.map((q) => this.searchDocument(q, labels)), searchDocumentKey);
+        search = restored.index;
+        searchRestored = { reindexed: restored.reindexed };
+      } catch (error) {
+        console.warn(`saved search index not used: ${(error as Error).message}`);
+      }
+      await pause();
+    }
+    if (!search || (!searchRestored && changedDocs.length > IN_PLACE_MAX)) {
       const fresh = buildSearchIndex([]);
       for (const q of questions) {
         updateSearchIndex(fresh, { upsert: [this.searchDocument(q, labels)] });
         await pause();
       }
       search = fresh;
-    } else {
+    } else if (!searchRestored) {
       const remove = [...dirty].filter((slug) => !bySlug.has(slug) && search!.docs.has(slug));
       updateSearchIndex(search, { remove, upsert: changedDocs.map((q) => this.searchDocument(q, labels)) });
     }
@@ -187,6 +233,6 @@ export class ContentState {
       loadedAt: new Date(),
     };
     this.current = content;
-    return { content, changedSlugs: dirty, tagsChanged };
+    return { content, changedSlugs: dirty, tagsChanged, ...(searchRestored ? { searchRestored } : {}) };
   }
 }

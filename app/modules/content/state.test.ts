@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { applyOp, INITIAL, opArbitrary, type Files } from "../../../tests/support/content-ops";
-import { searchQuestions } from "~/modules/search";
+import { buildSearchIndex, restoreSearchIndex, saveSearchIndex, searchQuestions, type SearchIndex } from "~/modules/search";
 import { analyseContent, type HashedFile } from "./analyse";
 import { listPage, questionPage, type LoadedContent } from "./index.server";
-import { ContentState } from "./state.server";
+import { ContentState, searchDocumentKey } from "./state.server";
 import { pageVersion } from "./versions";
 
 const encoder = new TextEncoder();
@@ -47,6 +47,32 @@ describe("ContentState (incremental snapshots)", () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it("restores a search index saved from an earlier snapshot that searches exactly like one built from scratch", async () => {
+    const results = (index: SearchIndex) =>
+      QUERIES.map((q) => {
+        const r = searchQuestions(index, q);
+        return { results: r.results, total: r.total, message: r.message };
+      });
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 11 }), async (ops, savedAfter) => {
+        const files: Files = new Map(INITIAL);
+        const live = new ContentState();
+        let { content } = await live.apply(analyseContent(hashed(files)), []);
+        // As it is kept on disk: plain JSON.
+        let saved = JSON.parse(JSON.stringify(saveSearchIndex(content.search, searchDocumentKey)));
+        for (const [i, op] of ops.entries()) {
+          const { written, deleted } = applyOp(files, op);
+          ({ content } = await live.apply(analyseContent(hashed(files, written)), deleted));
+          if (i === savedAfter) saved = JSON.parse(JSON.stringify(saveSearchIndex(content.search, searchDocumentKey)));
+        }
+        const docs = [...content.search.docs.values()];
+        const { index } = restoreSearchIndex(saved, docs, searchDocumentKey);
+        expect(results(index), JSON.stringify(ops)).toEqual(results(buildSearchIndex(docs)));
+      }),
+      { numRuns: 40 },
     );
   });
 

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { ContentFile } from "~/modules/validation/types";
-import { analyseContent, type AnalysedFile, type HashedFile } from "./analyse";
-import type { AnalysisCache } from "./analysis-cache.server";
+import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
+import { saveSearchIndex } from "~/modules/search";
+import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
-import { ContentState, slicer, type LoadedContent } from "./state.server";
+import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
 import { singleton } from "~/modules/process/singleton.server";
 
 export type { LoadedContent } from "./state.server";
@@ -19,11 +20,17 @@ export function gitBlobHash(bytes: Uint8Array): string {
 
 /** Files analysed per call between two yields to the event loop. */
 const ANALYSIS_BATCH = 16;
+/** A saved search index is saved again at start when more documents than this had to be indexed again. */
+const SEARCH_RESAVE_FROM = 100;
+/** From how many files on the analysis goes to `options.analyse` (workers): below it, starting them costs more than it saves. */
+const ELSEWHERE_FROM = 200;
 
 export interface ContentStoreOptions {
   /** Analyses kept on disk between starts (production). */
   cache?: AnalysisCache;
-  /** Parses and checks files elsewhere (a worker thread); in slices on this thread without it. */
+  /** The search index kept on disk between starts (production). */
+  searchCache?: SearchIndexCache;
+  /** Parses and checks many files elsewhere (worker threads); in slices on this thread without it, and for a few files. */
   analyse?: (files: HashedFile[]) => Promise<AnalysedFile[]>;
 }
 
@@ -43,6 +50,8 @@ export class ContentStore {
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
   private readonly options: ContentStoreOptions;
+  /** Files parsed by `options.analyse` (helper processes) so far: the log says so. */
+  private parsedElsewhere = 0;
   /** How the last load or reload went, for /healthz and the benchmark. */
   lastLoad: { files: number; analysed: number; fromCache: number; ms: number } | undefined;
 
@@ -74,8 +83,18 @@ export class ContentStore {
       if (hit) out.push(hit);
       else missing.push(f);
     }
-    if (this.options.analyse && missing.length > 0) {
-      out.push(...(await this.options.analyse(missing)));
+    let elsewhere: AnalysedFile[] | undefined;
+    if (this.options.analyse && missing.length >= ELSEWHERE_FROM) {
+      try {
+        elsewhere = await this.options.analyse(missing);
+        this.parsedElsewhere += missing.length;
+      } catch (error) {
+        // A system that refuses a helper process (limits, sandbox) still gets its content: here, in slices.
+        console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
+      }
+    }
+    if (elsewhere) {
+      out.push(...elsewhere);
     } else {
       const pause = slicer();
       for (let i = 0; i < missing.length; i += ANALYSIS_BATCH) {
@@ -83,11 +102,18 @@ export class ContentStore {
         await pause();
       }
     }
+    // Bodies are read from the bytes kept here when a page asks for them (analyse.ts): not held twice.
+    const bytes = new Map(files.map((f) => [f.path, f.bytes]));
+    for (const a of out) {
+      const b = bytes.get(a.path);
+      if (b) attachBody(a, b);
+    }
     return out;
   }
 
   async load(): Promise<LoadedContent> {
     const started = performance.now();
+    const savedSearch = this.options.searchCache?.load();
     const files = await readContentFolder(this.dir);
     await this.options.cache?.load();
     const hashed = files.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
@@ -95,10 +121,20 @@ export class ContentStore {
     this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
     const analyses = await this.analyse(hashed);
     const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
-    const { content } = await this.state.apply(analyses, []);
+    const saved = await savedSearch;
+    const { content, searchRestored } = await this.state.apply(analyses, [], saved ? { savedSearch: saved } : {});
+    if (this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
+      // Saved before the server is ready: serialising the index is one long synchronous step.
+      await this.options.searchCache.save(saveSearchIndex(content.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
+    }
     this.current = content;
     this.logErrors(content.findings);
     this.lastLoad = { files: files.length, analysed: analyses.length - fromCache, fromCache, ms: Math.round(performance.now() - started) };
+    console.info(
+      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${fromCache} analyses from the cache, ` +
+        `${this.parsedElsewhere} files parsed in helper processes; search index ` +
+        (searchRestored ? `from the cache (${searchRestored.reindexed} questions indexed again)` : "built"),
+    );
     if (this.options.cache && fromCache < analyses.length) {
       this.options.cache.save(analyses).catch((error: unknown) => console.warn("content cache not saved:", error));
     }

@@ -109,13 +109,18 @@ export function treeToText(tree: MdNode): string {
  */
 export function markdownToProse(markdown: string): string {
   if (checkMarkdownLimits(markdown)) return collapse(markdown.slice(0, MARKDOWN_LIMITS.maxChars));
-  const out: string[] = [];
   try {
-    collect(parseMarkdown(markdown), out, "gap");
+    return treeToProse(parseMarkdown(markdown));
   } catch (error) {
     if (error instanceof RangeError) return collapse(markdown);
     throw error;
   }
+}
+
+/** `markdownToProse` of an already parsed document (the content check's tree: no second parse). */
+export function treeToProse(tree: MdNode): string {
+  const out: string[] = [];
+  collect(tree, out, "gap");
   return collapse(out.join(""))
     .replace(/\u0000(?:[\s\u0000]*\u0000)?/g, "…")
     .replace(/^[\s…]+|[\s…]+$/g, "")
@@ -125,6 +130,9 @@ export function markdownToProse(markdown: string): string {
 function collapse(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/** How much of a document's prose is enough for any excerpt up to this many characters minus one. */
+export const PROSE_KEPT = 401;
 
 const TRAILING_PUNCTUATION = /[\s,;:.!?\-–—(\[{'"`]+$/u;
 
@@ -136,8 +144,18 @@ const TRAILING_PUNCTUATION = /[\s,;:.!?\-–—(\[{'"`]+$/u;
  */
 export function excerpt(markdown: string, maxChars: number): string {
   if (!Number.isFinite(maxChars) || maxChars < 1) return "";
+  return proseExcerpt(markdownToProse(markdown), maxChars);
+}
+
+/**
+ * `excerpt` of prose already extracted (`markdownToProse`, `treeToProse`).
+ * Only the first `maxChars + 1` characters of the prose are read, so a
+ * caller may keep just the start of it (`PROSE_KEPT`).
+ */
+export function proseExcerpt(prose: string, maxChars: number): string {
+  if (!Number.isFinite(maxChars) || maxChars < 1) return "";
   const limit = Math.floor(maxChars);
-  const text = markdownToProse(markdown);
+  const text = prose;
   if (text.length <= limit) return text;
   const room = limit - 1; // leave space for the ellipsis
   let cut: string;

@@ -25,8 +25,12 @@ function indexed(doc: SearchDocument): IndexedFields {
 }
 
 /** The index and its documents; changed in place by {@link updateSearchIndex}. */
+function engineOptions() {
+  return { ...ENGINE_OPTIONS, fields: [...ENGINE_OPTIONS.fields], storeFields: [] };
+}
+
 class Index implements SearchIndex {
-  readonly engine = new MiniSearch<IndexedFields>({ ...ENGINE_OPTIONS, fields: [...ENGINE_OPTIONS.fields], storeFields: [] });
+  constructor(readonly engine = new MiniSearch<IndexedFields>(engineOptions())) {}
   readonly docs = new Map<string, SearchDocument>();
   readonly byNumber = new Map<number, SearchDocument>();
 
@@ -36,9 +40,14 @@ class Index implements SearchIndex {
 
   add(doc: SearchDocument): void {
     if (this.docs.has(doc.slug)) return; // the first document with a slug wins
+    this.adopt(doc);
+    this.engine.add(indexed(doc));
+  }
+
+  /** Takes a document the engine has already indexed (a restored index). */
+  adopt(doc: SearchDocument): void {
     this.docs.set(doc.slug, doc);
     if (!this.byNumber.has(doc.number)) this.byNumber.set(doc.number, doc);
-    this.engine.add(indexed(doc));
   }
 
   remove(slug: string): void {
@@ -80,4 +89,51 @@ export function updateSearchIndex(index: SearchIndex, change: { upsert?: readonl
     index.remove(doc.slug);
     index.add(doc);
   }
+}
+
+/** An index as plain data, to keep between starts: the engine's own JSON form, and a key per indexed document. */
+export interface SavedSearchIndex {
+  /** Slug → the key (`keyOf`) of the document indexed under it. */
+  keys: Record<string, string>;
+  /** MiniSearch's `toJSON()`. */
+  engine: unknown;
+}
+
+/** The index as plain data (`keyOf`: what identifies a document's indexed content, e.g. a hash of its fields). */
+export function saveSearchIndex(index: SearchIndex, keyOf: (doc: SearchDocument) => string): SavedSearchIndex {
+  if (!(index instanceof Index)) throw new TypeError("saveSearchIndex needs an index made by buildSearchIndex");
+  const keys: Record<string, string> = {};
+  for (const [slug, doc] of index.docs) keys[slug] = keyOf(doc);
+  return { keys, engine: index.engine.toJSON() };
+}
+
+/**
+ * An index over `docs` from a saved one: loading it costs a fraction of
+ * indexing every document again. Documents whose key matches the saved key
+ * are taken as they are; the others are indexed again, and saved documents
+ * that are gone are removed — so the result searches exactly like
+ * `buildSearchIndex(docs)`. Throws on data that is not a saved index.
+ */
+export function restoreSearchIndex(
+  saved: SavedSearchIndex,
+  docs: readonly SearchDocument[],
+  keyOf: (doc: SearchDocument) => string,
+): { index: SearchIndex; reindexed: number } {
+  const engine = MiniSearch.loadJS<IndexedFields>(saved.engine as Parameters<typeof MiniSearch.loadJS>[0], engineOptions());
+  const index = new Index(engine);
+  const keys = new Map(Object.entries(saved.keys));
+  let reindexed = 0;
+  for (const doc of docs) {
+    if (index.docs.has(doc.slug)) continue; // the first document with a slug wins
+    const key = keys.get(doc.slug);
+    keys.delete(doc.slug);
+    if (key !== undefined && key === keyOf(doc) && engine.has(doc.slug)) index.adopt(doc);
+    else {
+      if (engine.has(doc.slug)) engine.discard(doc.slug);
+      index.add(doc);
+      reindexed++;
+    }
+  }
+  for (const slug of keys.keys()) if (engine.has(slug)) engine.discard(slug);
+  return { index, reindexed };
 }
