@@ -1,3 +1,4 @@
+import { readDecision } from "~/modules/contributions/decisions";
 import { sign } from "@octokit/webhooks-methods";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ContentStore } from "~/modules/content/store.server";
@@ -427,5 +428,21 @@ onEachDialect("pull_request events", () => {
     expect((await getEvents(data, "p-review")).at(-1)?.detail).toContain("@maintainer");
     await deliver(context(), { event: "pull_request", payload: pullRequestEvent("synchronize", 17, body) });
     expect((await getProposalRecord(data, "p-review"))?.status).toBe("opened");
+  });
+
+  it("keeps the review's text as the maintainer's comment, which the status page and the mail show", async () => {
+    const body = await seedProposal("p-review-text", 18);
+    const review = await deliver(context(), {
+      event: "pull_request_review",
+      payload: {
+        action: "submitted",
+        review: { state: "changes_requested", body: "Please link the **QuerySet** reference.", user: { login: "mia" } },
+        pull_request: { number: 18, state: "open", body },
+        repository,
+      },
+    });
+    expect(review.json).toMatchObject({ status: "changes_requested", changed: true });
+    const event = (await getEvents(data, "p-review-text")).at(-1)!;
+    expect(readDecision(event)).toEqual({ by: "@mia", comment: "Please link the **QuerySet** reference." });
   });
 });

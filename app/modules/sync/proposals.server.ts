@@ -12,6 +12,7 @@ import {
   type ProposalData,
   type ProposalStatus,
 } from "~/modules/contributions/store.server";
+import { decisionText } from "~/modules/contributions/decisions";
 import { parseProposalMarker } from "~/modules/forge/marker";
 import type { ChangeState } from "~/modules/forge/types";
 
@@ -99,20 +100,26 @@ export async function notePullRequestUpdated(data: ProposalData, proposal: Propo
   return { proposalId: proposal.id, status: proposal.status, changed: false };
 }
 
-/** A maintainer asked for changes in a review. */
+/**
+ * A maintainer asked for changes in a review on the forge. The review's text, when it has one, goes into the
+ * timeline like a comment written on the site's review screen: the status page renders it, the mail quotes it.
+ */
 export async function noteChangesRequested(
   data: ProposalData,
   proposal: Proposal,
   number: number,
   now: number,
   reviewer?: string | null,
+  comment?: string | null,
 ): Promise<StateUpdate> {
   if (proposal.status !== "opened") return { proposalId: proposal.id, status: proposal.status, changed: false };
+  const who = reviewer ? `@${reviewer}` : "a maintainer";
+  const text = comment?.trim();
   const changed = await setReviewStatus(
     data,
     proposal.id,
     "changes_requested",
-    `${reviewer ? `@${reviewer}` : "A maintainer"} asked for changes on #${number}.`,
+    text ? decisionText.changesRequested(who, text) : `${who === "a maintainer" ? "A maintainer" : who} asked for changes on #${number}.`,
     now,
   );
   return { proposalId: proposal.id, status: changed ? "changes_requested" : proposal.status, changed };

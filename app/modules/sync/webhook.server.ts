@@ -101,7 +101,9 @@ const pullRequestEventSchema = z
 const reviewEventSchema = z
   .object({
     action: z.string().min(1),
-    review: z.object({ state: z.string(), user: z.object({ login: z.string() }).passthrough().nullable().optional() }).passthrough(),
+    review: z
+      .object({ state: z.string(), body: z.string().nullable().optional(), user: z.object({ login: z.string() }).passthrough().nullable().optional() })
+      .passthrough(),
     pull_request: pullRequestSchema,
     repository: repositorySchema,
   })
@@ -188,7 +190,7 @@ async function plan(event: string, payload: Record<string, unknown>, ctx: Webhoo
       return {
         kind: "act",
         run: async () => {
-          const update = await noteChangesRequested(ctx.data, proposal, pr.number, now(), review.user?.login);
+          const update = await noteChangesRequested(ctx.data, proposal, pr.number, now(), review.user?.login, review.body);
           return { ok: true, event, proposal: update.proposalId, status: update.status, changed: update.changed };
         },
       };
