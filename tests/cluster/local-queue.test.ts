@@ -55,7 +55,7 @@ describe.skipIf(postgresOptedOut())("the local review queue shared by three inst
     expect(csrf).not.toBe("");
 
     const originBefore = git(cluster.repo.origin, "rev-list", "--count", "main");
-    const [one, two] = await Promise.all([0, 1].map((i) => postForm(url(i), `/review/${id}`, { intent: "merge", csrf }, cookie)));
+    const [one, two] = await Promise.all([0, 1].map((i) => postForm(url(i), `/review/${id}`, { intent: "merge", confirm: "yes", csrf }, cookie)));
     const statuses = [one!.status, two!.status].sort();
     expect(statuses, "one merge (303), the other refused (409: merged already)").toEqual([303, 409]);
 
