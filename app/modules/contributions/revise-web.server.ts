@@ -12,6 +12,7 @@ import type { Forge } from "~/modules/forge/types";
 import type { RateLimiter } from "~/modules/security/rate-limit.server";
 import { assertSameOrigin, clientAddress } from "~/modules/security/request.server";
 import type { Finding } from "~/modules/validation/types";
+import type { FormState } from "./form-state.server";
 import { rememberProposal, takeOnceSecret } from "./mine.server";
 import { previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { applyRevision, getProposalRecord, progressStore, type ProposalStatus } from "./store.server";
@@ -33,15 +34,8 @@ export interface ReviseServices {
   notifications?: { enabled: boolean };
 }
 
-/** The revise form's state after a POST (the proposal forms' `FormState`, plus the HTTP status). */
-export interface ReviseFormState {
-  values: FormValues;
-  fieldErrors: FieldErrors;
-  warnings: FieldErrors;
-  findings: Finding[];
-  preview?: ProposalPreview;
-  previewOnly: boolean;
-  retryAfterSeconds?: number;
+/** The revise form's state after a POST: the proposal forms' `FormState`, plus the HTTP status. */
+export interface ReviseFormState extends FormState {
   /** 200 preview, 422 not accepted, 429 too many sends, 503 the forge could not take it now. */
   status: number;
 }

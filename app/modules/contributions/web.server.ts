@@ -14,6 +14,7 @@ import { assertSameOrigin, clientAddress } from "~/modules/security/request.serv
 import type { Finding } from "~/modules/validation/types";
 import { editFormValues, ProposalRefused } from "./files";
 import type { Outbox } from "./outbox.server";
+import type { FormState } from "./form-state.server";
 import { grantRevision } from "./revise-web.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { previewFromFiles, previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
@@ -41,17 +42,7 @@ export interface ContributionServices {
 /** The request's client address, as the HTTP handler saw it. */
 type ClientContext = { clientIp?: string } | undefined;
 
-export interface FormState {
-  values: FormValues;
-  fieldErrors: FieldErrors;
-  warnings: FieldErrors;
-  findings: Finding[];
-  preview?: ProposalPreview;
-  /** True when this state answers the Preview button. */
-  previewOnly: boolean;
-  /** Set when the preview was refused by the rate limit: seconds to wait. */
-  retryAfterSeconds?: number;
-}
+export type { FormState } from "./form-state.server";
 
 /** The HTTP status of a form page answering a POST: 200 preview, 429 too many previews, 422 not accepted. */
 export function formStateStatus(state: FormState): number {
