@@ -14,6 +14,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const reports = fs.mkdtempSync(path.join(os.tmpdir(), "dq-test-"));
 const only = process.argv.slice(2); // e.g. `npm test -- unit`
 
+function firstLine(text) {
+  const line = String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim()) ?? "";
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
 function run(label, command, args) {
   console.log(`\n━━ ${label} ━━`);
   const started = Date.now();
@@ -31,6 +36,7 @@ const stages = [
 
 let passed = 0;
 let failed = 0;
+const failures = []; // "stage › file › test: first line of the message", printed again at the end
 let skipped = 0;
 let ok = true;
 for (const stage of stages) {
@@ -43,9 +49,22 @@ for (const stage of stages) {
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    for (const file of r.testResults ?? []) {
+      const where = path.relative(root, file.name);
+      const tests = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+      for (const t of tests) failures.push(`${stage.id} › ${where} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      if (!tests.length && file.status === "failed") failures.push(`${stage.id} › ${where}: ${firstLine(file.message)}`);
+    }
     // A suite that failed to load counts as a failure even with no test in it.
     if (!stageOk && r.numFailedTests === 0) failed += 1;
-  } else if (!stageOk) failed += 1; // the typecheck, or a runner that crashed before reporting
+  } else if (!stageOk) {
+    failed += 1; // the typecheck, or a runner that crashed before reporting
+    failures.push(`${stage.id}: failed (see its output above)`);
+  }
+}
+if (failures.length) {
+  // Repeated at the end, where a CI log's tail shows it.
+  console.log(`\nFailed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}`);
 }
 if (["1", "true", "yes"].includes((process.env.TEST_WITHOUT_POSTGRES ?? "").trim().toLowerCase())) {
   console.log("\nTEST_WITHOUT_POSTGRES=1: the PostgreSQL and cluster tests were skipped — not a full run.");
