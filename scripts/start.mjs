@@ -9,6 +9,7 @@ import "./require-node.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { withServerNodeOptions } from "./server-node-options.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const build = spawnSync(process.execPath, [path.join(root, "scripts/build-if-needed.mjs")], { cwd: root, stdio: "inherit" });
@@ -16,7 +17,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const child = spawn(process.execPath, [path.join(root, "server.mjs")], {
   cwd: root,
   stdio: ["inherit", "inherit", "inherit", "ipc"],
-  env: { NODE_ENV: "production", ...process.env },
+  env: withServerNodeOptions({ NODE_ENV: "production", ...process.env }),
 });
 
 let forwarded = false;

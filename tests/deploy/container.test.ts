@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { HEALTH_PATHS } from "~/modules/server/http.server";
 import { readmeVariables } from "../support/readme";
+import { SERVER_NODE_OPTIONS } from "../../scripts/server-node-options.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -102,6 +103,11 @@ describe("the Dockerfile", () => {
     const exposed = runtime.instructions.filter((i) => i.op === "EXPOSE").map((i) => i.args.trim());
     expect(exposed).toEqual([env.PORT]);
     expect(env.NODE_ENV).toBe("production");
+  });
+
+  it("gives the server the V8 options npm start gives it (a small young generation)", () => {
+    const options = (envOfDockerfile(runtime.instructions).NODE_OPTIONS ?? "").split(/\s+/);
+    expect(options).toEqual(expect.arrayContaining(SERVER_NODE_OPTIONS));
   });
 
   it("checks its health at a path the server answers", () => {

@@ -138,3 +138,17 @@ describe("start and restart", () => {
     }
   });
 });
+
+describe("the server's memory settings", () => {
+  it("a HEAP_GROWING_PERCENT that is not a whole number stops the server with a message naming it", async () => {
+    const started = startAppServer({ HEAP_GROWING_PERCENT: "lots" });
+    await expect(started).rejects.toThrow(/HEAP_GROWING_PERCENT must be a whole number/);
+  });
+
+  it("runs the server with the young-generation size npm start and the container give it", async () => {
+    // What the process was started with, as the system sees it (Linux).
+    const environ = fs.readFileSync(`/proc/${server.pid}/environ`, "utf8").split("\0");
+    const options = environ.find((v) => v.startsWith("NODE_OPTIONS="))?.slice("NODE_OPTIONS=".length).split(/\s+/) ?? [];
+    expect(options).toContain("--max-semi-space-size=16");
+  });
+});

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { withServerNodeOptions } from "../../scripts/server-node-options.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -83,7 +84,8 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
   let log = "";
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
-    env: {
+    // The server's V8 options, as `npm start` and the container image give them.
+    env: withServerNodeOptions({
       ...process.env,
       NODE_ENV: "production",
       PORT: "0",
@@ -92,7 +94,7 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
       ...env,
       CONTENT_DIR: contentDir,
       DATA_DIR: dataDir,
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -24,7 +24,7 @@ export interface AnalysedFile extends FileAnalysis {
   text: string | null;
   /** The valid tags, for tags.yml. */
   tags: Tag[] | null;
-  /** The start of a question's or answer's prose (`markdownToProse`, first PROSE_KEPT characters): list excerpts and page descriptions without parsing again. */
+  /** The start of a question's prose (null for an answer) (`markdownToProse`, first PROSE_KEPT characters): list excerpts and page descriptions without parsing again. */
   prose: string | null;
   /**
    * Set when the model's `body` was left out: the 1-based line of the file
@@ -93,7 +93,8 @@ export function analyseContent(files: readonly HashedFile[], options: CheckOptio
     if (entry && entry.body !== null) {
       const tree = entry.markdown();
       text = tree ? treeToText(tree) : markdownToText(entry.body);
-      prose = (tree ? treeToProse(tree) : markdownToProse(entry.body)).slice(0, PROSE_KEPT);
+      // Excerpts and page descriptions are a question's: an answer's prose is not kept.
+      if (a.facts.kind === "question") prose = (tree ? treeToProse(tree) : markdownToProse(entry.body)).slice(0, PROSE_KEPT);
     }
     const tags = a.facts.kind === "tags" && context.tagsFile ? context.tagsFile.tags.map((t) => ({ ...t })) : null;
     const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags, prose };

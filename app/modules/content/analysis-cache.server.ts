@@ -61,9 +61,17 @@ export class AnalysisCache {
     return this.entries.size;
   }
 
-  /** Replaces the cache with these analyses (the files as they are now). */
+  /**
+   * Drops what `load` read. A start asks the cache once per file; after that the store keeps the
+   * analyses itself, and entries kept here would hold the start's analyses (texts included) for good.
+   */
+  forget(): void {
+    this.entries = new Map();
+  }
+
+  /** Writes these analyses (the files as they are now) as the cache, for the next start. */
   async save(analyses: Iterable<AnalysedFile>): Promise<void> {
-    this.entries = new Map([...analyses].map((a) => [AnalysisCache.id(a.path, a.hash), a]));
+    const unique = new Map([...analyses].map((a) => [AnalysisCache.id(a.path, a.hash), a]));
     await mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     const out = createWriteStream(tmp);
@@ -71,7 +79,7 @@ export class AnalysisCache {
       if (!out.write(`${line}\n`)) await once(out, "drain");
     };
     await write(JSON.stringify({ key: this.key }));
-    for (const a of this.entries.values()) await write(JSON.stringify(withoutBody(a)));
+    for (const a of unique.values()) await write(JSON.stringify(withoutBody(a)));
     out.end();
     await once(out, "finish");
     await rename(tmp, this.file);

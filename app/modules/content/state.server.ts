@@ -9,6 +9,7 @@
  * `apply` returns the new one.
  */
 import { createHash } from "node:crypto";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { buildSearchIndex, restoreSearchIndex, updateSearchIndex, type SavedSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
 import { compareAnswers, compareQuestions } from "~/modules/validation/check";
 import { IncrementalCheck } from "~/modules/validation/incremental";
@@ -72,7 +73,14 @@ export interface ApplyResult {
 
 export class ContentState {
   readonly check = new IncrementalCheck();
+  /** The analyses, without their plain text (kept deflated in `texts`). */
   private files = new Map<string, AnalysedFile>();
+  /**
+   * The plain text of each question and answer (what search indexes and its snippets quote), deflated:
+   * read only to index a changed question and for the few results a search shows, it is a third of
+   * the size this way (decisions/033).
+   */
+  private texts = new Map<string, Uint8Array>();
   /** XOR of one 64-bit value per (path, hash): a version that does not depend on the order of changes. */
   private versionBits = 0n;
   private current: LoadedContent | undefined;
@@ -132,17 +140,22 @@ export class ContentState {
   }
 
   private searchDocument(q: Question, labels: Map<string, string>): SearchDocument {
-    const answerTexts = q.answers.map((a) => this.files.get(a.path)?.text ?? "");
+    // The texts are the deflated ones of this snapshot's files, inflated when read (indexing, a result's snippet).
+    const read = (path: string) => this.texts.get(path);
+    const bodyText = read(q.path);
+    const answerTexts = q.answers.map((a) => read(a.path));
+    const inflate = (packed: Uint8Array | undefined) => (packed ? inflateRawSync(packed).toString("utf8") : "");
     return {
       slug: q.slug,
       number: q.number,
       title: q.title,
       tags: q.tags,
       tagLabels: q.tags.map((t) => labels.get(t) ?? t),
-      body: this.files.get(q.path)?.text ?? "",
-      // Joined when read (indexing, a result's snippet): the answers' texts are kept once, in their analyses.
+      get body() {
+        return inflate(bodyText);
+      },
       get answers() {
-        return answerTexts.join("\n\n");
+        return answerTexts.map(inflate).join("\n\n");
       },
     };
   }
@@ -167,12 +180,17 @@ export class ContentState {
       const old = this.files.get(p);
       if (old) this.versionBits ^= this.bits(p, old.hash);
       this.files.delete(p);
+      this.texts.delete(p);
     }
     for (const a of changed) {
       const old = this.files.get(a.path);
       if (old) this.versionBits ^= this.bits(a.path, old.hash);
       this.versionBits ^= this.bits(a.path, a.hash);
-      this.files.set(a.path, a);
+      // The analysis itself is left as it is (the analysis cache writes it to disk with its text).
+      this.files.set(a.path, a.text === null ? a : { ...a, text: null });
+      // A copy of its exact size: zlib's result is a view of a 64 KB buffer.
+      if (a.text) this.texts.set(a.path, new Uint8Array(deflateRawSync(a.text)));
+      else this.texts.delete(a.path);
     }
 
     const tagsChanged = !previous || touched.has(TAGS_PATH);

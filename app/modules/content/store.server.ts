@@ -121,6 +121,7 @@ export class ContentStore {
     this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
     const analyses = await this.analyse(hashed);
     const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
+    this.options.cache?.forget();
     const saved = await savedSearch;
     const { content, searchRestored } = await this.state.apply(analyses, [], saved ? { savedSearch: saved } : {});
     if (this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
@@ -227,6 +228,20 @@ export class ContentStore {
       awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 20 },
     });
     this.watcher.on("add", queue).on("change", queue).on("unlink", queue);
+    // Without a listener a watcher's error would throw. The usual one is the system's limit of watched
+    // folders (two per question): the site goes on serving, and says what to do.
+    let warned = false;
+    this.watcher.on("error", (error: unknown) => {
+      if (warned) return;
+      warned = true;
+      const code = (error as NodeJS.ErrnoException).code;
+      console.warn(
+        `content: the file watcher failed (${code ?? (error as Error).message}): changes to the folder may not be seen until a restart. ` +
+          (code === "ENOSPC"
+            ? "The system's limit of watched folders is reached: raise fs.inotify.max_user_watches (sysctl), or set CONTENT_WATCH=0 and rely on the push webhook and the poll (CONTENT_POLL_INTERVAL)."
+            : "Set CONTENT_WATCH=0 to rely on the push webhook and the poll (CONTENT_POLL_INTERVAL) instead."),
+      );
+    });
     this.watcher.on("unlinkDir", () => {
       this.reloadAll().catch((error: unknown) => console.error("content reload failed:", error));
     });
