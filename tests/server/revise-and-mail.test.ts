@@ -219,7 +219,8 @@ describe("revise after review, and hear back by mail", () => {
     // The diff marks the words that changed inside a line: read its lines as text.
     const lines = review.replace(/<[^>]+>/g, "");
     expect(review).toContain("Revised by the contributor");
-    expect(review).toMatch(/Version 2.*what changed since version 1/s);
+    // Its date reads as every other date on the site does ("4 December 2026, 07:24 UTC").
+    expect(lines).toMatch(/Version 2, \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d UTC: what changed since version 1/);
     expect(lines).toContain("+ Explain what `select_for_update(skip_locked=True)` does (PostgreSQL 9.5 added SKIP LOCKED)");
     expect(lines).toContain("- Explain what `select_for_update(skip_locked=True)` does and why");
     // The same queue item: still one entry for this proposal.
