@@ -91,6 +91,11 @@ export interface NotificationStore {
   forProposal(proposalId: string): Promise<Notification[]>;
 }
 
+/** A mail that will not be sent (again): `failed` with why, no lease, its bodies emptied (they may carry a revise link). */
+function failed(error: string) {
+  return { status: "failed" as const, lease_until: null, last_error: error, text_body: "", html_body: "" };
+}
+
 export function createNotificationStore(data: Pick<DataLayer, "db">): NotificationStore {
   const { db } = data;
   return {
@@ -178,29 +183,13 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     },
 
     async markFailed(id, error) {
-      await db
-        .updateTable("notifications")
-        .set({
-          status: "failed",
-          lease_until: null,
-          last_error: error,
-          text_body: "",
-          html_body: "",
-        })
-        .where("id", "=", id)
-        .execute();
+      await db.updateTable("notifications").set(failed(error)).where("id", "=", id).execute();
     },
 
     async abandonInterrupted(now) {
       const rows = await db
         .updateTable("notifications")
-        .set({
-          status: "failed",
-          lease_until: null,
-          last_error: "Interrupted while sending (the server stopped): it may have been sent, so it is not sent again.",
-          text_body: "",
-          html_body: "",
-        })
+        .set(failed("Interrupted while sending (the server stopped): it may have been sent, so it is not sent again."))
         .where("status", "=", "sending")
         .where("lease_until", "<=", now)
         .returning("id")
