@@ -33,15 +33,9 @@ export interface NewNotification {
   html: string;
 }
 
-export interface Notification {
+/** A queued mail: what was queued, and how its sending goes. */
+export interface Notification extends NewNotification {
   id: number;
-  eventKey: string;
-  proposalId: string;
-  kind: NotificationKind;
-  recipient: string;
-  subject: string;
-  text: string;
-  html: string;
   status: NotificationStatus;
   attempts: number;
   nextAttemptAt: number;
