@@ -4,6 +4,7 @@ import { PreviewPanel } from "~/components/proposal-form";
 import { DiffList, When } from "~/components/review/review-parts";
 import { ReviseSection } from "~/components/revise-section";
 import { reviseSection } from "~/modules/contributions/revise-web.server";
+import { statusText } from "~/modules/contributions/status-timeline";
 import { proposalStatus, retryFailedProposal } from "~/modules/contributions/web.server";
 import { pageMeta } from "~/modules/seo/meta";
 import { isolate } from "~/modules/bidi/isolate";
@@ -32,20 +33,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex" },
 ];
 
-const STATUS_TEXT: Record<string, { label: string; explain: string }> = {
-  queued: { label: "Received", explain: "Your proposal is saved. It is on its way to the maintainers' review queue; this page says when it is there." },
-  opened: { label: "In review", explain: "The maintainers can see your proposal and will review it." },
-  changes_requested: { label: "Changes requested", explain: "A maintainer asked for changes: see their comment below." },
-  merged: { label: "Merged", explain: "Your proposal is part of the wiki now. Thank you!" },
-  closed: { label: "Closed", explain: "A maintainer closed this proposal without merging it: see why below." },
-  failed: { label: "Not delivered yet", explain: "Your proposal is saved, but it could not be delivered to the maintainers. Nothing is lost: it can be sent again." },
-};
-
 const KIND_TEXT = { question: "New question", answer: "New answer", edit: "Edit" } as const;
 
 export default function ProposalStatusPage() {
   const { proposal, events, changeLabel, diffs, timeline, preview, revise } = useLoaderData<typeof loader>();
-  const status = STATUS_TEXT[proposal.status] ?? { label: proposal.status, explain: "" };
+  const status = statusText(proposal.status);
   const onForge = proposal.prUrl && !proposal.prUrl.startsWith("/") ? proposal.prUrl : undefined;
   return (
     <section className="proposal-status">

@@ -1,6 +1,7 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { rememberedProposals } from "~/modules/contributions/mine.server";
+import { statusText } from "~/modules/contributions/status-timeline";
 import { pageMeta } from "~/modules/seo/meta";
 
 /** GET /contributions: the proposals this browser sent (kept in a cookie of the browser, not by the site). */
@@ -16,15 +17,6 @@ export const meta: MetaFunction = () => [
   ...pageMeta({ title: "Your proposals", description: "The proposals sent from this browser, and how they are doing." }),
   { name: "robots", content: "noindex" },
 ];
-
-const STATUS: Record<string, string> = {
-  queued: "Received",
-  failed: "Received (delivery held up)",
-  opened: "In review",
-  changes_requested: "Changes requested",
-  merged: "Merged",
-  closed: "Closed",
-};
 
 const KIND = { question: "New question", answer: "Answer", edit: "Edit" } as const;
 
@@ -48,7 +40,7 @@ export default function YourProposals() {
               <Link to={`/contributions/${p.id}`} dir="auto">
                 {p.title}
               </Link>{" "}
-              — {KIND[p.kind]}, <span data-status={p.status}>{STATUS[p.status] ?? p.status}</span>, sent{" "}
+              — {KIND[p.kind]}, <span data-status={p.status}>{statusText(p.status).short}</span>, sent{" "}
               <time dateTime={p.createdAt}>{new Date(p.createdAt).toUTCString()}</time>
             </li>
           ))}

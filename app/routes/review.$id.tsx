@@ -159,7 +159,7 @@ export default function ReviewChange() {
           {revisions.map((r) => (
             <section key={r.version} aria-label={`Version ${r.version}`}>
               <h3>
-                Version {r.version}, <time dateTime={r.createdAt}>{new Date(r.createdAt).toUTCString()}</time>: what changed since version {r.previous}
+                Version {r.version}, <When at={r.createdAt} />: what changed since version {r.previous}
               </h3>
               <DiffList files={r.diffs} />
             </section>

@@ -15,9 +15,8 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyContent, highestQuestionNumber, proposeQuestion, startAppServer, type AppServer } from "../support/app-server";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, PHONE, phoneContext, signInWithToken } from "../support/browser";
 
-const PHONE = { width: 390, height: 844 };
 const TOKEN = "phone-test-maintainer-token-0123456789";
 const SLUG = "select-for-update-skip-locked";
 const TITLE = 'When is select_for_update(skip_locked=True,no_key=True,of=("self",)) safe?';
@@ -63,21 +62,13 @@ beforeAll(async () => {
   });
   proposalId = status.split("/").pop()!;
   // The maintainer's session, signed in with the token.
-  maintainer = await phoneContext();
-  const page = await maintainer.newPage();
-  await page.goto(server.url + "/auth/token");
-  await page.fill("#field-token", TOKEN);
-  await Promise.all([page.waitForURL(server.url + "/review"), page.click("button[type=submit]")]);
-  await page.close();
+  maintainer = await phoneContext(browser);
+  await signInWithToken(maintainer, server.url, TOKEN);
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function phoneContext(javaScript = true): Promise<BrowserContext> {
-  return browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: javaScript });
-}
 
 interface Layout {
   scrollWidth: number;
@@ -149,7 +140,7 @@ const PAGES = [
 describe("every page on a 390 px phone, with hostile content", () => {
   for (const javaScript of [true, false]) {
     it(`no page scrolls sideways and the header is one line of navigation under the title (JavaScript ${javaScript ? "on" : "off"})`, async () => {
-      const ctx = await phoneContext(javaScript);
+      const ctx = await phoneContext(browser, { javaScript });
       const page = await ctx.newPage();
       for (const p of PAGES) {
         await page.goto(server.url + p.path);
@@ -161,7 +152,7 @@ describe("every page on a 390 px phone, with hostile content", () => {
   }
 
   it("the status page, the review queue and the review screen fit too", async () => {
-    const ctx = await phoneContext();
+    const ctx = await phoneContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${server.url}/contributions/${proposalId}`);
     await expectPhoneLayout(page, "status page");
@@ -206,7 +197,7 @@ describe("every page on a 390 px phone, with hostile content", () => {
   });
 
   it("a title that is one long code name breaks inside the word, and the credit and author names do too", async () => {
-    const ctx = await phoneContext(false);
+    const ctx = await phoneContext(browser, { javaScript: false });
     const page = await ctx.newPage();
     await page.goto(`${server.url}/q/${SLUG}`);
     const title = page.locator("h1");
@@ -225,7 +216,7 @@ describe("every page on a 390 px phone, with hostile content", () => {
 
   it("code keeps its lines and scrolls inside a focusable, labelled box a keyboard can scroll", async () => {
     // (the question page ships no script; JavaScript is on for axe)
-    const ctx = await phoneContext();
+    const ctx = await phoneContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${server.url}/q/${SLUG}`);
     const pre = page.locator(".question-body pre").first();
@@ -259,7 +250,7 @@ describe("every page on a 390 px phone, with hostile content", () => {
   });
 
   it("the practice progress table fits or scrolls in its own box", async () => {
-    const ctx = await phoneContext();
+    const ctx = await phoneContext(browser);
     const page = await ctx.newPage();
     await page.goto(`${server.url}/practice?q=${SLUG}`);
     await page.waitForLoadState("networkidle");

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
 import { highestQuestionNumber, ROOT, startAppServer, type AppServer } from "../support/app-server";
-import { launchBrowser, newContext } from "../support/browser";
+import { launchBrowser, newContext, signInWithToken } from "../support/browser";
 
 const MAINTAINER_TOKEN = "local-maintainer-token-for-the-browser-test";
 const STATUS_URL = /\/contributions\/([a-z0-9]{12})$/;
@@ -162,11 +162,7 @@ describe("(a) the local review queue, end to end", () => {
 
   it("(c) refuses a maintainer's form posted without the CSRF token", async () => {
     const ctx = await newContext(browser, { javaScript: false });
-    const page = await ctx.newPage();
-    await page.goto(app.url + "/auth/token");
-    await page.fill("#field-token", MAINTAINER_TOKEN);
-    await page.click("button[type=submit]");
-    await page.waitForURL(app.url + "/review");
+    await signInWithToken(ctx, app.url, MAINTAINER_TOKEN);
     const cookie = await cookieHeader(ctx);
     const res = await forgedPost(app, "/review/abcdefghijkl", { intent: "close", comment: "spam" }, cookie);
     expect(res.status).toBe(403);

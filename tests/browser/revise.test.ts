@@ -9,9 +9,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, phoneContext, signInWithToken } from "../support/browser";
 
-const PHONE = { width: 390, height: 844 };
 const TOKEN = "revise-browser-maintainer-token-0123456789";
 const TITLE = "Why does select_for_update(skip_locked=True,no_key=True) need a transaction?";
 
@@ -21,21 +20,13 @@ let maintainer: BrowserContext;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startAppServer({ MAINTAINER_TOKEN: TOKEN, PROPOSAL_RATE_LIMIT: "1000" }), launchBrowser()]);
-  maintainer = await phone(false);
-  const page = await maintainer.newPage();
-  await page.goto(server.url + "/auth/token");
-  await page.fill("#field-token", TOKEN);
-  await Promise.all([page.waitForURL(server.url + "/review"), page.click("button[type=submit]")]);
-  await page.close();
+  maintainer = await phoneContext(browser, { javaScript: false });
+  await signInWithToken(maintainer, server.url, TOKEN);
 });
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function phone(javaScript: boolean): Promise<BrowserContext> {
-  return browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: javaScript });
-}
 
 async function fitsPhone(page: Page, label: string): Promise<void> {
   const width = await page.evaluate(() => {
@@ -84,7 +75,7 @@ async function waitForStatus(page: Page, id: string, status: string): Promise<vo
 describe("revising on a phone", () => {
   for (const javaScript of [false, true]) {
     it(`the revise link opens the same form, prefilled; the revision goes back to review (${javaScript ? "with" : "without"} JavaScript)`, async () => {
-      const context = await phone(javaScript);
+      const context = await phoneContext(browser, { javaScript });
       try {
         const page = await context.newPage();
         // Two different proposals (the same one sent twice would be the first one again).

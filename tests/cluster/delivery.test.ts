@@ -9,28 +9,13 @@
  * does not steal anything either.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { postForm, questionFields, startCluster, type Cluster } from "../support/cluster";
+import { proposeOn, startCluster, type Cluster } from "../support/cluster";
 import { onceForSuite } from "../support/databases";
 import { postgresOptedOut } from "../support/postgres";
+import { until } from "../support/until";
 
 let cluster: Cluster;
 const LEASE_SECONDS = 3;
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 45_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function propose(i: number, title: string): Promise<string> {
-  const res = await postForm(cluster.nodes[i]!.app.url, "/contribute/question", questionFields(title));
-  expect(res.status, await res.clone().text()).toBe(303);
-  return res.headers.get("location")!.replace("/contributions/", "");
-}
 
 interface Row {
   id: string;
@@ -63,7 +48,7 @@ describe.skipIf(postgresOptedOut())("(a) a delivering instance killed mid-delive
         `Why must a pull request marker make delivery idempotent (${phase})?`,
         `What does FOR UPDATE SKIP LOCKED do for a job queue (${phase})?`,
       ];
-      const ids = [await propose(0, titles[0]!), await propose(1, titles[1]!), await propose(2, titles[2]!)];
+      const ids = [await proposeOn(cluster, 0, titles[0]!), await proposeOn(cluster, 1, titles[1]!), await proposeOn(cluster, 2, titles[2]!)];
 
       const held = await hold.reached;
       const branch = (held.body as { head: string }).head.replace(/^[^:]+:/, "");
@@ -80,7 +65,7 @@ describe.skipIf(postgresOptedOut())("(a) a delivering instance killed mid-delive
       const rows = await until("every proposal opened", async () => {
         const r = await cluster.query<Row>("SELECT id, status, pr_number, branch FROM proposals WHERE id = ANY($1)", [ids]);
         return r.length === ids.length && r.every((x) => x.status === "opened") ? r : undefined;
-      });
+      }, 45_000);
 
       // Exactly one pull request per proposal, each from the proposal's own branch.
       const pulls = cluster.fake.pulls().slice(pullsBefore);

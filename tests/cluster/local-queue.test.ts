@@ -8,23 +8,14 @@
  */
 import { beforeEach, describe, expect, it } from "vitest";
 import { git } from "../sync/git-fixture";
-import { CLUSTER_SECRETS, postForm, questionFields, startCluster, type Cluster } from "../support/cluster";
+import { CLUSTER_SECRETS, postForm, proposeOn, startCluster, type Cluster } from "../support/cluster";
 import { startAppServer } from "../support/app-server";
 import { freshPostgresDatabase, onceForSuite } from "../support/databases";
 import { postgresOptedOut } from "../support/postgres";
+import { until } from "../support/until";
 
 let cluster: Cluster;
 const url = (i: number) => cluster.nodes[i]!.app.url;
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(postgresOptedOut())("the local review queue shared by three instances", () => {
   const setup = onceForSuite(
@@ -37,9 +28,7 @@ describe.skipIf(postgresOptedOut())("the local review queue shared by three inst
 
   it("proposed on instance 3, merged on instance 1 while instance 2 merges it too: one merge, and every instance serves it", async () => {
     const title = "How does a local merge reach every instance of a cluster?";
-    const sent = await postForm(url(2), "/contribute/question", questionFields(title));
-    expect(sent.status, await sent.clone().text()).toBe(303);
-    const id = sent.headers.get("location")!.replace("/contributions/", "");
+    const id = await proposeOn(cluster, 2, title);
     const [row] = await until("the proposal in the review queue", async () => {
       const r = await cluster.query<{ status: string; slug: string; pr_number: number }>("SELECT status, slug, pr_number FROM proposals WHERE id = $1", [id]);
       return r[0]?.status === "opened" ? r : undefined;

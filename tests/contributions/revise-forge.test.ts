@@ -12,13 +12,13 @@ import type { DeliverableProposal, DeliveryProgress, Forge, ProgressStore } from
 import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
 import { startOutbox } from "~/modules/contributions/outbox.server";
-import { createProposalVersions, reviseProposal } from "~/modules/contributions/revise.server";
-import { revisionStoreFor } from "~/modules/contributions/revise-web.server";
+import { reviseProposal } from "~/modules/contributions/revise.server";
 import { createProposal, getProposal } from "~/modules/contributions/service.server";
 import { setReviewStatus } from "~/modules/contributions/store.server";
 import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase } from "~/modules/db/index.server";
-import { contentFiles, REPO_FILES, snapshot, TEMPLATE } from "./fixtures";
+import { reviseContext } from "../support/revise";
+import { REPO_FILES } from "./fixtures";
 import { memoryLog, proposalContext, questionForm } from "./helpers";
 
 const OWNER = "django-questions";
@@ -187,14 +187,7 @@ describe("a revision on GitHub", () => {
       await setReviewStatus(data, id, "changes_requested", "A maintainer asked for changes: mention select_for_update().", Date.now());
 
       const body = "Explain how `F()` expressions avoid race conditions, and when `select_for_update()` is the better tool.";
-      const result = await reviseProposal(id, { ...questionForm, body }, {
-        store: revisionStoreFor({ data }),
-        versions: createProposalVersions(data),
-        forge,
-        content: snapshot(),
-        contentFiles: contentFiles(),
-        template: TEMPLATE,
-      });
+      const result = await reviseProposal(id, { ...questionForm, body }, reviseContext(data, forge));
       expect(result).toEqual({ ok: true, version: 2 });
       const revised = (await getProposal(data, id))!.proposal;
       expect(revised.status).toBe("opened");

@@ -8,15 +8,15 @@
 import { afterEach, expect, it } from "vitest";
 import { onProposalStatusChange } from "~/modules/contributions/events.server";
 import { startOutbox, type Outbox } from "~/modules/contributions/outbox.server";
-import { createProposalVersions, createReviseAccess, reviseProposal, RevisionRefused, type ReviseContext } from "~/modules/contributions/revise.server";
-import { reviseUrl, revisionStoreFor } from "~/modules/contributions/revise-web.server";
+import { createProposalVersions, createReviseAccess, reviseProposal, RevisionRefused } from "~/modules/contributions/revise.server";
+import { reviseUrl } from "~/modules/contributions/revise-web.server";
 import { createProposal, getProposal } from "~/modules/contributions/service.server";
 import { proposalRecords, setReviewStatus } from "~/modules/contributions/store.server";
 import { createLocalForge } from "~/modules/forge/local/index.server";
 import { createNotifications, createSmtpMailer, type Notifications } from "~/modules/notifications/index.server";
 import { describeDialects } from "../support/databases";
+import { reviseContext } from "../support/revise";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp";
-import { contentFiles, snapshot, TEMPLATE } from "./fixtures";
 import { memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
 
 const SITE = "https://questions.example.org";
@@ -44,15 +44,7 @@ describeDialects("revise after review, and hear back", (t) => {
     const forge = createLocalForge({ records: proposalRecords(data), contentDir: tempDir(), reload: async () => {} });
     const outbox: Outbox | undefined = options.outbox === false ? undefined : startOutbox({ data, forge, intervalMs: 3_600_000, log: memoryLog() });
     if (outbox) cleanups.push(() => outbox.stop());
-    const ctx = (): ReviseContext => ({
-      store: revisionStoreFor({ data }),
-      versions: createProposalVersions(data),
-      forge,
-      content: snapshot(),
-      contentFiles: contentFiles(),
-      template: TEMPLATE,
-      siteUrl: SITE,
-    });
+    const ctx = () => reviseContext(data, forge, { siteUrl: SITE });
     return { data, smtp, access, notifications, forge, outbox, ctx };
   }
 

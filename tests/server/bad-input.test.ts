@@ -4,42 +4,22 @@
  * trace (app/modules/server/bad-input.server.ts). Nothing is stored.
  */
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
+import { rawRequest, startAppServer, type AppServer } from "../support/app-server";
 
 let server: AppServer;
-let port: number;
 
 beforeAll(async () => {
   server = await startAppServer({ PROPOSAL_RATE_LIMIT: "1000" });
-  port = Number(new URL(server.url).port);
 });
 afterAll(async () => {
   await server?.stop();
 });
 
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-/** A request exactly as given, through node:http (fetch refuses TRACE and odd bodies). */
-function raw(method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: target, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+/** A request exactly as given (fetch refuses TRACE and odd bodies). */
+const raw = (method: string, target: string, headers?: Record<string, string>, body?: string) => rawRequest(server, method, target, headers, body);
 
 function storedProposals(): number {
   const file = path.join(server.dataDir, "django-questions.sqlite");

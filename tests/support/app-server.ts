@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,6 +58,27 @@ export function highestQuestionNumber(contentDir: string): number {
 export function questionCount(contentDir: string): number {
   const dir = path.join(contentDir, "questions");
   return fs.readdirSync(dir).filter((slug) => fs.existsSync(path.join(dir, slug, "question.md"))).length;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** A request to `app` exactly as given, through node:http (fetch refuses TRACE and odd bodies, and follows its own rules for headers). */
+export function rawRequest(app: Pick<AppServer, "url">, method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<RawResponse> {
+  const { hostname, port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, method, path: target, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /**

@@ -27,3 +27,20 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newContext(browser: Browser, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
   return browser.newContext({ javaScriptEnabled: options.javaScript ?? true, viewport: { width: 1200, height: 900 } });
 }
+
+/** A phone's screen in CSS pixels. */
+export const PHONE = { width: 390, height: 844 };
+
+/** A browser context on a touch phone of {@link PHONE}'s size, JavaScript on unless said. */
+export async function phoneContext(browser: Browser, options: { javaScript?: boolean } = {}): Promise<BrowserContext> {
+  return browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled: options.javaScript ?? true });
+}
+
+/** Signs `context` in as the maintainer through the token form, as a person does (the session cookie stays in `context`). */
+export async function signInWithToken(context: BrowserContext, siteUrl: string, token: string): Promise<void> {
+  const page = await context.newPage();
+  await page.goto(siteUrl + "/auth/token");
+  await page.fill("#field-token", token);
+  await Promise.all([page.waitForURL(siteUrl + "/review"), page.click("button[type=submit]")]);
+  await page.close();
+}

@@ -103,6 +103,13 @@ export function questionFields(title: string, body = "Which settings change, and
   };
 }
 
+/** Proposes a question (a title of its own) on instance `index` as a browser without JavaScript does; the proposal's id. */
+export async function proposeOn(cluster: Cluster, index: number, title: string): Promise<string> {
+  const res = await postForm(cluster.nodes[index]!.app.url, "/contribute/question", questionFields(title));
+  if (res.status !== 303) throw new Error(`instance ${index + 1} did not accept the proposal (${res.status}): ${(await res.text()).slice(0, 300)}`);
+  return res.headers.get("location")!.replace("/contributions/", "");
+}
+
 export interface ClusterOptions {
   /** How many instances (default 3). */
   instances?: number;

@@ -7,6 +7,36 @@
 import { readDecision } from "./decisions";
 import type { ProposalEvent, ProposalStatus } from "./store.server";
 
+export interface StatusWords {
+  label: string;
+  short: string;
+  explain: string;
+}
+
+/**
+ * A proposal's status in words, for its contributor: the status page shows
+ * `label` and `explain`; the list of your proposals (/contributions) shows
+ * `short`, the same label except for a held-up delivery, where the list
+ * (no room for the explanation) says first that the proposal was received.
+ */
+export const STATUS_TEXT: Record<ProposalStatus, StatusWords> = {
+  queued: { label: "Received", short: "Received", explain: "Your proposal is saved. It is on its way to the maintainers' review queue; this page says when it is there." },
+  opened: { label: "In review", short: "In review", explain: "The maintainers can see your proposal and will review it." },
+  changes_requested: { label: "Changes requested", short: "Changes requested", explain: "A maintainer asked for changes: see their comment below." },
+  merged: { label: "Merged", short: "Merged", explain: "Your proposal is part of the wiki now. Thank you!" },
+  closed: { label: "Closed", short: "Closed", explain: "A maintainer closed this proposal without merging it: see why below." },
+  failed: {
+    label: "Not delivered yet",
+    short: "Received (delivery held up)",
+    explain: "Your proposal is saved, but it could not be delivered to the maintainers. Nothing is lost: it can be sent again.",
+  },
+};
+
+/** The words for a status; one the site does not know (a newer version's) shows as it is. */
+export function statusText(status: string): StatusWords {
+  return (STATUS_TEXT as Partial<Record<string, StatusWords>>)[status] ?? { label: status, short: status, explain: "" };
+}
+
 export type StepKind = "received" | "review" | "revised" | "updated" | "renumbered" | "changes-requested" | "merged" | "closed" | "failed" | "next";
 
 export interface TimelineStep {

@@ -33,15 +33,9 @@ export interface NewNotification {
   html: string;
 }
 
-export interface Notification {
+/** A queued mail: what was queued, and how its sending goes. */
+export interface Notification extends NewNotification {
   id: number;
-  eventKey: string;
-  proposalId: string;
-  kind: NotificationKind;
-  recipient: string;
-  subject: string;
-  text: string;
-  html: string;
   status: NotificationStatus;
   attempts: number;
   nextAttemptAt: number;
@@ -89,6 +83,11 @@ export interface NotificationStore {
   nextDue(): Promise<number | undefined>;
   /** A proposal's mails, oldest first (the status page, tests). */
   forProposal(proposalId: string): Promise<Notification[]>;
+}
+
+/** A mail that will not be sent (again): `failed` with why, no lease, its bodies emptied (they may carry a revise link). */
+function failed(error: string) {
+  return { status: "failed" as const, lease_until: null, last_error: error, text_body: "", html_body: "" };
 }
 
 export function createNotificationStore(data: Pick<DataLayer, "db">): NotificationStore {
@@ -178,29 +177,13 @@ export function createNotificationStore(data: Pick<DataLayer, "db">): Notificati
     },
 
     async markFailed(id, error) {
-      await db
-        .updateTable("notifications")
-        .set({
-          status: "failed",
-          lease_until: null,
-          last_error: error,
-          text_body: "",
-          html_body: "",
-        })
-        .where("id", "=", id)
-        .execute();
+      await db.updateTable("notifications").set(failed(error)).where("id", "=", id).execute();
     },
 
     async abandonInterrupted(now) {
       const rows = await db
         .updateTable("notifications")
-        .set({
-          status: "failed",
-          lease_until: null,
-          last_error: "Interrupted while sending (the server stopped): it may have been sent, so it is not sent again.",
-          text_body: "",
-          html_body: "",
-        })
+        .set(failed("Interrupted while sending (the server stopped): it may have been sent, so it is not sent again."))
         .where("status", "=", "sending")
         .where("lease_until", "<=", now)
         .returning("id")
