@@ -1,5 +1,6 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { When } from "~/components/when";
 import { rememberedProposals } from "~/modules/contributions/mine.server";
 import { statusText } from "~/modules/contributions/status-timeline";
 import { pageMeta } from "~/modules/seo/meta";
@@ -41,7 +42,7 @@ export default function YourProposals() {
                 {p.title}
               </Link>{" "}
               — {KIND[p.kind]}, <span data-status={p.status}>{statusText(p.status).short}</span>, sent{" "}
-              <time dateTime={p.createdAt}>{new Date(p.createdAt).toUTCString()}</time>
+              <When at={p.createdAt} />
             </li>
           ))}
         </ul>
