@@ -9,7 +9,6 @@
  * `apply` returns the new one.
  */
 import { createHash } from "node:crypto";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { buildSearchIndex, restoreSearchIndex, updateSearchIndex, type SavedSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
 import { compareAnswers, compareQuestions } from "~/modules/validation/check";
 import { IncrementalCheck } from "~/modules/validation/incremental";
@@ -55,6 +54,9 @@ export function searchDocumentKey(doc: SearchDocument): string {
   return hash.digest("base64url").slice(0, 22);
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
 const proses = new WeakMap<Question, string>();
 
 /** The start of a question's prose as its analysis extracted it (PROSE_KEPT characters), for excerpts; undefined for a question made elsewhere. */
@@ -73,12 +75,13 @@ export interface ApplyResult {
 
 export class ContentState {
   readonly check = new IncrementalCheck();
-  /** The analyses, without their plain text (kept deflated in `texts`). */
+  /** The analyses, without their plain text (kept as UTF-8 in `texts`). */
   private files = new Map<string, AnalysedFile>();
   /**
-   * The plain text of each question and answer (what search indexes and its snippets quote), deflated:
-   * read only to index a changed question and for the few results a search shows, it is a third of
-   * the size this way (decisions/033).
+   * The plain text of each question and answer (what search indexes and its snippets quote) as UTF-8:
+   * read only to index a changed question and for the few results a search shows. A JavaScript string
+   * with one typographic character in it takes two bytes a character; most of these texts are such
+   * strings (decisions/033).
    */
   private texts = new Map<string, Uint8Array>();
   /** XOR of one 64-bit value per (path, hash): a version that does not depend on the order of changes. */
@@ -140,11 +143,11 @@ export class ContentState {
   }
 
   private searchDocument(q: Question, labels: Map<string, string>): SearchDocument {
-    // The texts are the deflated ones of this snapshot's files, inflated when read (indexing, a result's snippet).
+    // The texts are this snapshot's files' UTF-8, decoded when read (indexing, a result's snippet).
     const read = (path: string) => this.texts.get(path);
     const bodyText = read(q.path);
     const answerTexts = q.answers.map((a) => read(a.path));
-    const inflate = (packed: Uint8Array | undefined) => (packed ? inflateRawSync(packed).toString("utf8") : "");
+    const decode = (packed: Uint8Array | undefined) => (packed ? utf8Decoder.decode(packed) : "");
     return {
       slug: q.slug,
       number: q.number,
@@ -152,10 +155,10 @@ export class ContentState {
       tags: q.tags,
       tagLabels: q.tags.map((t) => labels.get(t) ?? t),
       get body() {
-        return inflate(bodyText);
+        return decode(bodyText);
       },
       get answers() {
-        return answerTexts.map(inflate).join("\n\n");
+        return answerTexts.map(decode).join("\n\n");
       },
     };
   }
@@ -188,8 +191,7 @@ export class ContentState {
       this.versionBits ^= this.bits(a.path, a.hash);
       // The analysis itself is left as it is (the analysis cache writes it to disk with its text).
       this.files.set(a.path, a.text === null ? a : { ...a, text: null });
-      // A copy of its exact size: zlib's result is a view of a 64 KB buffer.
-      if (a.text) this.texts.set(a.path, new Uint8Array(deflateRawSync(a.text)));
+      if (a.text) this.texts.set(a.path, utf8Encoder.encode(a.text));
       else this.texts.delete(a.path);
     }
 
