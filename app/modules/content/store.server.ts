@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
+import type { CheckedFolder } from "~/modules/validation/incremental";
 import type { ContentFile } from "~/modules/validation/types";
 import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
 import { saveSearchIndex } from "~/modules/search";
@@ -49,6 +50,8 @@ export class ContentStore {
   private watcher: FSWatcher | undefined;
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
+  /** Set while a change is being applied (the check may be half-way through it); resolves when done. */
+  private applying: Promise<void> | undefined;
   private readonly options: ContentStoreOptions;
   /** Files parsed by `options.analyse` (helper processes) so far: the log says so. */
   private parsedElsewhere = 0;
@@ -72,6 +75,30 @@ export class ContentStore {
   /** The raw files as they are on disk now (the contribution check needs them). */
   get contentFiles(): ContentFile[] {
     return [...this.files.values()];
+  }
+
+  /**
+   * Runs `fn` on the live content check (kept up to date file by file) once
+   * no change is half-applied: the check, `content` and `contentFiles` then
+   * agree. `fn` runs synchronously; a proposal's check asks it what the
+   * proposal would change (`checkProposal(check, files, kind)`) without
+   * checking the whole folder again.
+   */
+  async withCheck<T>(fn: (check: CheckedFolder) => T): Promise<T> {
+    while (this.applying) await this.applying;
+    return fn(this.state.check);
+  }
+
+  /** Marks a change as being applied until `run` settles (see `withCheck`). */
+  private async applyingChange<T>(run: () => Promise<T>): Promise<T> {
+    let done!: () => void;
+    this.applying = new Promise((resolve) => (done = resolve));
+    try {
+      return await run();
+    } finally {
+      this.applying = undefined;
+      done();
+    }
   }
 
   /** Analyses files: from the cache when it knows them, the rest in a worker or in slices. */
@@ -123,7 +150,7 @@ export class ContentStore {
     const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
     this.options.cache?.forget();
     const saved = await savedSearch;
-    const { content, searchRestored } = await this.state.apply(analyses, [], saved ? { savedSearch: saved } : {});
+    const { content, searchRestored } = await this.applyingChange(() => this.state.apply(analyses, [], saved ? { savedSearch: saved } : {}));
     if (this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
       // Saved before the server is ready: serialising the index is one long synchronous step.
       await this.options.searchCache.save(saveSearchIndex(content.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
@@ -177,17 +204,20 @@ export class ContentStore {
     }
     if (changed.length === 0 && deleted.length === 0) return;
     const analyses = await this.analyse(changed);
-    const { content } = await this.state.apply(analyses, deleted);
-    // The new snapshot and the raw files change together, in one synchronous step.
-    for (const p of deleted) {
-      this.files.delete(p);
-      this.hashes.delete(p);
-    }
-    for (const f of changed) {
-      this.files.set(f.path, { path: f.path, bytes: f.bytes });
-      this.hashes.set(f.path, f.hash);
-    }
-    this.current = content;
+    const content = await this.applyingChange(async () => {
+      const { content } = await this.state.apply(analyses, deleted);
+      // The new snapshot and the raw files change together, in one synchronous step.
+      for (const p of deleted) {
+        this.files.delete(p);
+        this.hashes.delete(p);
+      }
+      for (const f of changed) {
+        this.files.set(f.path, { path: f.path, bytes: f.bytes });
+        this.hashes.set(f.path, f.hash);
+      }
+      this.current = content;
+      return content;
+    });
     const paths = [...changed.map((f) => f.path), ...deleted];
     this.logErrors(content.findings, new Set(paths));
     this.lastLoad = { files: paths.length, analysed: analyses.length, fromCache: 0, ms: Math.round(performance.now() - started) };

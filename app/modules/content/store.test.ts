@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateScaleContent } from "../../../scripts/bench/scale-content";
+import { checkProposal } from "~/modules/contributions/check";
+import { ContentState } from "./state.server";
 import { ContentStore } from "./store.server";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -57,5 +59,33 @@ describe("ContentStore's file watcher", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("ContentStore.withCheck (the live check a proposal is checked against)", () => {
+  it("waits for a change being applied: a proposal sent meanwhile is checked against the new content, whole", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
+    dirs.push(dir);
+    const made = generateScaleContent(path.join(ROOT, "content"), dir, 5);
+    vi.spyOn(console, "info").mockImplementation(() => {});
+    const store = new ContentStore(dir);
+    await store.load();
+
+    // Another question takes number 6 on disk; a proposal with number 6 is sent while the store applies that change.
+    const taken = path.join(dir, "questions", "number-six", "question.md");
+    fs.mkdirSync(path.dirname(taken), { recursive: true });
+    fs.writeFileSync(taken, `---\nnumber: 6\ntitle: What does number six ask?\ntags: [orm]\nadded: 2026-12-04\n---\nSix.\n`);
+    const proposal = [{ path: "content/questions/a-proposal/question.md", content: `---\nnumber: 6\ntitle: Why propose a sixth question?\ntags: [orm]\nadded: 2026-12-04\n---\nA proposal.\n` }];
+    const apply = ContentState.prototype.apply;
+    let during: Promise<{ questions: number; ok: boolean }> | undefined;
+    vi.spyOn(ContentState.prototype, "apply").mockImplementation(function (this: ContentState, ...args: Parameters<ContentState["apply"]>) {
+      const applying = apply.apply(this, args); // the check's first slice is in already; the snapshot is not
+      during = store.withCheck((check) => ({ questions: store.content.questions.length, ok: checkProposal(check, proposal, "question").ok }));
+      return applying;
+    });
+    await store.reload(["questions/number-six/question.md"]);
+    expect(during).toBeDefined();
+    // Run once the change was whole: the snapshot has the new question, and the check sees its number taken.
+    expect(await during).toEqual({ questions: made.length + 1, ok: false });
   });
 });

@@ -1,18 +1,34 @@
 /**
  * The content check, applied to a proposal. Pure.
  *
- * Runs `checkContent` over the existing content with the proposal's files
- * added (or replacing the edited file), keeps the findings the proposal
- * causes — those on its own files, plus new findings elsewhere such as a
- * possible duplicate — and maps them to the form's fields.
+ * Checks the existing content with the proposal's files added (or replacing
+ * the edited file), keeps the findings the proposal causes — those on its own
+ * files, plus new findings elsewhere such as a possible duplicate — and maps
+ * them to the form's fields.
+ *
+ * The existing content comes either as its files (the CLI, tests: the whole
+ * folder is checked twice, before and with the proposal) or as the site's live
+ * check (`CheckedFolder`, kept up to date file by file): then only the
+ * proposal's own files are parsed, and the check says what they change
+ * (`whatIf`). Both give the same result.
  */
 import { isQuestionFile, toContentPath } from "~/modules/contract";
 import type { ProposalFile, ProposalKind } from "~/modules/forge/types";
-import { checkContent, parseFrontMatter, RULES_BY_ID } from "~/modules/validation";
+import { checkContent, parseFrontMatter, RULES_BY_ID, sortFindings } from "~/modules/validation";
+import { analyseFiles, type CheckedFolder } from "~/modules/validation/incremental";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { FORM_ERRORS, addFieldError, type FieldErrors } from "./schema";
 
 export { toContentPath } from "~/modules/contract";
+export type { CheckedFolder } from "~/modules/validation/incremental";
+
+/**
+ * Where the site's live check is read (the content store): `fn` runs, synchronously, on the check
+ * once no change of the content is half-applied.
+ */
+export interface LiveCheck {
+  withCheck<T>(fn: (check: CheckedFolder) => T): Promise<T>;
+}
 
 export interface ProposalCheck {
   /** No error (warnings allowed). */
@@ -79,28 +95,48 @@ function locate(finding: Finding, file: ProposalFile): Located {
 }
 
 export interface CheckProposalOptions {
-  /** `checkContent(existing)`, when already known (saves one run). */
+  /** `checkContent(existing)`, when already known (saves one run). Not used with a live check. */
   baseline?: Finding[];
 }
 
+function isCheckedFolder(existing: readonly ContentFile[] | CheckedFolder): existing is CheckedFolder {
+  return !Array.isArray(existing) && typeof (existing as CheckedFolder).whatIf === "function";
+}
+
 /**
- * Checks a proposal against the content. `existing` are the content files
- * (paths relative to the content folder); `files` the proposal's files
- * (repository paths).
+ * Checks a proposal against the content. `existing`: the content files
+ * (paths relative to the content folder), or the site's live check of them;
+ * `files`: the proposal's files (repository paths).
  */
 export function checkProposal(
-  existing: readonly ContentFile[],
+  existing: readonly ContentFile[] | CheckedFolder,
   files: readonly ProposalFile[],
   kind: ProposalKind,
   options: CheckProposalOptions = {},
 ): ProposalCheck {
   const own = new Map(files.map((f) => [toContentPath(f.path), f]));
-  const merged: ContentFile[] = existing.filter((f) => !own.has(f.path));
-  for (const [path, f] of own) merged.push({ path, bytes: encoder.encode(f.content) });
+  const ownFiles: ContentFile[] = [...own].map(([path, f]) => ({ path, bytes: encoder.encode(f.content) }));
 
-  const baseline = new Set((options.baseline ?? checkContent([...existing])).map(key));
-  const all = checkContent(merged);
-  const relevant = all.filter((f) => own.has(f.path) || !baseline.has(key(f)));
+  let relevant: Finding[];
+  if (isCheckedFolder(existing)) {
+    // Only the proposal's files are parsed; the check re-runs the folder rules on the files they can affect.
+    const { before, after } = existing.whatIf(analyseFiles(ownFiles).analyses, []);
+    const found: Finding[] = [];
+    for (const [path, list] of after) {
+      if (own.has(path)) {
+        found.push(...list);
+        continue;
+      }
+      const baseline = new Set((before.get(path) ?? []).map(key));
+      for (const f of list) if (!baseline.has(key(f))) found.push(f);
+    }
+    relevant = sortFindings(found);
+  } else {
+    const merged: ContentFile[] = existing.filter((f) => !own.has(f.path));
+    merged.push(...ownFiles);
+    const baseline = new Set((options.baseline ?? checkContent([...existing])).map(key));
+    relevant = checkContent(merged).filter((f) => own.has(f.path) || !baseline.has(key(f)));
+  }
   relevant.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
 
   const fieldErrors: FieldErrors = {};

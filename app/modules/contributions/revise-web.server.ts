@@ -18,12 +18,14 @@ import { previewProposal, type ContentSource, type FormValues, type ProposalPrev
 import { applyRevision, getProposalRecord, progressStore, type ProposalStatus } from "./store.server";
 import { createProposalVersions, createReviseAccess, reviseProposal, revisionFormValues, revisionRefusal, RevisionRefused, type RevisionStore } from "./revise.server";
 import { fixedRevisionValues } from "./revise";
+import type { LiveCheck } from "./check";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 
 /** What the revise pages need of the process's services (`context.services`). */
 export interface ReviseServices {
   env: { PUBLIC_URL?: string };
-  store: ContentSource;
+  /** The content, with its live check (the content store). */
+  store: ContentSource & LiveCheck;
   data: Pick<DataLayer, "db" | "dialect">;
   forge: Pick<Forge, "texts" | "revise">;
   template: string;
@@ -187,6 +189,7 @@ export async function handleRevisePost(
       forge: services.forge,
       content: services.store.content,
       contentFiles: services.store.contentFiles,
+      liveCheck: services.store,
       template: services.template,
       ...(services.env.PUBLIC_URL ? { siteUrl: services.env.PUBLIC_URL.replace(/\/+$/, "") } : {}),
       ...(userToken ? { userToken } : {}),

@@ -24,7 +24,7 @@ import { ForgeError } from "~/modules/forge/errors";
 import type { DeliverableProposal, Forge, ProgressStore, ProposalFile } from "~/modules/forge/types";
 import type { Kysely } from "kysely";
 import type { ContentFile, Finding } from "~/modules/validation/types";
-import { checkProposal } from "./check";
+import { checkProposal, type LiveCheck } from "./check";
 import { ProposalRefused, type ContentIndex } from "./files";
 import { proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
 import { fixedRevisionValues, revisionFiles, sameFiles } from "./revise";
@@ -263,6 +263,8 @@ export interface ReviseContext {
   forge: Pick<Forge, "revise" | "texts">;
   content: ContentIndex & { tags: ReadonlyArray<{ id: string }> };
   contentFiles: readonly ContentFile[];
+  /** The site's live content check (the content store): only the revision's files are parsed. Without it, `contentFiles` are checked whole. */
+  liveCheck?: LiveCheck;
   template: string;
   siteUrl?: string;
   /** The signed-in contributor's forge token (a pull request from their fork). */
@@ -366,7 +368,9 @@ export async function reviseProposal(id: string, raw: Record<string, unknown>, c
     };
   }
   // The same content check as a new proposal.
-  const check = checkProposal(ctx.contentFiles, built.files, p.kind);
+  const check = ctx.liveCheck
+    ? await ctx.liveCheck.withCheck((live) => checkProposal(live, built.files, p.kind))
+    : checkProposal(ctx.contentFiles, built.files, p.kind);
   if (!check.ok)
     return {
       ok: false,

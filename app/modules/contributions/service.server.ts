@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { ContentFile, Finding } from "~/modules/validation/types";
-import { checkProposal, toContentPath } from "./check";
+import { checkProposal, toContentPath, type LiveCheck } from "./check";
 import { ProposalRefused, isoDate, proposalToFiles, type ContentIndex } from "./files";
 import type { Outbox } from "./outbox.server";
 import { proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
@@ -34,7 +34,12 @@ export interface ProposalContext {
   content: ContentIndex & { tags: ReadonlyArray<{ id: string }> };
   /** The content files as on disk (paths relative to the content folder), for the content check. */
   contentFiles: readonly ContentFile[] | (() => readonly ContentFile[] | Promise<readonly ContentFile[]>);
-  /** `checkContent(contentFiles)`, when cached by the caller for this content version. */
+  /**
+   * The site's live content check (the content store): the proposal is checked against it, parsing
+   * only the proposal's files. Without it, the whole of `contentFiles` is checked (the CLI, tests).
+   */
+  liveCheck?: LiveCheck;
+  /** `checkContent(contentFiles)`, when cached by the caller for this content version (without `liveCheck`). */
   baseline?: Finding[];
   /** The pull request body template (`loadPullRequestTemplate()`). */
   template: string;
@@ -129,7 +134,9 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
   }
 
   const existing = typeof ctx.contentFiles === "function" ? await ctx.contentFiles() : ctx.contentFiles;
-  const check = checkProposal(existing, built.files, input.kind, ctx.baseline ? { baseline: ctx.baseline } : {});
+  const check = ctx.liveCheck
+    ? await ctx.liveCheck.withCheck((live) => checkProposal(live, built.files, input.kind))
+    : checkProposal(existing, built.files, input.kind, ctx.baseline ? { baseline: ctx.baseline } : {});
   if (!check.ok) return { ok: false, fieldErrors: check.fieldErrors, findings: check.findings, warnings: check.fieldWarnings };
 
   const print = fingerprint(input, built.target, built.files);

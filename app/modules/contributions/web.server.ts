@@ -19,6 +19,7 @@ import { grantRevision } from "./revise-web.server";
 import { renderMarkdown } from "~/modules/markdown/render";
 import { previewFromFiles, previewProposal, type ContentSource, type FormValues, type ProposalPreview } from "./preview.server";
 import { statusTimeline, type TimelineStep } from "./status-timeline";
+import type { LiveCheck } from "./check";
 import { FORM_ERRORS, formDataToObject, type FieldErrors } from "./schema";
 import { createProposal, getProposal, retryProposal, type ProposalData, type ProposalWithEvents } from "./service.server";
 
@@ -27,7 +28,8 @@ export type { FormValues, ProposalPreview } from "./preview.server";
 /** What the contribution pages need of the process's services (`context.services`). */
 export interface ContributionServices {
   env: { PUBLIC_URL?: string };
-  store: ContentSource;
+  /** The content, with its live check (the content store). */
+  store: ContentSource & LiveCheck;
   data: ProposalData;
   forge: Pick<Forge, "texts" | "accounts">;
   outbox: Pick<Outbox, "kick">;
@@ -123,6 +125,7 @@ export async function handleProposalPost(
     data: services.data,
     content: store.content,
     contentFiles: () => store.contentFiles,
+    liveCheck: store,
     template: services.template,
     // Only a configured PUBLIC_URL goes into pull requests: a request's Host can be forged.
     ...(services.env.PUBLIC_URL ? { siteUrl: services.env.PUBLIC_URL.replace(/\/+$/, "") } : {}),

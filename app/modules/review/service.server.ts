@@ -21,7 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import { contractFileOf, inContent, isQuestionFile, toRepoPath } from "~/modules/contract";
-import { checkProposal } from "~/modules/contributions/check";
+import { checkProposal, type LiveCheck } from "~/modules/contributions/check";
 import { one } from "~/modules/contributions/form-values";
 import { previewFromFiles, similarTo, type ContentSource } from "~/modules/contributions/preview.server";
 import {
@@ -36,7 +36,7 @@ import {
 } from "~/modules/contributions/store.server";
 import { fileDiffs } from "~/modules/diff/file-diff";
 import type { ChangeDetail, CheckRun, Forge, OpenChange, ProposalFile, ReviewOperations } from "~/modules/forge/types";
-import { checkContent, parseFrontMatter } from "~/modules/validation";
+import { parseFrontMatter } from "~/modules/validation";
 import { LockTimeoutError, type Locks } from "~/modules/db/locks.server";
 import type { Finding } from "~/modules/validation/types";
 import { summariseCheckRuns, summariseFindings, type CheckSummary } from "./checks";
@@ -72,7 +72,8 @@ export class ReviewRefused extends Error {
 export interface ReviewServiceDeps {
   /** The data layer holding the proposals. */
   data: ProposalData;
-  store: ContentSource;
+  /** The content; with `withCheck` (the content store), a change is checked against its live check, parsing only the change's files. */
+  store: ContentSource & Partial<LiveCheck>;
   /** The forge: its name (proposals record it), its texts and its review side. */
   forge: Pick<Forge, "name" | "texts" | "review">;
   /** Named locks shared by the instances (db/locks.server.ts); default: in this process only. */
@@ -131,7 +132,6 @@ export function createReviewService(deps: ReviewServiceDeps) {
   const texts = forge.texts;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? { warn: (m: string) => console.warn(`[review] ${m}`) };
-  let baseline: { version: string; findings: Finding[] } | undefined;
   const locks = deps.locks ?? processLocks();
 
   /**
@@ -148,16 +148,12 @@ export function createReviewService(deps: ReviewServiceDeps) {
     }
   }
 
-  function baselineFindings(): Finding[] {
-    const content = store.content;
-    if (baseline?.version !== content.version) baseline = { version: content.version, findings: checkContent([...store.contentFiles]) };
-    return baseline.findings;
-  }
-
-  function check(files: readonly ProposalFile[], kind: Proposal["kind"]): Finding[] {
+  /** The content check's findings on a change (what it adds to the content's own findings). */
+  async function check(files: readonly ProposalFile[], kind: Proposal["kind"]): Promise<Finding[]> {
     const own = files.filter((f) => inContent(f.path));
     if (own.length === 0) return [];
-    return checkProposal(store.contentFiles, own, kind, { baseline: baselineFindings() }).findings;
+    if (store.withCheck) return (await store.withCheck((live) => checkProposal(live, own, kind))).findings;
+    return checkProposal(store.contentFiles, own, kind).findings;
   }
 
   function duplicates(title: string, body: string, kind: ReviewKind, excludeSlug?: string) {
@@ -273,7 +269,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       plan = planRenumbering(added, existing);
     }
     const shown = applyRenumbering(change.contents, plan);
-    const findings = check(shown, p?.kind ?? "edit");
+    const findings = await check(shown, p?.kind ?? "edit");
     const runs = await readRuns(ops, change.head, change.number);
     return { plan, shown, findings, runs, summary: summary(ops, runs, () => findings), added };
   }

@@ -5,6 +5,7 @@
  *   check.apply(analyseFiles(allFiles), []);          // a whole folder
  *   check.apply(analyseFiles(changedFiles), deleted); // then each change
  *   check.findings()                                  // === checkContent(the folder as it is now)
+ *   check.whatIf(analyseFiles(proposed).analyses, []) // what a change would do; the check stays as it was
  *
  * File rules (every rule without `scope: "folder"`) run on the changed files
  * only: `analyseFiles` parses them and runs those rules, and nothing it
@@ -125,6 +126,44 @@ export class IncrementalCheck {
 
   /** Applies analysed (new or changed) files and deleted paths. */
   apply(analyses: readonly FileAnalysis[], deleted: readonly string[]): CheckChange {
+    const { candidates, errorBefore, findingsBefore } = this.change(analyses, deleted);
+    const change: CheckChange = { findingsChanged: new Set(), errorChanged: new Set() };
+    for (const p of candidates) {
+      if ((errorBefore.get(p) ?? false) !== this.hasError(p)) change.errorChanged.add(p);
+      if (!sameFindings(sortFindings(findingsBefore.get(p) ?? []), sortFindings(this.findingsOn(p)))) change.findingsChanged.add(p);
+    }
+    return change;
+  }
+
+  /**
+   * What the change WOULD do, without keeping it: applies it, reads the
+   * findings on every file it can touch, and puts everything back as it was
+   * (the index, every finding, the sorted list), all in one synchronous step,
+   * so no reader sees the change. Costs what `apply` costs for these files:
+   * the proposal's own files are parsed by the caller (`analyseFiles`), the
+   * rest of the folder is not read again.
+   */
+  whatIf(analyses: readonly FileAnalysis[], deleted: readonly string[]): WhatIf {
+    const undo: Undo = { facts: new Map(), fileFindings: new Map(), folderFindings: new Map(), sorted: this.sorted };
+    let candidates = new Set<string>();
+    const after = new Map<string, Finding[]>();
+    try {
+      candidates = this.change(analyses, deleted, undo).candidates;
+      for (const p of candidates) after.set(p, sortFindings(this.findingsOn(p)));
+    } finally {
+      this.revert(undo);
+    }
+    const before = new Map<string, Finding[]>();
+    for (const p of candidates) before.set(p, sortFindings(this.findingsOn(p)));
+    return { before, after };
+  }
+
+  /** Changes the check; with `undo`, records what it replaces so `revert` can put it back. */
+  private change(
+    analyses: readonly FileAnalysis[],
+    deleted: readonly string[],
+    undo?: Undo,
+  ): { candidates: Set<string>; errorBefore: Map<string, boolean>; findingsBefore: Map<string, Finding[]> } {
     const touched = [...analyses.map((a) => a.path), ...deleted];
     const first = this.index.facts.size === 0;
     const affected = new Map<FolderRule, Set<string>>();
@@ -141,9 +180,16 @@ export class IncrementalCheck {
     for (const set of affected.values()) for (const p of set) candidates.add(p);
     const errorBefore = new Map<string, boolean>();
     const findingsBefore = new Map<string, Finding[]>();
-    for (const p of candidates) {
-      errorBefore.set(p, this.hasError(p));
-      findingsBefore.set(p, this.findingsOn(p));
+    if (!undo) {
+      for (const p of candidates) {
+        errorBefore.set(p, this.hasError(p));
+        findingsBefore.set(p, this.findingsOn(p));
+      }
+    } else {
+      for (const p of touched) {
+        if (!undo.facts.has(p)) undo.facts.set(p, this.index.facts.get(p));
+        if (!undo.fileFindings.has(p)) undo.fileFindings.set(p, this.fileFindings.get(p));
+      }
     }
 
     for (const p of deleted) {
@@ -162,23 +208,70 @@ export class IncrementalCheck {
 
     for (const [rule, paths] of affected) {
       const byPath = this.folderFindings.get(rule.id)!;
+      let saved: Map<string, Finding[] | undefined> | undefined;
+      if (undo) {
+        saved = undo.folderFindings.get(rule.id);
+        if (!saved) undo.folderFindings.set(rule.id, (saved = new Map()));
+      }
       for (const p of paths) {
+        // The list is replaced, never changed in place: the saved one stays as it was.
+        if (saved && !saved.has(p)) saved.set(p, byPath.get(p));
         byPath.delete(p);
         candidates.add(p);
       }
       for (const hit of rule.checkFiles(this.index, paths)) {
         let list = byPath.get(hit.path);
+        if (saved && !saved.has(hit.path)) {
+          // A rule reporting outside the paths it was given: keep a copy before adding to the list.
+          saved.set(hit.path, list && [...list]);
+          candidates.add(hit.path);
+        }
         if (!list) byPath.set(hit.path, (list = []));
         list.push({ ...hit, severity: rule.severity, rule: rule.id });
       }
     }
     this.sorted = undefined;
-
-    const change: CheckChange = { findingsChanged: new Set(), errorChanged: new Set() };
-    for (const p of candidates) {
-      if ((errorBefore.get(p) ?? false) !== this.hasError(p)) change.errorChanged.add(p);
-      if (!sameFindings(sortFindings(findingsBefore.get(p) ?? []), sortFindings(this.findingsOn(p)))) change.findingsChanged.add(p);
-    }
-    return change;
+    return { candidates, errorBefore, findingsBefore };
   }
+
+  /** Puts back what `change` recorded in `undo`. */
+  private revert(undo: Undo): void {
+    // Every touched path out of the index first, then the facts they had back in: the index's
+    // sets and caches (max number, vocabulary) follow from add and remove, whatever the order.
+    for (const p of undo.facts.keys()) this.index.remove(p);
+    for (const facts of undo.facts.values()) if (facts) this.index.add(facts);
+    for (const [p, list] of undo.fileFindings) {
+      if (list) this.fileFindings.set(p, list);
+      else this.fileFindings.delete(p);
+    }
+    for (const [rule, saved] of undo.folderFindings) {
+      const byPath = this.folderFindings.get(rule)!;
+      for (const [p, list] of saved) {
+        if (list) byPath.set(p, list);
+        else byPath.delete(p);
+      }
+    }
+    this.sorted = undo.sorted;
+  }
+}
+
+/** What a change would do to the check (`IncrementalCheck.whatIf`), on every file whose findings it can change. */
+export interface WhatIf {
+  /** The findings on each such file as they are now (sorted); [] for a file the change adds. */
+  before: Map<string, Finding[]>;
+  /** The findings on the same files after the change (sorted); [] for a file it deletes. */
+  after: Map<string, Finding[]>;
+}
+
+/** A checked folder that can say what a change would do without making it (an `IncrementalCheck`). */
+export interface CheckedFolder {
+  whatIf(analyses: readonly FileAnalysis[], deleted: readonly string[]): WhatIf;
+}
+
+/** What `whatIf` replaced, to put it back: per path, the previous value (undefined: there was none). */
+interface Undo {
+  facts: Map<string, FileFacts | undefined>;
+  fileFindings: Map<string, Finding[] | undefined>;
+  folderFindings: Map<string, Map<string, Finding[] | undefined>>;
+  sorted: Finding[] | undefined;
 }
