@@ -175,14 +175,22 @@ export function createReviewService(deps: ReviewServiceDeps) {
     return new Map(store.content.questions.map((q) => [toRepoPath(q.path), q.number]));
   }
 
+  /** Question numbers by repository path and blob, for one content version (hashing every question file is done once per snapshot, not per queue). */
+  let known: { version: string; bySha: Map<string, number> } | undefined;
+
   /** The number of a question file the site has too, when the blob is the same (the forge need not fetch it). */
   function knownNumber(): (path: string, sha: string) => number | undefined {
-    const bySha = new Map<string, number>();
-    const byPath = new Map(store.content.questions.map((q) => [q.path, q.number]));
-    for (const f of store.contentFiles) {
-      const n = byPath.get(f.path);
-      if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${gitBlobSha(f.bytes)}`, n);
+    const version = store.content.version;
+    if (known?.version !== version) {
+      const bySha = new Map<string, number>();
+      const byPath = new Map(store.content.questions.map((q) => [q.path, q.number]));
+      for (const f of store.contentFiles) {
+        const n = byPath.get(f.path);
+        if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${gitBlobSha(f.bytes)}`, n);
+      }
+      known = { version, bySha };
     }
+    const { bySha } = known;
     return (path, sha) => bySha.get(`${path}\0${sha}`);
   }
 
