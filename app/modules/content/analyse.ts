@@ -6,9 +6,9 @@
  * kept on disk by file hash (analysis-cache.server.ts).
  *
  * A question's or answer's Markdown body is not kept in the analysis when it
- * can be read back from the file's bytes (`bodyLine`): the server keeps the
- * bytes anyway, so the body is decoded when a page needs it (`attachBody`)
- * rather than held a second time, as a string, for every file.
+ * can be read back from the file's bytes (`bodyLine`): the body is read and
+ * decoded when a page needs it (`attachBody`; the content store reads the
+ * file) rather than held, as a string, for every file.
  */
 import { markdownToProse, markdownToText, PROSE_KEPT, treeToProse, treeToText } from "~/modules/markdown/text";
 import type { CheckOptions } from "~/modules/validation/context";
@@ -58,13 +58,14 @@ export function withoutBody(a: AnalysedFile): AnalysedFile {
 
 /**
  * Gives a model whose body was left out (`bodyLine`) a `body` read from
- * `bytes` (the file's bytes the analysis was made from) each time it is
- * asked for. Copies of the model must keep the accessor (`copyModel`).
+ * `bytes` (the file's bytes the analysis was made from, or a function that
+ * reads them: the content store reads the file) each time it is asked for. Copies of the model must keep the accessor (`copyModel`).
  */
-export function attachBody(a: AnalysedFile, bytes: Uint8Array): AnalysedFile {
+export function attachBody(a: AnalysedFile, bytes: Uint8Array | (() => Uint8Array)): AnalysedFile {
   if (a.bodyLine === undefined || !a.model) return a;
   const line = a.bodyLine;
-  Object.defineProperty(a.model, "body", { get: () => bodyFromBytes(bytes, line) ?? "", enumerable: true, configurable: true });
+  const read = typeof bytes === "function" ? bytes : () => bytes;
+  Object.defineProperty(a.model, "body", { get: () => bodyFromBytes(read(), line) ?? "", enumerable: true, configurable: true });
   return a;
 }
 

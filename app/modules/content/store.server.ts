@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { CheckedFolder } from "~/modules/validation/incremental";
@@ -11,6 +12,11 @@ import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./s
 import { singleton } from "~/modules/process/singleton.server";
 
 export type { LoadedContent } from "./state.server";
+
+/** A content file of the store: its bytes are read from disk when asked for; `hash` is its analysed git blob SHA-1. */
+export interface StoredFile extends ContentFile {
+  readonly hash: string;
+}
 
 type Listener = (content: LoadedContent, changed: string[]) => void;
 
@@ -43,7 +49,8 @@ export interface ContentStoreOptions {
  */
 export class ContentStore {
   readonly dir: string;
-  private files = new Map<string, ContentFile>();
+  /** The files' views for one content version (`contentFiles`). */
+  private filesView: { version: string; files: StoredFile[] } | undefined;
   private hashes = new Map<string, string>();
   private state = new ContentState();
   private current: LoadedContent | undefined;
@@ -72,9 +79,34 @@ export class ContentStore {
     return this.current?.version ?? "none";
   }
 
-  /** The raw files as they are on disk now (the contribution check needs them). */
-  get contentFiles(): ContentFile[] {
-    return [...this.files.values()];
+  /**
+   * The content's files, each read from disk when its `bytes` are asked for (decisions/033: the store
+   * does not hold the folder's bytes). The list is the files of the current snapshot, made once per
+   * version; a caller that filters by path reads nothing, and `hash` is the analysed blob's.
+   */
+  get contentFiles(): StoredFile[] {
+    const version = this.version;
+    if (this.filesView?.version !== version) {
+      const files: StoredFile[] = [];
+      for (const [p, hash] of this.hashes) {
+        const read = () => this.readBytes(p);
+        files.push({ path: p, hash, get bytes() { return read(); } });
+      }
+      this.filesView = { version, files };
+    }
+    return this.filesView.files;
+  }
+
+  /**
+   * A file's bytes as they are on disk now. Between a write and its reload (a watcher waits ~100 ms)
+   * that is already the new text: the disk is the truth. A file gone meanwhile reads as empty.
+   */
+  private readBytes(relPath: string): Uint8Array {
+    try {
+      return fs.readFileSync(path.join(this.dir, relPath));
+    } catch {
+      return new Uint8Array();
+    }
   }
 
   /**
@@ -129,12 +161,8 @@ export class ContentStore {
         await pause();
       }
     }
-    // Bodies are read from the bytes kept here when a page asks for them (analyse.ts): not held twice.
-    const bytes = new Map(files.map((f) => [f.path, f.bytes]));
-    for (const a of out) {
-      const b = bytes.get(a.path);
-      if (b) attachBody(a, b);
-    }
+    // A body is read from the file when a page asks for it (analyse.ts): the store does not keep the bytes.
+    for (const a of out) attachBody(a, () => this.readBytes(a.path));
     return out;
   }
 
@@ -144,7 +172,6 @@ export class ContentStore {
     const files = await readContentFolder(this.dir);
     await this.options.cache?.load();
     const hashed = files.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
-    this.files = new Map(files.map((f) => [f.path, f]));
     this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
     const analyses = await this.analyse(hashed);
     const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
@@ -195,7 +222,7 @@ export class ContentStore {
     for (const p of unique) {
       const file = found.get(p);
       if (!file) {
-        if (this.files.has(p)) deleted.push(p);
+        if (this.hashes.has(p)) deleted.push(p);
         continue;
       }
       const hash = gitBlobHash(file.bytes);
@@ -207,14 +234,8 @@ export class ContentStore {
     const content = await this.applyingChange(async () => {
       const { content } = await this.state.apply(analyses, deleted);
       // The new snapshot and the raw files change together, in one synchronous step.
-      for (const p of deleted) {
-        this.files.delete(p);
-        this.hashes.delete(p);
-      }
-      for (const f of changed) {
-        this.files.set(f.path, { path: f.path, bytes: f.bytes });
-        this.hashes.set(f.path, f.hash);
-      }
+      for (const p of deleted) this.hashes.delete(p);
+      for (const f of changed) this.hashes.set(f.path, f.hash);
       this.current = content;
       return content;
     });
@@ -227,7 +248,7 @@ export class ContentStore {
   /** Re-read the whole folder (used after a git pull whose file list is unknown). */
   async reloadAll(): Promise<void> {
     const files = await readContentFolder(this.dir);
-    const paths = new Set([...files.map((f) => f.path), ...this.files.keys()]);
+    const paths = new Set([...files.map((f) => f.path), ...this.hashes.keys()]);
     await this.reload([...paths]);
   }
 

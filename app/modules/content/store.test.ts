@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateScaleContent } from "../../../scripts/bench/scale-content";
 import { checkProposal } from "~/modules/contributions/check";
 import { ContentState } from "./state.server";
-import { ContentStore } from "./store.server";
+import { ContentStore, gitBlobHash } from "./store.server";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const dirs: string[] = [];
@@ -87,5 +87,33 @@ describe("ContentStore.withCheck (the live check a proposal is checked against)"
     expect(during).toBeDefined();
     // Run once the change was whole: the snapshot has the new question, and the check sees its number taken.
     expect(await during).toEqual({ questions: made.length + 1, ok: false });
+  });
+});
+
+describe("ContentStore's files (read from disk, not held)", () => {
+  it("lists the snapshot's files once per version, with their analysed blob, and reads their bytes when asked", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
+    dirs.push(dir);
+    const made = generateScaleContent(path.join(ROOT, "content"), dir, 3);
+    vi.spyOn(console, "info").mockImplementation(() => {});
+    const store = new ContentStore(dir);
+    await store.load();
+    const rel = `questions/${made[0]!.slug}/question.md`;
+    const file = store.contentFiles.find((f) => f.path === rel)!;
+    const onDisk = fs.readFileSync(path.join(dir, rel));
+    expect(Buffer.from(file.bytes).equals(onDisk)).toBe(true);
+    expect(file.hash).toBe(gitBlobHash(onDisk));
+    expect(store.contentFiles).toBe(store.contentFiles); // made once for this version
+    expect(store.content.bySlug.get(made[0]!.slug)?.body).toContain("This is variant");
+
+    // After a change and its reload: the new text, a new blob and a new list.
+    const before = store.contentFiles;
+    fs.appendFileSync(path.join(dir, rel), "\nA sentence added on disk.\n");
+    await store.reload([rel]);
+    const after = store.contentFiles.find((f) => f.path === rel)!;
+    expect(store.contentFiles).not.toBe(before);
+    expect(new TextDecoder().decode(after.bytes)).toContain("A sentence added on disk.");
+    expect(after.hash).toBe(gitBlobHash(fs.readFileSync(path.join(dir, rel))));
+    expect(store.content.bySlug.get(made[0]!.slug)?.body).toContain("A sentence added on disk.");
   });
 });

@@ -186,7 +186,8 @@ export function createReviewService(deps: ReviewServiceDeps) {
       const byPath = new Map(store.content.questions.map((q) => [q.path, q.number]));
       for (const f of store.contentFiles) {
         const n = byPath.get(f.path);
-        if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${gitBlobSha(f.bytes)}`, n);
+        // The content store knows each file's blob (`hash`): no file is read for it.
+        if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${"hash" in f && typeof f.hash === "string" ? f.hash : gitBlobSha(f.bytes)}`, n);
       }
       known = { version, bySha };
     }
