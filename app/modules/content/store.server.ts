@@ -233,7 +233,7 @@ export class ContentStore {
     const analyses = await this.analyse(changed);
     const content = await this.applyingChange(async () => {
       const { content } = await this.state.apply(analyses, deleted);
-      // The new snapshot and the raw files change together, in one synchronous step.
+      // The new snapshot and the files' blobs change together, in one synchronous step.
       for (const p of deleted) this.hashes.delete(p);
       for (const f of changed) this.hashes.set(f.path, f.hash);
       this.current = content;
