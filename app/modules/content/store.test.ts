@@ -14,6 +14,17 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** A store loaded from a generated folder of `count` questions × 3 answers (removed after the test). */
+async function loadedStore(count: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
+  dirs.push(dir);
+  const made = generateScaleContent(path.join(ROOT, "content"), dir, count);
+  vi.spyOn(console, "info").mockImplementation(() => {});
+  const store = new ContentStore(dir);
+  await store.load();
+  return { dir, made, store };
+}
+
 describe("ContentStore with an analyser elsewhere (helper processes)", () => {
   it("still loads every question, parsing here, when the helpers fail", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
@@ -38,13 +49,8 @@ describe("ContentStore with an analyser elsewhere (helper processes)", () => {
 
 describe("ContentStore's file watcher", () => {
   it("survives the watcher failing (the system's limit of watched folders) and says what to do, once", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
-    dirs.push(dir);
-    const made = generateScaleContent(path.join(ROOT, "content"), dir, 3);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    vi.spyOn(console, "info").mockImplementation(() => {});
-    const store = new ContentStore(dir);
-    await store.load();
+    const { made, store } = await loadedStore(3);
     store.watch();
     try {
       const watcher = (store as unknown as { watcher: import("node:events").EventEmitter }).watcher;
@@ -64,12 +70,7 @@ describe("ContentStore's file watcher", () => {
 
 describe("ContentStore.withCheck (the live check a proposal is checked against)", () => {
   it("waits for a change being applied: a proposal sent meanwhile is checked against the new content, whole", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
-    dirs.push(dir);
-    const made = generateScaleContent(path.join(ROOT, "content"), dir, 5);
-    vi.spyOn(console, "info").mockImplementation(() => {});
-    const store = new ContentStore(dir);
-    await store.load();
+    const { dir, made, store } = await loadedStore(5);
 
     // Another question takes number 6 on disk; a proposal with number 6 is sent while the store applies that change.
     const taken = path.join(dir, "questions", "number-six", "question.md");
@@ -92,12 +93,7 @@ describe("ContentStore.withCheck (the live check a proposal is checked against)"
 
 describe("ContentStore's files (read from disk, not held)", () => {
   it("lists the snapshot's files once per version, with their analysed blob, and reads their bytes when asked", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
-    dirs.push(dir);
-    const made = generateScaleContent(path.join(ROOT, "content"), dir, 3);
-    vi.spyOn(console, "info").mockImplementation(() => {});
-    const store = new ContentStore(dir);
-    await store.load();
+    const { dir, made, store } = await loadedStore(3);
     const rel = `questions/${made[0]!.slug}/question.md`;
     const file = store.contentFiles.find((f) => f.path === rel)!;
     const onDisk = fs.readFileSync(path.join(dir, rel));
