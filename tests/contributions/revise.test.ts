@@ -131,6 +131,28 @@ describeDialects("revise after review, and hear back", (t) => {
     await expect(reviseProposal(id, questionForm, ctx())).rejects.toThrow(/closed: it can no longer be revised/);
   });
 
+  it("after a revision, a resend of the revised text is the same proposal, and a resend of the first version a new one", async () => {
+    const { data, outbox, ctx } = await setup();
+    if (!outbox) throw new Error("no outbox");
+    const first = { ...questionForm, email: "ann@example.org" };
+    const created = await createProposal(first, proposalContext(data));
+    if (!created.ok) throw new Error("not created");
+    const id = created.proposal.id;
+    await outbox.drain();
+    await setReviewStatus(data, id, "changes_requested", "A maintainer asked for changes: show the SQL.", Date.now());
+    const revisedForm = { ...first, body: "Explain how `F()` expressions avoid race conditions: show the `UPDATE … SET n = n + 1` they compile to." };
+    expect(await reviseProposal(id, revisedForm, ctx())).toEqual({ ok: true, version: 2 });
+
+    const resend = await createProposal(revisedForm, proposalContext(data));
+    expect(resend).toMatchObject({ ok: true, duplicate: true, proposal: { id } });
+    const again = await createProposal(first, proposalContext(data));
+    expect(again.ok).toBe(true);
+    if (again.ok) {
+      expect(again.duplicate).toBeFalsy();
+      expect(again.proposal.id).not.toBe(id);
+    }
+  });
+
   it("refuses a proposal that is not delivered yet, and an unknown one", async () => {
     const { data, ctx } = await setup({ outbox: false });
     const created = await createProposal({ ...questionForm, email: "" }, proposalContext(data));

@@ -25,6 +25,7 @@ import type { DeliverableProposal, Forge, ProgressStore, ProposalFile } from "~/
 import type { Kysely } from "kysely";
 import type { ContentFile, Finding } from "~/modules/validation/types";
 import { checkProposal, type LiveCheck } from "./check";
+import { proposalFingerprint } from "./fingerprint.server";
 import { ProposalRefused, type ContentIndex } from "./files";
 import { proposalSummary, pullRequestTitle, renderPullRequestBody, statusUrl } from "./pull-request";
 import { fixedRevisionValues, revisionFiles, sameFiles } from "./revise";
@@ -221,6 +222,8 @@ export class RevisionRefused extends Error {
 export interface RevisableProposal {
   id: string;
   kind: DeliverableProposal["kind"];
+  /** What the proposal is about (a new question's folder, the edited file…): part of its fingerprint. */
+  target: string;
   slug: string;
   title: string;
   status: string;
@@ -240,6 +243,8 @@ export interface StoredRevision {
   contributor: DeliverableProposal["contributor"];
   prTitle: string;
   prBody: string;
+  /** The revised content's fingerprint: a resend of the revision is the same proposal, a resend of the first version is not. */
+  fingerprint: string;
   /** The timeline entry (`revised`). */
   detail: string;
   at: string;
@@ -439,6 +444,7 @@ export async function reviseProposal(id: string, raw: Record<string, unknown>, c
       contributor,
       prTitle,
       prBody,
+      fingerprint: proposalFingerprint(p.kind, p.target, built.files, contributor),
       detail: `Revised by the contributor (version ${version}): waiting for review again.`,
       at,
     },

@@ -3,8 +3,9 @@
  * → the outbox delivers them. Nothing reaches a forge before it is safely in
  * the database, and the same submission sent twice is stored once.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ContentFile, Finding } from "~/modules/validation/types";
+import { proposalFingerprint } from "./fingerprint.server";
 import { checkProposal, toContentPath, type LiveCheck } from "./check";
 import { ProposalRefused, isoDate, proposalToFiles, type ContentIndex } from "./files";
 import type { Outbox } from "./outbox.server";
@@ -91,12 +92,6 @@ function storedFields(input: ProposalInput): Record<string, unknown> {
   return fields;
 }
 
-function fingerprint(input: ProposalInput, target: string, files: { path: string; content: string }[]): string {
-  return createHash("sha256")
-    .update(JSON.stringify([input.kind, target, files, input.name, input.github ?? "", input.email ?? ""]))
-    .digest("hex");
-}
-
 /** Each proposed file as the content has it now (null: new), for the status page's diff. */
 function baseFiles(files: readonly { path: string }[], existing: readonly ContentFile[]): BaseFile[] {
   const decoder = new TextDecoder();
@@ -139,7 +134,7 @@ export async function createProposal(raw: Record<string, unknown>, ctx: Proposal
     : checkProposal(existing, built.files, input.kind, ctx.baseline ? { baseline: ctx.baseline } : {});
   if (!check.ok) return { ok: false, fieldErrors: check.fieldErrors, findings: check.findings, warnings: check.fieldWarnings };
 
-  const print = fingerprint(input, built.target, built.files);
+  const print = proposalFingerprint(input.kind, built.target, built.files, input);
   const alive = await findLiveByFingerprint(ctx.data, print);
   if (alive) return { ok: true, proposal: alive, duplicate: true, warnings: check.fieldWarnings };
 

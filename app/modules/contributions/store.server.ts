@@ -651,6 +651,8 @@ export interface ProposalRevision {
   contributor: Contributor;
   prTitle: string;
   prBody: string;
+  /** The revised content's fingerprint (a resend of it is the same proposal). */
+  fingerprint: string;
   /** The timeline entry (`revised`). */
   detail: string;
   /** ISO timestamp. */
@@ -683,6 +685,7 @@ export async function applyRevision(
         contributor_email: revision.contributor.email ?? null,
         pr_title: revision.prTitle,
         pr_body: revision.prBody,
+        fingerprint: revision.fingerprint,
         updated_at: revision.at,
       })
       .where("id", "=", id)
