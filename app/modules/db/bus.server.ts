@@ -40,7 +40,20 @@ export interface Bus {
   subscribe(topic: BusTopic, handler: (message: BusMessage) => void): () => void;
   /** Resolves once listening (PostgreSQL), so a message sent after it is heard. */
   ready(): Promise<void>;
+  /**
+   * Whether this instance hears the others now (for /healthz): `listening: false` with the
+   * error and since when while its LISTEN connection is down (it reconnects on its own; the
+   * content poll catches up meanwhile). Always listening with SQLite (one instance).
+   */
+  status(): BusStatus;
   close(): Promise<void>;
+}
+
+export interface BusStatus {
+  listening: boolean;
+  /** While not listening: since when (ISO) and the last error. */
+  since?: string;
+  error?: string;
 }
 
 export interface BusLog {
@@ -89,6 +102,7 @@ export function createBus(data: DataLayer, options: { log?: BusLog; instance?: s
       async publish() {},
       subscribe,
       ready: async () => undefined,
+      status: () => ({ listening: true }),
       close: async () => undefined,
     };
   }
@@ -99,6 +113,8 @@ export function createBus(data: DataLayer, options: { log?: BusLog; instance?: s
   let closed = false;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
+  /** Since when and why this instance does not listen (undefined while it does). */
+  let down: { since: string; error: string } | undefined = { since: new Date().toISOString(), error: "not connected yet" };
   let resolveReady!: () => void;
   const firstListen = new Promise<void>((resolve) => (resolveReady = resolve));
 
@@ -121,6 +137,7 @@ export function createBus(data: DataLayer, options: { log?: BusLog; instance?: s
         return;
       }
       client = c;
+      down = undefined;
       const reconnected = failures > 0;
       failures = 0;
       resolveReady();
@@ -145,6 +162,7 @@ export function createBus(data: DataLayer, options: { log?: BusLog; instance?: s
 
   function schedule(error: unknown): void {
     if (closed) return;
+    down = { since: down?.since ?? new Date().toISOString(), error: (error as Error).message };
     const delay = delays[Math.min(failures, delays.length - 1)]!;
     failures++;
     if (failures === 1 || failures % 10 === 0) {
@@ -167,6 +185,7 @@ export function createBus(data: DataLayer, options: { log?: BusLog; instance?: s
     },
     subscribe,
     ready: () => firstListen,
+    status: () => (down ? { listening: false, ...down } : { listening: true }),
     async close() {
       closed = true;
       clearTimeout(retry);

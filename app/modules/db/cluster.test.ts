@@ -116,7 +116,7 @@ describeDialects("wake-ups between instances", (t) => {
     if (data.dialect !== "postgres") return;
     const quiet = { info() {}, warn() {} };
     const one = createBus(data, { instance: "one", log: quiet });
-    const two = createBus(data, { instance: "two", reconnectDelaysMs: [50], log: quiet });
+    const two = createBus(data, { instance: "two", reconnectDelaysMs: [300], log: quiet });
     buses.push(one, two);
     await Promise.all([one.ready(), two.ready()]);
     const heard: BusMessage[] = [];
@@ -124,7 +124,11 @@ describeDialects("wake-ups between instances", (t) => {
     await data.pool.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%listener' AND pid <> pg_backend_pid()",
     );
+    // While its connection is down, the instance says so (/healthz "instances"), then listens again.
+    await until(() => !two.status().listening);
+    expect(two.status()).toMatchObject({ listening: false, since: expect.any(String), error: expect.stringMatching(/terminat|ended/) });
     await until(() => heard.some((m) => m.from === "reconnect"));
+    expect(two.status()).toEqual({ listening: true });
     await one.publish("outbox");
     await until(() => heard.some((m) => m.from === "one"));
     expect(heard.map((m) => m.from)).toEqual(["reconnect", "one"]);

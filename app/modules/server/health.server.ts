@@ -6,6 +6,8 @@
  *   content     the version served, questions, answers, content errors, when and how it was last loaded
  *   sync        the last git sync: when, and its error if it failed (credentials in URLs redacted)
  *   outbox      proposals waiting for delivery, and the oldest one's age
+ *   instances   whether this instance hears the others (PostgreSQL LISTEN): while it does not, a merge or
+ *               a push another instance took in reaches this one only with the next poll
  *
  * A failed sync or a backlog does not make an instance unready: every
  * instance would fail alike, and serving the content it has is better than
@@ -27,6 +29,7 @@ export interface HealthFacts {
   database: { dialect: "sqlite" | "postgres"; ok: boolean; ms?: number; error?: string };
   sync: { enabled: boolean; lastAt?: string; ok?: boolean; error?: string };
   outbox: { queued: number; oldestCreatedAt: string | null } | { error: string };
+  instances: { listening: boolean; since?: string; error?: string };
 }
 
 /** One line, at most 300 characters, with any `user:password@` of a URL removed. */
@@ -36,7 +39,7 @@ export function publicError(error: unknown): string {
   return line.replace(/\/\/[^/\s@]+@/g, "//***@").slice(0, 300);
 }
 
-type HealthServices = Pick<Services, "data" | "store" | "sync">;
+type HealthServices = Pick<Services, "data" | "store" | "sync" | "bus">;
 
 export async function healthFacts(services: HealthServices): Promise<HealthFacts> {
   const { content } = services.store;
@@ -71,5 +74,6 @@ export async function healthFacts(services: HealthServices): Promise<HealthFacts
       ...(last ? { lastAt: last.at, ok: !last.error, ...(last.error ? { error: publicError(last.error) } : {}) } : {}),
     },
     outbox,
+    instances: (({ error, ...rest }) => ({ ...rest, ...(error ? { error: publicError(error) } : {}) }))(services.bus.status()),
   };
 }

@@ -4,6 +4,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { afterEach, describe, expect, it } from "vitest";
 import { sqliteDataLayer } from "~/modules/db/data.server";
 import { openMemoryDatabase } from "~/modules/db/index.server";
+import type { BusStatus } from "~/modules/db/bus.server";
 import { healthFacts, publicError, type HealthFacts } from "./health.server";
 import { createServerHandler, loggedUrl, requestIdOf } from "./http.server";
 
@@ -22,6 +23,7 @@ const FACTS: HealthFacts = {
   database: { dialect: "postgres", ok: true, ms: 1.5 },
   sync: { enabled: true, lastAt: "2026-12-04T10:00:00.000Z", ok: true },
   outbox: { queued: 0, oldestCreatedAt: null },
+  instances: { listening: true },
 };
 
 /** The handler alone (health paths never reach Remix, so the build is never used). */
@@ -105,10 +107,17 @@ describe("health facts", () => {
     const data = sqliteDataLayer(db);
     const store = { content: { version: "v9", questions: [{ answers: [1, 2] }], findings: [], loadedAt: new Date(0) } };
     const sync = { enabled: true, lastResult: { error: "git fetch https://x-access-token:ghp_secret@github.com/o/r.git: timed out\nmore", at: "t" } };
-    const services = { data, db, store, sync } as unknown as Parameters<typeof healthFacts>[0];
+    let bus: BusStatus = { listening: true };
+    const services = { data, db, store, sync, bus: { status: () => bus } } as unknown as Parameters<typeof healthFacts>[0];
     const ok = await healthFacts(services);
     expect(ok).toMatchObject({ ready: true, contentVersion: "v9", questions: 1, answers: 2, database: { dialect: "sqlite", ok: true }, outbox: { queued: 0 } });
     expect(ok.sync).toEqual({ enabled: true, lastAt: "t", ok: false, error: "git fetch https://***@github.com/o/r.git: timed out" });
+    expect(ok.instances).toEqual({ listening: true });
+    // An instance that does not hear the others is reported (still ready: the poll catches up), its error without credentials.
+    bus = { listening: false, since: "2026-12-04T10:00:00.000Z", error: "connect ECONNREFUSED postgres://app:pw@db:5432/x" };
+    const deaf = await healthFacts(services);
+    expect(deaf.ready).toBe(true);
+    expect(deaf.instances).toEqual({ listening: false, since: "2026-12-04T10:00:00.000Z", error: "connect ECONNREFUSED postgres://***@db:5432/x" });
     db.close();
     const down = await healthFacts(services);
     expect(down.ready).toBe(false);
