@@ -13,6 +13,7 @@
 import { markdownToProse, markdownToText, PROSE_KEPT, treeToProse, treeToText } from "~/modules/markdown/text";
 import type { CheckOptions } from "~/modules/validation/context";
 import { analyseFiles, type FileAnalysis } from "~/modules/validation/incremental";
+import { parseFrontMatter } from "~/modules/validation/front-matter";
 import { decodeUtf8 } from "~/modules/validation/text";
 import type { ContentFile } from "~/modules/validation/types";
 import type { Answer, Question, Tag } from "./types";
@@ -48,6 +49,14 @@ export function bodyFromBytes(bytes: Uint8Array, bodyLine: number): string | und
   return text.slice(at);
 }
 
+/** The body of a Markdown file as the front-matter parser cuts it, or undefined when it has none (not UTF-8, no front matter). */
+function bodyOfChangedFile(bytes: Uint8Array): string | undefined {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return undefined;
+  const parsed = parseFrontMatter(decoded.text);
+  return "error" in parsed ? undefined : parsed.body;
+}
+
 /** The analysis without its model's body (for the cache and for sending between processes). */
 export function withoutBody(a: AnalysedFile): AnalysedFile {
   if (a.bodyLine === undefined || !a.model) return a;
@@ -61,11 +70,18 @@ export function withoutBody(a: AnalysedFile): AnalysedFile {
  * `bytes` (the file's bytes the analysis was made from, or a function that
  * reads them: the content store reads the file) each time it is asked for. Copies of the model must keep the accessor (`copyModel`).
  */
-export function attachBody(a: AnalysedFile, bytes: Uint8Array | (() => Uint8Array)): AnalysedFile {
+export function attachBody(a: AnalysedFile, bytes: Uint8Array | (() => Uint8Array), options: { isAnalysed?: (bytes: Uint8Array) => boolean } = {}): AnalysedFile {
   if (a.bodyLine === undefined || !a.model) return a;
   const line = a.bodyLine;
   const read = typeof bytes === "function" ? bytes : () => bytes;
-  Object.defineProperty(a.model, "body", { get: () => bodyFromBytes(read(), line) ?? "", enumerable: true, configurable: true });
+  const { isAnalysed } = options;
+  const body = () => {
+    const b = read();
+    // Bytes read after the file changed (its reload is on its way): cut them where their own front matter ends.
+    if (isAnalysed && !isAnalysed(b)) return bodyOfChangedFile(b) ?? "";
+    return bodyFromBytes(b, line) ?? "";
+  };
+  Object.defineProperty(a.model, "body", { get: body, enumerable: true, configurable: true });
   return a;
 }
 

@@ -162,7 +162,7 @@ export class ContentStore {
       }
     }
     // A body is read from the file when a page asks for it (analyse.ts): the store does not keep the bytes.
-    for (const a of out) attachBody(a, () => this.readBytes(a.path));
+    for (const a of out) attachBody(a, () => this.readBytes(a.path), { isAnalysed: (bytes) => gitBlobHash(bytes) === a.hash });
     return out;
   }
 

@@ -111,5 +111,13 @@ describe("ContentStore's files (read from disk, not held)", () => {
     expect(new TextDecoder().decode(after.bytes)).toContain("A sentence added on disk.");
     expect(after.hash).toBe(gitBlobHash(fs.readFileSync(path.join(dir, rel))));
     expect(store.content.bySlug.get(made[0]!.slug)?.body).toContain("A sentence added on disk.");
+
+    // Written but not reloaded yet, with a longer front matter: the body read now is cut where the new front matter
+    // ends (never front matter shown as text), and it is the new text.
+    const text = fs.readFileSync(path.join(dir, rel), "utf8").replace(/^---\n/, "---\ncredit: Somebody who asked first\n");
+    fs.writeFileSync(path.join(dir, rel), `${text}\nWritten, not reloaded yet.\n`);
+    const body = store.content.bySlug.get(made[0]!.slug)!.body;
+    expect(body).toContain("Written, not reloaded yet.");
+    expect(body).not.toMatch(/^(---|number:|title:|tags:|added:)/m);
   });
 });
