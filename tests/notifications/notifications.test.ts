@@ -51,62 +51,19 @@ function change(
 
 describe("which status change warrants a mail", () => {
   it("delivered, reopened, changes requested, merged, closed — not a revision, a retry or a failure", () => {
-    expect(
-      notificationKind({
-        from: "queued",
-        to: "opened",
-        event: { id: 1, type: "opened", detail: "" },
-      })
-    ).toBe("delivered");
-    expect(
-      notificationKind({
-        from: "closed",
-        to: "opened",
-        event: { id: 1, type: "opened", detail: "" },
-      })
-    ).toBe("reopened");
-    expect(
-      notificationKind({
-        from: "changes_requested",
-        to: "opened",
-        event: { id: 1, type: "revised", detail: "" },
-      })
-    ).toBeNull();
-    expect(
-      notificationKind({
-        from: "opened",
-        to: "changes_requested",
-        event: { id: 1, type: "changes-requested", detail: "" },
-      })
-    ).toBe("changes_requested");
-    expect(
-      notificationKind({
-        from: "opened",
-        to: "merged",
-        event: { id: 1, type: "merged", detail: "" },
-      })
-    ).toBe("merged");
-    expect(
-      notificationKind({
-        from: "opened",
-        to: "closed",
-        event: { id: 1, type: "closed", detail: "" },
-      })
-    ).toBe("closed");
-    expect(
-      notificationKind({
-        from: "queued",
-        to: "failed",
-        event: { id: 1, type: "failed", detail: "" },
-      })
-    ).toBeNull();
-    expect(
-      notificationKind({
-        from: "failed",
-        to: "queued",
-        event: { id: 1, type: "retry-requested", detail: "" },
-      })
-    ).toBeNull();
+    const cases: [from: string, to: string, event: string, kind: string | null][] = [
+      ["queued", "opened", "opened", "delivered"],
+      ["closed", "opened", "opened", "reopened"],
+      ["changes_requested", "opened", "revised", null],
+      ["opened", "changes_requested", "changes-requested", "changes_requested"],
+      ["opened", "merged", "merged", "merged"],
+      ["opened", "closed", "closed", "closed"],
+      ["queued", "failed", "failed", null],
+      ["failed", "queued", "retry-requested", null],
+    ];
+    for (const [from, to, type, kind] of cases) {
+      expect(notificationKind({ from, to, event: { id: 1, type, detail: "" } }), `${from} → ${to} (${type})`).toBe(kind);
+    }
   });
 });
 
