@@ -26,6 +26,7 @@
  * that — a lease in flight there may be a live sibling's.
  */
 import { randomUUID } from "node:crypto";
+import { startRepeatingPass } from "~/modules/process/repeating-pass.server";
 import { classifyError } from "~/modules/forge/errors";
 import type { Forge } from "~/modules/forge/types";
 import {
@@ -134,9 +135,8 @@ export function startOutbox(options: OutboxOptions): Outbox {
   } = options;
   const owner = options.owner ?? `outbox-${randomUUID()}`;
 
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let again = false;
+  /** Whether the outbox was stopped (`passes`, below, runs the passes). */
+  const stopped = () => passes.stopped;
 
   const recovering =
     (options.recover ?? data.dialect === "sqlite")
@@ -209,7 +209,7 @@ export function startOutbox(options: OutboxOptions): Outbox {
     if (forgotten.length > 0) log.info("forgot the GitHub sign-in of failed proposals after the grace period", { proposals: forgotten });
     const seen: string[] = [];
     for (;;) {
-      if (stopped) return delivered;
+      if (stopped()) return delivered;
       const start = now();
       const claimed = await claimNextProposal(data, start, { owner, until: start + leaseMs }, forge.name, forge.texts.name, seen);
       if (!claimed) return delivered;
@@ -224,59 +224,29 @@ export function startOutbox(options: OutboxOptions): Outbox {
     }
   }
 
-  function run(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await pass().catch((error: unknown) => {
-            log.error("outbox pass failed", { error: error instanceof Error ? error.message : String(error) });
-          });
-        } while (again && !stopped);
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
-  }
-
-  const timer = setInterval(() => {
-    if (!stopped) void run();
-  }, intervalMs);
-  timer.unref?.();
-  queueMicrotask(() => {
-    if (!stopped) void run();
+  const passes = startRepeatingPass(async () => void (await pass()), {
+    intervalMs,
+    onError: (error) => log.error("outbox pass failed", { error: error instanceof Error ? error.message : String(error) }),
   });
+  const run = passes.run;
 
   return {
     owner,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
+    stop: passes.stop,
     kick() {
-      if (stopped) return;
+      if (stopped()) return;
       void run();
       options.announce?.();
     },
     wake() {
-      if (!stopped) void run();
+      if (!stopped()) void run();
     },
-    async drain() {
+    drain: () =>
       // Keep going while proposals fall due (retries scheduled in the past by a test clock).
-      for (let i = 0; i < 1000; i++) {
-        if (running) await running;
-        await run();
+      passes.drain(async () => {
         const next = await nextDueTime(data);
-        if (next === undefined || next > now() || stopped) return;
-        if ((await dueProposalIds(data, now(), 1)).length === 0) return;
-      }
-    },
+        return next !== undefined && next <= now() && (await dueProposalIds(data, now(), 1)).length > 0;
+      }),
   };
 }
 

@@ -8,6 +8,7 @@
 import { backoffDelay, type OutboxLog } from "~/modules/contributions/outbox.server";
 import { classifyMailError, type Mailer } from "./mailer.server";
 import type { NotificationStore } from "./store.server";
+import { startRepeatingPass } from "~/modules/process/repeating-pass.server";
 
 /** The same log lines as the outbox's. */
 export type WorkerLog = OutboxLog;
@@ -46,9 +47,8 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const maxDelayMs = options.maxDelayMs ?? 3_600_000;
   const maxAttempts = options.maxAttempts ?? 30;
   const leaseMs = options.leaseMs ?? 300_000;
-  let stopped = false;
-  let current: Promise<void> | undefined;
-  let pending = false;
+  /** Whether the worker was stopped (`passes`, below, runs the passes). */
+  const stopped = () => passes.stopped;
 
   async function sendOne(id: number): Promise<void> {
     const mail = await store.claim(id, now(), now() + leaseMs);
@@ -93,9 +93,9 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
       });
     const tried = new Set<number>();
     let batch = await store.due(now(), 20);
-    while (!stopped && batch.some((id) => !tried.has(id))) {
+    while (!stopped() && batch.some((id) => !tried.has(id))) {
       for (const id of batch) {
-        if (stopped || tried.has(id)) continue;
+        if (stopped() || tried.has(id)) continue;
         tried.add(id);
         await sendOne(id).catch((error: unknown) =>
           log.error("mail attempt crashed", {
@@ -108,44 +108,22 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
     }
   }
 
-  /** One pass at a time; a kick during a pass runs another one after it. */
-  function run(): Promise<void> {
-    if (current) {
-      pending = true;
-      return current;
-    }
-    current = (async () => {
-      do {
-        pending = false;
-        await sendDue().catch((error: unknown) => log.error("mail pass failed", { error: (error as Error).message }));
-      } while (pending && !stopped);
-    })().finally(() => {
-      current = undefined;
-    });
-    return current;
-  }
-
-  const timer = setInterval(() => void run(), options.intervalMs ?? 15_000);
-  timer.unref?.();
-  queueMicrotask(() => {
-    if (!stopped) void run();
+  const passes = startRepeatingPass(sendDue, {
+    intervalMs: options.intervalMs ?? 15_000,
+    onError: (error) => log.error("mail pass failed", { error: (error as Error).message }),
   });
 
   return {
     kick() {
-      if (!stopped) void run();
+      if (!passes.stopped) void passes.run();
     },
-    async drain() {
-      for (let round = 0; round < 1000 && !stopped; round++) {
-        await run();
+    drain: () =>
+      passes.drain(async () => {
         const next = await store.nextDue();
-        if (next === undefined || next > now()) return;
-      }
-    },
+        return next !== undefined && next <= now();
+      }),
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await current;
+      await passes.stop();
       mailer.close();
     },
   };
