@@ -18,13 +18,14 @@ import type { DataLayer } from "~/modules/db/data.server";
 import { renderStatusMail, type NotificationKind } from "./mail";
 import type { Mailer } from "./mailer.server";
 import { createNotificationStore, type Executor, type NotificationStore } from "./store.server";
-import { startMailWorker, type MailWorker, type WorkerLog } from "./worker.server";
+import { startMailWorker, type MailWorker, type MailWorkerOptions, type WorkerLog } from "./worker.server";
 
 export { createSmtpMailer, describeSmtpUrl, type Mailer } from "./mailer.server";
 export type { Executor, Notification, NotificationStore } from "./store.server";
 export type { ProposalStatusChange } from "~/modules/contributions/events.server";
 
-export interface NotificationsOptions {
+/** The mail worker's own settings (intervals, retries, clock) pass through as they are. */
+export interface NotificationsOptions extends Pick<MailWorkerOptions, "intervalMs" | "baseDelayMs" | "maxAttempts" | "now" | "random"> {
   data: Pick<DataLayer, "db">;
   /** No mailer: no mail is queued at all. */
   mailer?: Mailer;
@@ -33,11 +34,6 @@ export interface NotificationsOptions {
   /** A fresh revise link of the proposal (for the changes-requested mail), made in the same transaction. */
   reviseLink?: (proposalId: string, executor: Executor | undefined) => Promise<string | undefined>;
   log: WorkerLog;
-  intervalMs?: number;
-  baseDelayMs?: number;
-  maxAttempts?: number;
-  now?: () => number;
-  random?: () => number;
 }
 
 export interface Notifications {
@@ -88,8 +84,8 @@ export function createNotifications(options: NotificationsOptions): Notification
         ...(options.intervalMs !== undefined ? { intervalMs: options.intervalMs } : {}),
         ...(options.baseDelayMs !== undefined ? { baseDelayMs: options.baseDelayMs } : {}),
         ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
-        now,
         ...(options.random ? { random: options.random } : {}),
+        now,
       })
     : undefined;
 
