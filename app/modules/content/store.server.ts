@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { gitBlobHash } from "~/modules/git/blob.server";
 import fs from "node:fs";
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
@@ -20,10 +20,7 @@ export interface StoredFile extends ContentFile {
 
 type Listener = (content: LoadedContent, changed: string[]) => void;
 
-/** The git blob SHA-1 of a file's bytes (what `git hash-object` prints). */
-export function gitBlobHash(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
+export { gitBlobHash } from "~/modules/git/blob.server";
 
 /** Files analysed per call between two yields to the event loop. */
 const ANALYSIS_BATCH = 16;

@@ -19,7 +19,7 @@
  * a merge's renumbering and conflict checks see what the previous merge did,
  * and the local queue's content checkout has one writer.
  */
-import { createHash } from "node:crypto";
+import { gitBlobHash } from "~/modules/git/blob.server";
 import { contractFileOf, inContent, isQuestionFile, toRepoPath } from "~/modules/contract";
 import { checkProposal, type LiveCheck } from "~/modules/contributions/check";
 import { one } from "~/modules/contributions/form-values";
@@ -100,10 +100,6 @@ function processLocks(): Pick<Locks, "withLock"> {
 
 const OPEN = new Set(["opened", "changes_requested"]);
 const MAX_COMMENT = 5000;
-
-function gitBlobSha(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
 
 function contributorText(p: Proposal): string {
   return p.contributor.github ? `${p.contributor.name} (@${p.contributor.github})` : p.contributor.name;
@@ -187,7 +183,7 @@ export function createReviewService(deps: ReviewServiceDeps) {
       for (const f of store.contentFiles) {
         const n = byPath.get(f.path);
         // The content store knows each file's blob (`hash`): no file is read for it.
-        if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${"hash" in f && typeof f.hash === "string" ? f.hash : gitBlobSha(f.bytes)}`, n);
+        if (n !== undefined) bySha.set(`${toRepoPath(f.path)}\0${"hash" in f && typeof f.hash === "string" ? f.hash : gitBlobHash(f.bytes)}`, n);
       }
       known = { version, bySha };
     }
