@@ -3,7 +3,6 @@
  * checked against GitHub's OpenAPI description).
  */
 import { spawn } from "node:child_process";
-import Bottleneck from "bottleneck";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startOutbox, retryProposal, type Outbox } from "~/modules/contributions/outbox.server";
 import { createProposal, getProposal, type Proposal } from "~/modules/contributions/service.server";
@@ -18,6 +17,7 @@ import { REPO_FILES } from "./fixtures";
 import { answerForm, editForm, memoryLog, proposalContext, questionForm, tempDir } from "./helpers";
 import { octokitFor } from "../fake-github/helpers";
 import { describeDialects, emptyTables, type TestDatabases } from "../support/databases";
+import { testForgeDeps } from "../support/forge-deps";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -73,21 +73,12 @@ async function fakeGitHub(options: Partial<FakeGitHubOptions> = {}): Promise<Fak
 
 function forgeFor(fake: FakeGitHub, deps: GitHubForgeDeps = {}, token = BOT_TOKEN): Forge {
   const config: GitHubForgeConfig = { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token } };
-  return createGitHubForge(config, {
-    // Long enough for a busy test machine; the timeout tests pass a short one.
-    requestTimeoutMs: 5000,
-    retries: 0,
+  return createGitHubForge(config, testForgeDeps({
     retryAfterBaseValue: 5,
-    // Without GitHub's recommended 1 s / 3 s spacing of write requests, so the tests run fast.
-    throttleGroups: {
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-    },
-    log: { warn() {}, info() {} },
     // GitHub's fork takes a moment; poll it quickly in tests.
     forkReadyDelaysMs: [5, 10, 20],
     ...deps,
-  });
+  }));
 }
 
 interface Env {

@@ -4,11 +4,11 @@
  * `node --import tsx tests/contributions/outbox-worker.ts <dataDir | postgres://…> <apiUrl> <token>`.
  * Prints "ready" once the outbox runs and "done" when nothing is left to deliver.
  */
-import Bottleneck from "bottleneck";
 import { startOutbox } from "~/modules/contributions/outbox.server";
 import { openPostgresDataLayer, sqliteDataLayer } from "~/modules/db/data.server";
 import { openDatabase } from "~/modules/db/index.server";
 import { createGitHubForge } from "~/modules/forge/github/index.server";
+import { testForgeDeps } from "../support/forge-deps";
 
 const [dataDir, apiUrl, token] = process.argv.slice(2);
 if (!dataDir || !apiUrl || !token) throw new Error("usage: outbox-worker.ts <dataDir> <apiUrl> <token>");
@@ -18,15 +18,7 @@ const db = postgres ? undefined : openDatabase(dataDir);
 const data = db ? sqliteDataLayer(db) : await openPostgresDataLayer(dataDir, { migrate: false, max: 2 });
 const forge = createGitHubForge(
   { kind: "github", owner: "django-questions", repo: "content", apiUrl, auth: { type: "token", token } },
-  {
-    requestTimeoutMs: 60_000,
-    retries: 0,
-    throttleGroups: {
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-    },
-    log: { warn() {}, info() {} },
-  },
+  testForgeDeps({ requestTimeoutMs: 60_000 }),
 );
 const quiet = { info() {}, warn() {}, error() {} };
 const box = startOutbox({ data, forge, intervalMs: 60_000, log: quiet });

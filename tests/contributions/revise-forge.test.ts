@@ -4,7 +4,6 @@
  * same pull request showing it, its title and body updated; from a fork only
  * with the contributor's own sign-in. The local queue needs nothing.
  */
-import Bottleneck from "bottleneck";
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHubForgeConfig } from "~/modules/forge/config.server";
 import { createGitHubForge } from "~/modules/forge/github/index.server";
@@ -20,6 +19,7 @@ import { openMemoryDatabase } from "~/modules/db/index.server";
 import { reviseContext } from "../support/revise";
 import { REPO_FILES } from "./fixtures";
 import { memoryLog, proposalContext, questionForm } from "./helpers";
+import { testForgeDeps } from "../support/forge-deps";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -64,16 +64,7 @@ async function setup(): Promise<{ fake: FakeGitHub; forge: Forge }> {
   });
   fakes.push(fake);
   const config: GitHubForgeConfig = { kind: "github", owner: OWNER, repo: REPO, apiUrl: fake.url, auth: { type: "token", token: "bot-token" } };
-  const forge = createGitHubForge(config, {
-    requestTimeoutMs: 5000,
-    retries: 0,
-    throttleGroups: {
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-    },
-    log: { warn() {}, info() {} },
-    forkReadyDelaysMs: [5, 10],
-  });
+  const forge = createGitHubForge(config, testForgeDeps({ forkReadyDelaysMs: [5, 10] }));
   return { fake, forge };
 }
 

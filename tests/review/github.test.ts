@@ -4,7 +4,6 @@
  * the queue (form pull requests and hand-made ones touching content/), check
  * runs, and the actions — taken with the maintainer's own token.
  */
-import Bottleneck from "bottleneck";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAuth, type Auth } from "~/modules/auth/auth.server";
 import { createTokenSignIn } from "~/modules/auth/token.server";
@@ -21,6 +20,7 @@ import { octokitFor } from "../fake-github/helpers";
 import { startFakeGitHub, type FakeGitHub } from "../fake-github/server";
 import { describeDialects, type TestDatabases } from "../support/databases";
 import { contentRepo, loadStore, questionForm } from "./helpers";
+import { testForgeDeps } from "../support/forge-deps";
 
 const OWNER = "django-questions";
 const REPO = "content";
@@ -34,16 +34,7 @@ async function cleanUp() {
 }
 afterEach(cleanUp);
 
-const deps: GitHubForgeDeps = {
-  requestTimeoutMs: 2000,
-  retries: 0,
-  retryAfterBaseValue: 5,
-  throttleGroups: {
-    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
-  },
-  log: { warn() {}, info() {} },
-};
+const deps: GitHubForgeDeps = testForgeDeps({ requestTimeoutMs: 2000, retryAfterBaseValue: 5 });
 
 interface World {
   fake: FakeGitHub;
