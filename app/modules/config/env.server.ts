@@ -70,6 +70,11 @@ const EnvSchema = z.object({
   LOG_REQUESTS: boolish.default("1"),
   PAGE_CACHE: boolish.default("1"),
   CONTENT_WATCH: boolish.default("1"),
+  /**
+   * From how many files a start has to parse on, the site serves after reading their front matter and
+   * parses, checks and indexes the bodies in the background (decisions/034). 0: always.
+   */
+  CONTENT_DEFER_FROM: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).default(1000)),
   PUBLIC_URL: z.string().url().optional(),
   /** Proposals a client may send per window. */
   PROPOSAL_RATE_LIMIT: z.coerce.number().int().min(1).default(5),

@@ -42,6 +42,9 @@ if (process.env[ROLE_ENV] === "1" && typeof process.send === "function") {
   process.on("disconnect", () => process.exit(0));
 }
 
+/** A background helper's niceness (0 is the site's, 19 the lowest): the system runs the site first. */
+const BACKGROUND_PRIORITY = 10;
+
 /** Files sent to a helper at a time. */
 const BATCH = 48;
 
@@ -56,8 +59,8 @@ export function helperCount(batches: number): number {
  * come back in the order of `files`, without their models' bodies (the
  * caller attaches them: `attachBody`).
  */
-export function processAnalyser(moduleUrl: string): (files: HashedFile[]) => Promise<AnalysedFile[]> {
-  return async (files) => {
+export function processAnalyser(moduleUrl: string): (files: HashedFile[], options?: { background?: boolean }) => Promise<AnalysedFile[]> {
+  return async (files, options = {}) => {
     const batches: HashedFile[][] = [];
     for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
     const results = new Array<AnalysedFile[]>(batches.length);
@@ -81,16 +84,23 @@ export function processAnalyser(moduleUrl: string): (files: HashedFile[]) => Pro
         send();
       });
     try {
-      const count = helperCount(batches.length);
+      // In the background (the site serving meanwhile) one core is left to the site, and the helpers yield to it.
+      const count = options.background ? Math.max(1, helperCount(batches.length) - 1) : helperCount(batches.length);
       for (let i = 0; i < count; i++) {
-        helpers.push(
-          fork(fileURLToPath(moduleUrl), [], {
-            env: { ...process.env, [ROLE_ENV]: "1" },
-            execArgv: [],
-            serialization: "advanced",
-            stdio: ["ignore", "ignore", "inherit", "ipc"],
-          }),
-        );
+        const helper = fork(fileURLToPath(moduleUrl), [], {
+          env: { ...process.env, [ROLE_ENV]: "1" },
+          execArgv: [],
+          serialization: "advanced",
+          stdio: ["ignore", "ignore", "inherit", "ipc"],
+        });
+        helpers.push(helper);
+        if (options.background && helper.pid !== undefined) {
+          try {
+            os.setPriority(helper.pid, BACKGROUND_PRIORITY);
+          } catch {
+            // Not allowed here: the helper runs at the site's priority.
+          }
+        }
       }
       await Promise.all(helpers.map(run));
     } finally {

@@ -33,6 +33,12 @@ export interface AnalysedFile extends FileAnalysis {
    * body back, read from the bytes when asked for.
    */
   bodyLine?: number;
+  /**
+   * Set on a front-matter-only analysis (`frontMatterOnly`): the body was not parsed, so `text` and `prose` are
+   * null and the findings of the rules that read a body's Markdown are missing. The content store serves
+   * such a first pass at start and replaces it with the full analysis (decisions/034); it is never cached.
+   */
+  partial?: true;
 }
 
 /** A Markdown file's body: its (UTF-8, normalised) text from line `bodyLine` on, as the front-matter parser cuts it. */
@@ -107,14 +113,14 @@ export function analyseContent(files: readonly HashedFile[], options: CheckOptio
     const entry = entries.get(a.path);
     let text: string | null = null;
     let prose: string | null = null;
-    if (entry && entry.body !== null) {
+    if (entry && entry.body !== null && !options.frontMatterOnly) {
       const tree = entry.markdown();
       text = tree ? treeToText(tree) : markdownToText(entry.body);
       // Excerpts and page descriptions are a question's: an answer's prose is not kept.
       if (a.facts.kind === "question") prose = (tree ? treeToProse(tree) : markdownToProse(entry.body)).slice(0, PROSE_KEPT);
     }
     const tags = a.facts.kind === "tags" && context.tagsFile ? context.tagsFile.tags.map((t) => ({ ...t })) : null;
-    const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags, prose };
+    const analysed: AnalysedFile = { ...a, hash: hashes.get(a.path) ?? "", text, tags, prose, ...(options.frontMatterOnly ? { partial: true as const } : {}) };
     const file = byPath.get(a.path);
     if (entry && a.model && file && entry.body !== null && bodyFromBytes(file.bytes, entry.bodyLine) === a.model.body) {
       return attachBody(withoutBody({ ...analysed, bodyLine: entry.bodyLine }), file.bytes);

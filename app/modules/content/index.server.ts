@@ -48,6 +48,7 @@ export async function getStore() {
   return getContentStore({
     dir: contentDir(env),
     watch: env.CONTENT_WATCH,
+    deferFrom: env.CONTENT_DEFER_FROM,
     ...onDisk,
     // Many files at once are parsed in helper processes running this same bundle (analyse-worker.server.ts).
     ...(fromBundle() ? { analyse: processAnalyser(import.meta.url) } : {}),

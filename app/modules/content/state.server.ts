@@ -9,7 +9,7 @@
  * `apply` returns the new one.
  */
 import { createHash } from "node:crypto";
-import { buildSearchIndex, restoreSearchIndex, updateSearchIndex, type SavedSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
+import { buildSearchIndex, restoreSearchIndex, searchIndexIsDirty, updateSearchIndex, type SavedSearchIndex, type SearchDocument, type SearchIndex } from "~/modules/search";
 import { compareAnswers, compareQuestions } from "~/modules/validation/check";
 import { IncrementalCheck } from "~/modules/validation/incremental";
 import { classifyPath, TAGS_PATH } from "~/modules/contract";
@@ -217,7 +217,8 @@ export class ContentState {
     }
     const questions = [...bySlug.values()].sort(compareQuestions);
 
-    // Search: in place for a few documents (synchronous: no search sees half a change), else a new index built in slices.
+    // Search: in place for a few documents (synchronous: no search sees half a change), else (or when the index holds
+    // too many replaced documents' entries) a new index built in slices.
     const labels = new Map(tags.map((t) => [t.id, t.label]));
     let search = previous?.search;
     let searchRestored: ApplyResult["searchRestored"];
@@ -233,7 +234,7 @@ export class ContentState {
       }
       await pause();
     }
-    if (!search || (!searchRestored && changedDocs.length > IN_PLACE_MAX)) {
+    if (!search || (!searchRestored && (changedDocs.length > IN_PLACE_MAX || searchIndexIsDirty(search)))) {
       const fresh = buildSearchIndex([]);
       for (const q of questions) {
         updateSearchIndex(fresh, { upsert: [this.searchDocument(q, labels)] });

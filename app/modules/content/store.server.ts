@@ -34,9 +34,20 @@ export interface ContentStoreOptions {
   cache?: AnalysisCache;
   /** The search index kept on disk between starts (production). */
   searchCache?: SearchIndexCache;
-  /** Parses and checks many files elsewhere (worker threads); in slices on this thread without it, and for a few files. */
-  analyse?: (files: HashedFile[]) => Promise<AnalysedFile[]>;
+  /**
+   * Parses and checks many files elsewhere (helper processes); in slices on this thread without it, and for a few
+   * files. `background`: the site is serving meanwhile, so leave it a core and yield the CPU to it.
+   */
+  analyse?: (files: HashedFile[], options?: { background?: boolean }) => Promise<AnalysedFile[]>;
+  /**
+   * From how many files a start has to parse on, it serves after a front-matter-only first pass and parses,
+   * checks and indexes the bodies in the background (decisions/034). Default {@link DEFER_FROM}; 0: always.
+   */
+  deferFrom?: number;
 }
+
+/** See `ContentStoreOptions.deferFrom`: below it a start parses everything first (a few seconds at most). */
+export const DEFER_FROM = 1000;
 
 /**
  * The content folder in memory. Loads every file once, then re-reads only the
@@ -61,6 +72,15 @@ export class ContentStore {
   private parsedElsewhere = 0;
   /** How the last load or reload went, for /healthz and the benchmark. */
   lastLoad: { files: number; analysed: number; fromCache: number; ms: number } | undefined;
+  /**
+   * False while the start's first pass (front matter only, decisions/034) is served and the bodies are being
+   * parsed, checked and indexed in the background; true once every file is fully analysed.
+   */
+  checked = true;
+  /** The background analysis after a first pass; resolves when it is applied (or has failed, logged). */
+  private completing: Promise<void> = Promise.resolve();
+  /** The search index changed since it was saved (or loaded): `close` saves it. */
+  private searchUnsaved = false;
 
   constructor(dir: string, options: ContentStoreOptions = {}) {
     this.dir = path.resolve(dir);
@@ -130,37 +150,54 @@ export class ContentStore {
     }
   }
 
-  /** Analyses files: from the cache when it knows them, the rest in a worker or in slices. */
+  /** Analyses files: from the cache when it knows them, the rest in helper processes or in slices. */
   private async analyse(files: HashedFile[]): Promise<AnalysedFile[]> {
-    const out: AnalysedFile[] = [];
+    const { hits, missing } = this.lookUp(files);
+    return this.withBodies([...hits, ...(await this.analyseMissing(missing))]);
+  }
+
+  /** The files' analyses the cache knows, and the files it does not. */
+  private lookUp(files: HashedFile[]): { hits: AnalysedFile[]; missing: HashedFile[] } {
+    const hits: AnalysedFile[] = [];
     const missing: HashedFile[] = [];
     for (const f of files) {
       const hit = this.options.cache?.get(f.path, f.hash);
-      if (hit) out.push(hit);
+      if (hit) hits.push(hit);
       else missing.push(f);
     }
-    let elsewhere: AnalysedFile[] | undefined;
+    return { hits, missing };
+  }
+
+  /** Parses and checks files: many of them in helper processes (`options.analyse`), else in slices here. */
+  private async analyseMissing(missing: HashedFile[], options: { background?: boolean } = {}): Promise<AnalysedFile[]> {
     if (this.options.analyse && missing.length >= ELSEWHERE_FROM) {
       try {
-        elsewhere = await this.options.analyse(missing);
+        const elsewhere = await this.options.analyse(missing, options);
         this.parsedElsewhere += missing.length;
+        return elsewhere;
       } catch (error) {
         // A system that refuses a helper process (limits, sandbox) still gets its content: here, in slices.
         console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
       }
     }
-    if (elsewhere) {
-      out.push(...elsewhere);
-    } else {
-      const pause = slicer();
-      for (let i = 0; i < missing.length; i += ANALYSIS_BATCH) {
-        out.push(...analyseContent(missing.slice(i, i + ANALYSIS_BATCH)));
-        await pause();
-      }
+    return this.inSlices(missing, (batch) => analyseContent(batch));
+  }
+
+  /** Runs `analyse` over the files a batch at a time, yielding to the event loop between batches. */
+  private async inSlices(files: HashedFile[], analyse: (batch: HashedFile[]) => AnalysedFile[]): Promise<AnalysedFile[]> {
+    const out: AnalysedFile[] = [];
+    const pause = slicer();
+    for (let i = 0; i < files.length; i += ANALYSIS_BATCH) {
+      out.push(...analyse(files.slice(i, i + ANALYSIS_BATCH)));
+      await pause();
     }
-    // A body is read from the file when a page asks for it (analyse.ts): the store does not keep the bytes.
-    for (const a of out) attachBody(a, () => this.readBytes(a.path), { isAnalysed: (bytes) => gitBlobHash(bytes) === a.hash });
     return out;
+  }
+
+  /** A model's body is read from its file when a page asks for it (analyse.ts): the store does not keep the bytes. */
+  private withBodies(analyses: AnalysedFile[]): AnalysedFile[] {
+    for (const a of analyses) attachBody(a, () => this.readBytes(a.path), { isAnalysed: (bytes) => gitBlobHash(bytes) === a.hash });
+    return analyses;
   }
 
   async load(): Promise<LoadedContent> {
@@ -170,27 +207,70 @@ export class ContentStore {
     await this.options.cache?.load();
     const hashed = files.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
     this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
-    const analyses = await this.analyse(hashed);
-    const fromCache = this.options.cache ? analyses.filter((a) => this.options.cache!.get(a.path, a.hash) === a).length : 0;
+    const { hits, missing } = this.lookUp(hashed);
     this.options.cache?.forget();
+    // Many files to parse (a first start, a new version of the code): serve after their front matter, parse after (decisions/034).
+    const deferred = missing.length > 0 && missing.length >= (this.options.deferFrom ?? DEFER_FROM);
+    const analysed = deferred ? await this.inSlices(missing, (batch) => analyseContent(batch, { frontMatterOnly: true })) : await this.analyseMissing(missing);
+    const analyses = this.withBodies([...hits, ...analysed]);
     const saved = await savedSearch;
     const { content, searchRestored } = await this.applyingChange(() => this.state.apply(analyses, [], saved ? { savedSearch: saved } : {}));
-    if (this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
+    if (!deferred && this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
       // Saved before the server is ready: serialising the index is one long synchronous step.
       await this.options.searchCache.save(saveSearchIndex(content.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
     }
     this.current = content;
     this.logErrors(content.findings);
-    this.lastLoad = { files: files.length, analysed: analyses.length - fromCache, fromCache, ms: Math.round(performance.now() - started) };
+    this.lastLoad = { files: files.length, analysed: missing.length, fromCache: hits.length, ms: Math.round(performance.now() - started) };
     console.info(
-      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${fromCache} analyses from the cache, ` +
-        `${this.parsedElsewhere} files parsed in helper processes; search index ` +
-        (searchRestored ? `from the cache (${searchRestored.reindexed} questions indexed again)` : "built"),
+      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${hits.length} analyses from the cache, ` +
+        (deferred
+          ? `${missing.length} files read to their front matter (their bodies are parsed in the background); search index of titles and tags for now`
+          : `${this.parsedElsewhere} files parsed in helper processes; search index ` +
+            (searchRestored ? `from the cache (${searchRestored.reindexed} questions indexed again)` : "built")),
     );
-    if (this.options.cache && fromCache < analyses.length) {
+    if (deferred) {
+      this.checked = false;
+      this.searchUnsaved = true;
+      this.completing = this.completeAnalysis(hits, missing, started).catch((error: unknown) => console.error("content: the background analysis failed:", error));
+    } else if (this.options.cache && missing.length > 0) {
       this.options.cache.save(analyses).catch((error: unknown) => console.warn("content cache not saved:", error));
     }
     return content;
+  }
+
+  /**
+   * After a first pass (front matter only): parses and checks the files' bodies, in helper processes leaving the
+   * site a core (or in slices here), and applies the full analyses as one change — the snapshot served meanwhile
+   * stays until the new one, with every finding and the whole search index, is complete. A file changed since the
+   * start is left to its own reload. Then the analyses are cached for the next start.
+   */
+  private async completeAnalysis(hits: AnalysedFile[], missing: HashedFile[], started: number): Promise<void> {
+    // The bytes were not kept (decisions/033): read the files again, and skip any that changed meanwhile.
+    const reread = await readContentFiles(this.dir, missing.map((f) => f.path));
+    const want = new Map(missing.map((f) => [f.path, f.hash]));
+    const files = reread.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) })).filter((f) => want.get(f.path) === f.hash);
+    const full = await this.analyseMissing(files, { background: true });
+    await this.enqueue(async () => {
+      // Only files still as the first pass saw them (a reload in between analysed its files fully).
+      const current = this.withBodies(full.filter((a) => this.hashes.get(a.path) === a.hash && this.state.file(a.path)?.partial));
+      const content = await this.applyingChange(async () => {
+        const { content } = await this.state.apply(current, []);
+        this.current = content;
+        return content;
+      });
+      this.checked = true;
+      this.searchUnsaved = true;
+      this.logErrors(content.findings, new Set(current.map((a) => a.path)));
+      console.info(`content checked in the background ${Math.round(performance.now() - started)} ms after the start began: ${current.length} files parsed`);
+      for (const l of this.listeners) l(content, current.map((a) => a.path));
+    });
+    if (this.options.cache) await this.options.cache.save([...hits, ...full]).catch((error: unknown) => console.warn("content cache not saved:", error));
+  }
+
+  /** Resolves once the start's background analysis (if any) is applied: `checked` is then true. */
+  whenChecked(): Promise<void> {
+    return this.completing;
   }
 
   private logErrors(findings: LoadedContent["findings"], only?: Set<string>): void {
@@ -204,7 +284,12 @@ export class ContentStore {
    * Paths that no longer exist are dropped. Calls are serialised.
    */
   reload(relPaths: string[]): Promise<void> {
-    const next = this.reloading.then(() => this.doReload(relPaths));
+    return this.enqueue(() => this.doReload(relPaths));
+  }
+
+  /** Runs `step` after every change queued before it (changes are applied one at a time, in order). */
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.reloading.then(step);
     this.reloading = next.catch(() => undefined);
     return next;
   }
@@ -236,6 +321,7 @@ export class ContentStore {
       this.current = content;
       return content;
     });
+    this.searchUnsaved = true;
     const paths = [...changed.map((f) => f.path), ...deleted];
     this.logErrors(content.findings, new Set(paths));
     this.lastLoad = { files: paths.length, analysed: analyses.length, fromCache: 0, ms: Math.round(performance.now() - started) };
@@ -295,9 +381,18 @@ export class ContentStore {
     });
   }
 
+  /**
+   * Stops watching and keeps the search index for the next start when it changed since it was saved: after a
+   * background analysis (decisions/034) and after edits. Serialising it is one long synchronous step (≈ 0.6 s at
+   * 5,000 questions), which a stopping server can afford and a serving one cannot.
+   */
   async close(): Promise<void> {
     await this.watcher?.close();
     this.watcher = undefined;
+    if (this.options.searchCache && this.current && this.checked && this.searchUnsaved) {
+      this.searchUnsaved = false;
+      await this.options.searchCache.save(saveSearchIndex(this.current.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
+    }
   }
 }
 

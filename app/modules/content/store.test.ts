@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateScaleContent } from "../../../scripts/bench/scale-content";
 import { checkProposal } from "~/modules/contributions/check";
+import { searchQuestions } from "~/modules/search";
 import { ContentState } from "./state.server";
 import { ContentStore, gitBlobHash } from "./store.server";
 
@@ -119,5 +120,73 @@ describe("ContentStore's files (read from disk, not held)", () => {
     const body = store.content.bySlug.get(made[0]!.slug)!.body;
     expect(body).toContain("Written, not reloaded yet.");
     expect(body).not.toMatch(/^(---|number:|title:|tags:|added:)/m);
+  });
+});
+
+describe("ContentStore's start on many files (a front-matter first pass, the bodies in the background: decisions/034)", () => {
+  const searchSlugs = (store: ContentStore, query: string) => searchQuestions(store.content.search, query).results.map((r) => r.slug);
+
+  /** A generated folder with a word only one answer's body has, and a question whose Python block does not parse. */
+  function folder(count: number) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
+    dirs.push(dir);
+    const made = generateScaleContent(path.join(ROOT, "content"), dir, count);
+    const answer = path.join(made[4]!.dir, "answers", "answer-1.md");
+    fs.appendFileSync(answer, "\nA sentence about the axolotl.\n");
+    const broken = path.join(made[6]!.dir, "question.md");
+    fs.appendFileSync(broken, "\n```python\ndef broken(:\n```\n");
+    vi.spyOn(console, "info").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    return { dir, made, answer };
+  }
+
+  it("serves the questions from their front matter first, then the same content, findings and search as a full start", async () => {
+    const { dir, made } = folder(30);
+    const store = new ContentStore(dir, { deferFrom: 0 });
+    const first = await store.load();
+    expect(store.checked).toBe(false);
+    // Served before the bodies are parsed: every question (the broken one too, whose error needs its body parsed),
+    // a page's body read from disk, search by title but not yet by a body's words.
+    expect(first.questions).toHaveLength(30);
+    expect(first.bySlug.get(made[3]!.slug)?.body).toContain("This is variant");
+    expect(first.findings.some((f) => f.rule === "python-syntax")).toBe(false);
+    expect(searchSlugs(store, made[8]!.title)[0]).toBe(made[8]!.slug);
+    expect(searchSlugs(store, "axolotl")).toEqual([]);
+
+    await store.whenChecked();
+    expect(store.checked).toBe(true);
+    const full = new ContentStore(dir);
+    await full.load();
+    expect(store.version).toBe(full.version);
+    expect(store.content.questions.map((q) => q.slug)).toEqual(full.content.questions.map((q) => q.slug));
+    expect(store.content.questions).toHaveLength(29); // the broken question is left out, as a full start leaves it out
+    expect(store.content.findings).toEqual(full.content.findings);
+    expect(store.content.findings.some((f) => f.rule === "python-syntax" && f.path.startsWith(`questions/${made[6]!.slug}/`))).toBe(true);
+    for (const query of ["axolotl", "migrations", "csrf token", made[12]!.title]) expect(searchSlugs(store, query)).toEqual(searchSlugs(full, query));
+    expect(searchSlugs(store, "axolotl")).toEqual([made[4]!.slug]);
+  });
+
+  it("keeps an edit made while the bodies are parsed: the end is the folder as it is now", async () => {
+    const { dir, made, answer } = folder(20);
+    const store = new ContentStore(dir, { deferFrom: 0 });
+    await store.load();
+    fs.writeFileSync(answer, fs.readFileSync(answer, "utf8").replace("axolotl", "pangolin"));
+    await store.reload([path.relative(dir, answer)]);
+    await store.whenChecked();
+    const full = new ContentStore(dir);
+    await full.load();
+    expect(store.version).toBe(full.version);
+    expect(store.content.findings).toEqual(full.content.findings);
+    expect(searchSlugs(store, "pangolin")).toEqual([made[4]!.slug]);
+    expect(searchSlugs(store, "axolotl")).toEqual([]);
+    expect(store.content.bySlug.get(made[4]!.slug)?.answers[0]?.body).toContain("pangolin");
+  });
+
+  it("parses everything before serving below the threshold", async () => {
+    const { dir } = folder(8);
+    const store = new ContentStore(dir, { deferFrom: 1000 });
+    await store.load();
+    expect(store.checked).toBe(true);
+    expect(searchSlugs(store, "axolotl")).toHaveLength(1);
   });
 });

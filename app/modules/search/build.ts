@@ -18,7 +18,22 @@ export const ENGINE_OPTIONS = {
   tokenize: (text: string) => tokenize(text),
   processTerm: (term: string) => indexTerm(term),
   searchOptions: { boost: { ...FIELD_BOOSTS } },
+  // MiniSearch's own vacuum walks the index in batches with pauses between them, and a document added during a
+  // pause can split a node its walk is about to visit: it then throws, unhandled, outside any request. The index
+  // is never vacuumed in place here; a dirty one is rebuilt instead (`searchIndexIsDirty`).
+  autoVacuum: false,
 } as const;
+
+/** From what share of the index's entries belonging to removed or replaced documents it is better rebuilt. */
+export const REBUILD_DIRT_FACTOR = 0.2;
+
+/**
+ * Whether so much of the index belongs to removed or replaced documents (each in-place change leaves its old
+ * entries behind, ignored by searches) that it should be rebuilt: memory, not results, is what dirt costs.
+ */
+export function searchIndexIsDirty(index: SearchIndex): boolean {
+  return index.engine.dirtFactor > REBUILD_DIRT_FACTOR;
+}
 
 function indexed(doc: SearchDocument): IndexedFields {
   return { slug: doc.slug, title: doc.title ?? "", tags: tagsText(doc), body: doc.body ?? "", answers: doc.answers ?? "" };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fixtureDoc, fixtureDocs } from "./__fixtures__/docs";
-import { buildSearchIndex, searchQuestions, updateSearchIndex, type SearchDocument, type SearchResponse } from "./index";
+import { buildSearchIndex, searchIndexIsDirty, searchQuestions, updateSearchIndex, type SearchDocument, type SearchResponse } from "./index";
 
 const index = buildSearchIndex(fixtureDocs);
 const slugs = (r: SearchResponse) => r.results.map((x) => x.slug);
@@ -388,5 +388,29 @@ describe("updates in place", () => {
     expect(live.byNumber.get(999)?.slug).toBe("brand-new");
     expect(slugs(searchQuestions(live, "title:gunicorn"))).toEqual([]);
     expect(slugs(searchQuestions(live, "title:uvicorn"))).toEqual(["what-is-gunicorn"]);
+  });
+
+  it("survives many edits with pauses between them (no vacuum walks the index meanwhile) and says when it is worth rebuilding", async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      const live = buildSearchIndex(fixtureDocs);
+      expect(searchIndexIsDirty(live)).toBe(false);
+      // Edits arriving one by one, each a new title (new terms split the index's tree) — as a wiki's edits do.
+      for (let i = 0; i < 60; i++) {
+        const doc = fixtureDocs[i % fixtureDocs.length]!;
+        updateSearchIndex(live, { upsert: [{ ...doc, title: `${doc.title} zebra${i}x` }] });
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+      expect(searchIndexIsDirty(live)).toBe(true);
+      const last = fixtureDocs[59 % fixtureDocs.length]!;
+      expect(slugs(searchQuestions(live, "zebra59x"))).toEqual([last.slug]);
+      expect(searchIndexIsDirty(buildSearchIndex([...live.docs.values()]))).toBe(false);
+    } finally {
+      process.off("unhandledRejection", record);
+    }
   });
 });

@@ -3,7 +3,9 @@
  *
  *   ready       the database answers (PostgreSQL or SQLite) and the local SQLite store opens
  *   database    dialect, round-trip time or the error
- *   content     the version served, questions, answers, content errors, when and how it was last loaded
+ *   content     the version served, questions, answers, content errors, when and how it was last loaded,
+ *               and whether every file is checked yet (`contentChecked`: false for a while after a first
+ *               start on many files, whose bodies are parsed in the background — decisions/034)
  *   sync        the last git sync: when, and its error if it failed (credentials in URLs redacted)
  *   outbox      proposals waiting for delivery, and the oldest one's age
  *   instances   whether this instance hears the others (PostgreSQL LISTEN): while it does not, a merge or
@@ -23,6 +25,8 @@ export interface HealthFacts {
   questions: number;
   answers: number;
   contentErrors: number;
+  /** False while a start's first pass is served and the bodies are parsed, checked and indexed in the background. */
+  contentChecked: boolean;
   loadedAt: string;
   /** The last full load of the content folder: files, analysed, taken from the cache, milliseconds. */
   lastLoad?: { files: number; analysed: number; fromCache: number; ms: number };
@@ -66,6 +70,7 @@ export async function healthFacts(services: HealthServices): Promise<HealthFacts
     questions: content.questions.length,
     answers: content.questions.reduce((n, q) => n + q.answers.length, 0),
     contentErrors: content.findings.filter((f) => f.severity === "error").length,
+    contentChecked: services.store.checked,
     loadedAt: content.loadedAt.toISOString(),
     ...(services.store.lastLoad ? { lastLoad: services.store.lastLoad } : {}),
     database,

@@ -19,6 +19,7 @@ const FACTS: HealthFacts = {
   questions: 3,
   answers: 2,
   contentErrors: 0,
+  contentChecked: true,
   loadedAt: "2026-12-04T10:00:00.000Z",
   database: { dialect: "postgres", ok: true, ms: 1.5 },
   sync: { enabled: true, lastAt: "2026-12-04T10:00:00.000Z", ok: true },

@@ -15,6 +15,12 @@ import type { ContentFile } from "./types";
 export interface CheckOptions {
   /** Files larger than this many bytes are errors (`file-size`). Default 20 000. */
   maxFileBytes?: number;
+  /**
+   * Front matter only: bodies are not parsed as Markdown, so the rules that read a body's syntax tree
+   * find nothing. A first, fast pass over a whole folder at start (content/analyse.ts, decisions/034);
+   * never the check of record.
+   */
+  frontMatterOnly?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 20_000;
@@ -89,7 +95,7 @@ export function buildContext(input: ContentFile[], options: CheckOptions = {}): 
     .map((f) => ({ path: normalisePath(f.path), bytes: f.bytes }))
     .sort((a, b) => compareStrings(a.path, b.path));
   const ctx: ContentContext = {
-    options: { maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES },
+    options: { maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, frontMatterOnly: options.frontMatterOnly === true },
     files,
     roles: new Map(),
     questions: [],
@@ -103,10 +109,10 @@ export function buildContext(input: ContentFile[], options: CheckOptions = {}): 
     ctx.roles.set(file.path, role);
     switch (role.kind) {
       case "question":
-        ctx.questions.push(markdownEntry(file, "question", role.slug, "", QUESTION_FIELDS));
+        ctx.questions.push(markdownEntry(file, "question", role.slug, "", QUESTION_FIELDS, ctx.options.frontMatterOnly));
         break;
       case "answer":
-        ctx.answers.push(markdownEntry(file, "answer", role.slug, role.id, ANSWER_FIELDS));
+        ctx.answers.push(markdownEntry(file, "answer", role.slug, role.id, ANSWER_FIELDS, ctx.options.frontMatterOnly));
         break;
       case "tags":
         ctx.tagsFile = tagsEntry(file);
@@ -128,6 +134,7 @@ function markdownEntry(
   slug: string,
   id: string,
   specs: Record<string, FieldSpec<unknown>>,
+  frontMatterOnly = false,
 ): MarkdownEntry {
   const decoded = decodeUtf8(file.bytes);
   const entry: MarkdownEntry = {
@@ -158,7 +165,7 @@ function markdownEntry(
   // A body over the renderer's limits is never parsed (it could take minutes):
   // the markdown-limits rule reports it instead.
   const overLimits = checkMarkdownLimits(fm.body) !== undefined;
-  entry.markdown = () => (overLimits ? null : (tree ??= parseMarkdown(fm.body)));
+  if (!frontMatterOnly) entry.markdown = () => (overLimits ? null : (tree ??= parseMarkdown(fm.body)));
 
   const raw = fm.data ?? {};
   if (typeof raw !== "object" || Array.isArray(raw) || raw instanceof Date) {
