@@ -3,7 +3,8 @@
  * from the real content by the benchmark's generator, so the counts here are
  * the fixture's): pages of 50, sorting, a page cache that an edit to one
  * question does not empty, and a start that parses the files in helper
- * processes, then a restart that takes analyses and search index from disk.
+ * processes, then a restart that takes analyses and search index from disk;
+ * and a start that serves its first pass while the bodies are parsed.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -131,6 +132,54 @@ describe("start and restart", () => {
       expect(app.output()).toContain("search index from the cache (0 questions indexed again)");
       expect(warm.health.contentVersion).toBe(cold.health.contentVersion);
       expect(warm.pages).toEqual(cold.pages);
+    } finally {
+      await app.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a start on many files (decisions/034)", () => {
+  it("serves after the front matter, parses the bodies in the background, then restarts from what it kept, serving the same", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-scale-defer-"));
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), "dq-scale-data-"));
+    const few = generateScaleContent(path.join(ROOT, "content"), dir, 70); // 282 files: the helpers parse them
+    const answer = path.join(few[9]!.dir, "answers", "answer-2.md");
+    fs.appendFileSync(answer, "\nA sentence about the capybara.\n");
+    type Facts = { questions: number; contentVersion: string; contentChecked: boolean; lastLoad: { files: number; fromCache: number } };
+    const facts = async (app: AppServer) => (await (await fetch(app.url + "/healthz")).json()) as Facts;
+    const look = async (app: AppServer) =>
+      Promise.all(["/", `/q/${few[9]!.slug}`, "/search?q=capybara", "/search?q=migrations"].map(async (p) => {
+        return (await (await fetch(app.url + p)).text()).replace(/nonce="[^"]*"/g, "").replaceAll(app.url, "http://server");
+      }));
+    // CONTENT_DEFER_FROM=0: every start that has files to parse serves its first pass (default: from 1,000 files).
+    const env = { CONTENT_DIR: dir, DATA_DIR: data, CONTENT_DEFER_FROM: "0" };
+    let app = await startAppServer(env, { timeoutMs: 120_000 });
+    try {
+      expect(app.output()).toMatch(/282 files read to their front matter \(their bodies are parsed in the background\)/);
+      // Checked within a few seconds; until then every question is served and /healthz says so.
+      const checked = await waitFor(async () => {
+        const f = await facts(app);
+        expect(f.questions).toBe(70);
+        return f.contentChecked ? f : undefined;
+      }, 60_000);
+      expect(app.output()).toMatch(/content checked in the background \d+ ms after the start began: 282 files parsed/);
+      const pages = await look(app);
+      expect(pages[1]).toContain("capybara");
+      expect(pages[2]).toContain(`/q/${few[9]!.slug}`);
+      // The analyses are cached once checked; the search index as the server stops.
+      await waitFor(async () => (fs.existsSync(path.join(data, "content-cache", "analyses.jsonl")) ? true : undefined));
+      await app.stop();
+      expect(fs.existsSync(path.join(data, "content-cache", "search-index.json"))).toBe(true);
+
+      app = await startAppServer(env, { timeoutMs: 120_000 });
+      const warm = await facts(app);
+      expect(warm.contentChecked).toBe(true);
+      expect(warm.lastLoad.fromCache).toBe(warm.lastLoad.files);
+      expect(app.output()).toContain("search index from the cache (0 questions indexed again)");
+      expect(warm.contentVersion).toBe(checked.contentVersion);
+      expect(await look(app)).toEqual(pages);
     } finally {
       await app.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -29,8 +29,11 @@ export interface LoadedContent extends ContentSnapshot {
 
 /** How many changed search documents are applied in place; past it a new index is built in slices and swapped in. */
 const IN_PLACE_MAX = 200;
-/** Longest stretch of work between two yields to the event loop, in ms. */
-const SLICE_MS = 25;
+/**
+ * Longest stretch of work between two yields to the event loop, in ms. A request waits for the slice in progress
+ * at each of its own asynchronous steps (a database round trip, a file read): /healthz has three.
+ */
+const SLICE_MS = 10;
 
 function folderOf(path: string): string | undefined {
   const role = classifyPath(path);
@@ -193,6 +196,7 @@ export class ContentState {
       this.files.set(a.path, a.text === null ? a : { ...a, text: null });
       if (a.text) this.texts.set(a.path, utf8Encoder.encode(a.text));
       else this.texts.delete(a.path);
+      await pause();
     }
 
     const tagsChanged = !previous || touched.has(TAGS_PATH);

@@ -81,6 +81,8 @@ export class ContentStore {
   private completing: Promise<void> = Promise.resolve();
   /** The search index changed since it was saved (or loaded): `close` saves it. */
   private searchUnsaved = false;
+  /** The analyses being written for the next start: `close` lets the writing finish. */
+  private cacheSaving: Promise<void> | undefined;
 
   constructor(dir: string, options: ContentStoreOptions = {}) {
     this.dir = path.resolve(dir);
@@ -234,7 +236,7 @@ export class ContentStore {
       this.searchUnsaved = true;
       this.completing = this.completeAnalysis(hits, missing, started).catch((error: unknown) => console.error("content: the background analysis failed:", error));
     } else if (this.options.cache && missing.length > 0) {
-      this.options.cache.save(analyses).catch((error: unknown) => console.warn("content cache not saved:", error));
+      this.cacheSaving = this.options.cache.save(analyses).catch((error: unknown) => console.warn("content cache not saved:", error));
     }
     return content;
   }
@@ -249,11 +251,21 @@ export class ContentStore {
     // The bytes were not kept (decisions/033): read the files again, and skip any that changed meanwhile.
     const reread = await readContentFiles(this.dir, missing.map((f) => f.path));
     const want = new Map(missing.map((f) => [f.path, f.hash]));
-    const files = reread.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) })).filter((f) => want.get(f.path) === f.hash);
+    const files: HashedFile[] = [];
+    const pause = slicer();
+    for (const f of reread) {
+      const hashed = { ...f, hash: gitBlobHash(f.bytes) };
+      if (want.get(f.path) === hashed.hash) files.push(hashed);
+      await pause();
+    }
     const full = await this.analyseMissing(files, { background: true });
     await this.enqueue(async () => {
       // Only files still as the first pass saw them (a reload in between analysed its files fully).
-      const current = this.withBodies(full.filter((a) => this.hashes.get(a.path) === a.hash && this.state.file(a.path)?.partial));
+      const current: AnalysedFile[] = [];
+      for (const a of full) {
+        if (this.hashes.get(a.path) === a.hash && this.state.file(a.path)?.partial) current.push(...this.withBodies([a]));
+        await pause();
+      }
       const content = await this.applyingChange(async () => {
         const { content } = await this.state.apply(current, []);
         this.current = content;
@@ -265,7 +277,10 @@ export class ContentStore {
       console.info(`content checked in the background ${Math.round(performance.now() - started)} ms after the start began: ${current.length} files parsed`);
       for (const l of this.listeners) l(content, current.map((a) => a.path));
     });
-    if (this.options.cache) await this.options.cache.save([...hits, ...full]).catch((error: unknown) => console.warn("content cache not saved:", error));
+    if (this.options.cache) {
+      this.cacheSaving = this.options.cache.save([...hits, ...full]).catch((error: unknown) => console.warn("content cache not saved:", error));
+      await this.cacheSaving;
+    }
   }
 
   /** Resolves once the start's background analysis (if any) is applied: `checked` is then true. */
@@ -382,13 +397,15 @@ export class ContentStore {
   }
 
   /**
-   * Stops watching and keeps the search index for the next start when it changed since it was saved: after a
+   * Stops watching, lets the analyses being written for the next start finish, and keeps the search index for
+   * the next start when it changed since it was saved: after a
    * background analysis (decisions/034) and after edits. Serialising it is one long synchronous step (≈ 0.6 s at
    * 5,000 questions), which a stopping server can afford and a serving one cannot.
    */
   async close(): Promise<void> {
     await this.watcher?.close();
     this.watcher = undefined;
+    await this.cacheSaving;
     if (this.options.searchCache && this.current && this.checked && this.searchUnsaved) {
       this.searchUnsaved = false;
       await this.options.searchCache.save(saveSearchIndex(this.current.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
