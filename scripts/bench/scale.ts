@@ -96,11 +96,14 @@ export async function scaleBenchmark(count: number, options: { edits: number; en
       // indexed in the background, watching how /healthz and a question page answer meanwhile.
       const t0 = performance.now();
       let longest = 0;
+      const slow: string[] = [];
       const pages: number[] = [];
       for (let i = 0; ; i++) {
         const t = performance.now();
         const answer = (await (await fetch(`${server.url}/healthz`)).json()) as Health;
-        longest = Math.max(longest, performance.now() - t);
+        const ms = performance.now() - t;
+        longest = Math.max(longest, ms);
+        if (ms > 100) slow.push(`${ms.toFixed(0)} ms at ${(cold + (t - t0) / 1000).toFixed(1)} s`);
         if (answer.contentChecked) break;
         if (performance.now() - t0 > 600_000) throw new Error("content not checked after 600 s");
         if (i % 10 === 0) pages.push((await timed(`${server.url}/q/${made[(i * 31) % made.length]!.slug}`)).ms);
@@ -111,6 +114,7 @@ export async function scaleBenchmark(count: number, options: { edits: number; en
         `  every body parsed, checked and indexed (in the background) ${total.toFixed(1)} s after the start began; meanwhile the longest /healthz answer ` +
           `${longest.toFixed(1)} ms, question pages p50 ${percentile(pages, 50).toFixed(1)} / p95 ${percentile(pages, 95).toFixed(1)} ms (${pages.length} pages)`,
       );
+      if (slow.length > 0) console.log(`  /healthz answers over 100 ms meanwhile: ${slow.join(", ")}`);
     }
     const ready = await health(server);
     const rssStart = ready.memory.rss;

@@ -49,6 +49,7 @@ export async function getStore() {
     dir: contentDir(env),
     watch: env.CONTENT_WATCH,
     deferFrom: env.CONTENT_DEFER_FROM,
+    textsDir: path.resolve(env.DATA_DIR, "content-cache"),
     ...onDisk,
     // Many files at once are parsed in helper processes running this same bundle (analyse-worker.server.ts).
     ...(fromBundle() ? { analyse: processAnalyser(import.meta.url) } : {}),

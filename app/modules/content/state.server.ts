@@ -17,6 +17,7 @@ import type { Finding } from "~/modules/validation/types";
 import { copyModel, type AnalysedFile } from "./analyse";
 import { contentSnapshot } from "./snapshot";
 import type { Answer, ContentSnapshot, Question, Tag } from "./types";
+import { TextStore, type TextRef } from "./text-store.server";
 import { setQuestionVersions } from "./versions";
 
 export interface LoadedContent extends ContentSnapshot {
@@ -57,9 +58,6 @@ export function searchDocumentKey(doc: SearchDocument): string {
   return hash.digest("base64url").slice(0, 22);
 }
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder();
-
 const proses = new WeakMap<Question, string>();
 
 /** The start of a question's prose as its analysis extracted it (PROSE_KEPT characters), for excerpts; undefined for a question made elsewhere. */
@@ -78,18 +76,28 @@ export interface ApplyResult {
 
 export class ContentState {
   readonly check = new IncrementalCheck();
-  /** The analyses, without their plain text (kept as UTF-8 in `texts`). */
+  /** The analyses, without their plain text (kept in `textStore`). */
   private files = new Map<string, AnalysedFile>();
   /**
-   * The plain text of each question and answer (what search indexes and its snippets quote) as UTF-8:
-   * read only to index a changed question and for the few results a search shows. A JavaScript string
-   * with one typographic character in it takes two bytes a character; most of these texts are such
-   * strings (decisions/033).
+   * Where the plain text of each question and answer is (what search indexes and its snippets quote): read only
+   * to index a changed question and for the few results a search shows, so kept out of memory (text-store.server.ts,
+   * decisions/035).
    */
-  private texts = new Map<string, Uint8Array>();
+  private texts = new Map<string, TextRef>();
+  private readonly textStore: TextStore;
   /** XOR of one 64-bit value per (path, hash): a version that does not depend on the order of changes. */
   private versionBits = 0n;
   private current: LoadedContent | undefined;
+
+  /** @param options.texts where the plain texts go (default: in memory; the content store gives it a file). */
+  constructor(options: { texts?: TextStore } = {}) {
+    this.textStore = options.texts ?? TextStore.inMemory();
+  }
+
+  /** Closes the text store (a snippet read afterwards is empty). */
+  close(): void {
+    this.textStore.close();
+  }
 
   get content(): LoadedContent | undefined {
     return this.current;
@@ -146,11 +154,13 @@ export class ContentState {
   }
 
   private searchDocument(q: Question, labels: Map<string, string>): SearchDocument {
-    // The texts are this snapshot's files' UTF-8, decoded when read (indexing, a result's snippet).
+    // The texts of this snapshot's files, read when asked for (indexing, a result's snippet): a later change appends
+    // new texts and never overwrites these.
     const read = (path: string) => this.texts.get(path);
+    const store = this.textStore;
     const bodyText = read(q.path);
     const answerTexts = q.answers.map((a) => read(a.path));
-    const decode = (packed: Uint8Array | undefined) => (packed ? utf8Decoder.decode(packed) : "");
+    const decode = (ref: TextRef | undefined) => (ref ? store.get(ref) : "");
     return {
       slug: q.slug,
       number: q.number,
@@ -194,7 +204,7 @@ export class ContentState {
       this.versionBits ^= this.bits(a.path, a.hash);
       // The analysis itself is left as it is (the analysis cache writes it to disk with its text).
       this.files.set(a.path, a.text === null ? a : { ...a, text: null });
-      if (a.text) this.texts.set(a.path, utf8Encoder.encode(a.text));
+      if (a.text) this.texts.set(a.path, this.textStore.put(a.text));
       else this.texts.delete(a.path);
       await pause();
     }

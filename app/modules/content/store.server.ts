@@ -9,6 +9,7 @@ import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
+import { TextStore } from "./text-store.server";
 import { singleton } from "~/modules/process/singleton.server";
 
 export type { LoadedContent } from "./state.server";
@@ -44,6 +45,8 @@ export interface ContentStoreOptions {
    * checks and indexes the bodies in the background (decisions/034). Default {@link DEFER_FROM}; 0: always.
    */
   deferFrom?: number;
+  /** Where the plain texts of the questions and answers are kept, in a temporary file (default: the system's temporary folder). */
+  textsDir?: string;
 }
 
 /** See `ContentStoreOptions.deferFrom`: below it a start parses everything first (a few seconds at most). */
@@ -60,7 +63,7 @@ export class ContentStore {
   /** The files' views for one content version (`contentFiles`). */
   private filesView: { version: string; files: StoredFile[] } | undefined;
   private hashes = new Map<string, string>();
-  private state = new ContentState();
+  private state: ContentState;
   private current: LoadedContent | undefined;
   private watcher: FSWatcher | undefined;
   private listeners = new Set<Listener>();
@@ -87,6 +90,7 @@ export class ContentStore {
   constructor(dir: string, options: ContentStoreOptions = {}) {
     this.dir = path.resolve(dir);
     this.options = options;
+    this.state = new ContentState({ texts: TextStore.open(options.textsDir) });
   }
 
   get content(): LoadedContent {
@@ -415,6 +419,7 @@ export class ContentStore {
       this.searchUnsaved = false;
       await this.options.searchCache.save(saveSearchIndex(this.current.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
     }
+    this.state.close();
   }
 }
 
