@@ -1,7 +1,6 @@
 import { gitBlobHash } from "~/modules/git/blob.server";
 import fs from "node:fs";
 import path from "node:path";
-import { watch, type FSWatcher } from "chokidar";
 import type { CheckedFolder } from "~/modules/validation/incremental";
 import type { ContentFile } from "~/modules/validation/types";
 import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
@@ -9,6 +8,7 @@ import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
+import { FolderWatcher } from "./folder-watcher.server";
 import { TextStore } from "./text-store.server";
 import { singleton } from "~/modules/process/singleton.server";
 
@@ -65,7 +65,8 @@ export class ContentStore {
   private hashes = new Map<string, string>();
   private state: ContentState;
   private current: LoadedContent | undefined;
-  private watcher: FSWatcher | undefined;
+  private watcher: FolderWatcher | undefined;
+  private watching: Promise<void> = Promise.resolve();
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
   /** Set while a change is being applied (the check may be half-way through it); resolves when done. */
@@ -364,32 +365,24 @@ export class ContentStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Watch the folder and reload changed files (debounced). */
+  /**
+   * Watch the folder and reload changed files (folder-watcher.server.ts: one watch per folder, set up in slices,
+   * a burst of changes reported once it settles). A path that is no longer there stands for what the store knew
+   * under it too (a removed or renamed question folder).
+   */
   watch(): void {
     if (this.watcher) return;
-    let pending = new Set<string>();
-    let timer: NodeJS.Timeout | undefined;
-    const queue = (abs: string) => {
-      const rel = path.relative(this.dir, abs).split(path.sep).join("/");
-      if (!rel || rel.startsWith("..") || rel.split("/").includes(".git")) return;
-      pending.add(rel);
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const batch = [...pending];
-        pending = new Set();
-        this.reload(batch).catch((error: unknown) => console.error("content reload failed:", error));
-      }, 60);
-    };
-    this.watcher = watch(this.dir, {
-      ignoreInitial: true,
-      ignored: (p) => p.split(path.sep).includes(".git"),
-      awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 20 },
+    const watcher = new FolderWatcher(this.dir, { ignore: (rel) => rel.split("/").includes(".git") });
+    this.watcher = watcher;
+    watcher.on("paths", (paths) => {
+      const all = new Set(paths);
+      for (const p of paths) for (const known of this.hashes.keys()) if (known.startsWith(`${p}/`)) all.add(known);
+      this.reload([...all]).catch((error: unknown) => console.error("content reload failed:", error));
     });
-    this.watcher.on("add", queue).on("change", queue).on("unlink", queue);
-    // Without a listener a watcher's error would throw. The usual one is the system's limit of watched
-    // folders (two per question): the site goes on serving, and says what to do.
+    // The usual failure is the system's limit of watched folders (two per question): the site goes on serving,
+    // and says what to do.
     let warned = false;
-    this.watcher.on("error", (error: unknown) => {
+    watcher.on("error", (error: unknown) => {
       if (warned) return;
       warned = true;
       const code = (error as NodeJS.ErrnoException).code;
@@ -400,9 +393,14 @@ export class ContentStore {
             : "Set CONTENT_WATCH=0 to rely on the push webhook and the poll (CONTENT_POLL_INTERVAL) instead."),
       );
     });
-    this.watcher.on("unlinkDir", () => {
-      this.reloadAll().catch((error: unknown) => console.error("content reload failed:", error));
+    this.watching = watcher.start().catch((error: unknown) => {
+      watcher.emit("error", error as Error);
     });
+  }
+
+  /** Resolves once every folder is watched (after `watch()`). */
+  whenWatching(): Promise<void> {
+    return this.watching;
   }
 
   /**
