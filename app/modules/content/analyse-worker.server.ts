@@ -9,7 +9,9 @@
  *
  * The production server is one bundle (build/server/index.js); a helper is
  * that same bundle started with DQ_CONTENT_ANALYSIS=1, and the bundle's copy
- * of this file (below) answers the requests over the IPC channel. Only
+ * of this file (below) answers the requests over the IPC channel. Given a
+ * folder and paths, a helper reads the files itself; texts come back as UTF-8
+ * (`textBytes`), never as strings in the server's heap (decisions/035). Only
  * `analyseContent` runs there: pure, plain data in and out (analyse.ts). In
  * development and tests, where there is no bundle, the store analyses in
  * slices on its own thread.
@@ -17,13 +19,30 @@
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { analyseContent, withoutBody, type AnalysedFile, type HashedFile } from "./analyse";
+import fs from "node:fs";
+import path from "node:path";
+import { gitBlobHash } from "~/modules/git/blob.server";
+import { analyseContent, withoutBody, withTextBytes, type AnalysedFile, type HashedFile } from "./analyse";
 
 const ROLE_ENV = "DQ_CONTENT_ANALYSIS";
 
-interface Request {
-  id: number;
-  files: HashedFile[];
+/** Files to analyse: given with their bytes, or named in a folder for the helper to read (the server then never holds their bytes). */
+export type AnalysisInput = HashedFile[] | { dir: string; paths: string[] };
+
+type Request = { id: number; files: HashedFile[] } | { id: number; dir: string; paths: string[] };
+
+/** Reads the named files of `dir` (a file gone meanwhile is skipped: its own reload tells the server). */
+function readNamed(dir: string, paths: string[]): HashedFile[] {
+  const out: HashedFile[] = [];
+  for (const p of paths) {
+    try {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(dir, p)));
+      out.push({ path: p, bytes, hash: gitBlobHash(bytes) });
+    } catch {
+      // gone or not a file
+    }
+  }
+  return out;
 }
 type Reply = { id: number; analyses: AnalysedFile[] } | { id: number; error: string };
 
@@ -32,8 +51,9 @@ if (process.env[ROLE_ENV] === "1" && typeof process.send === "function") {
   process.on("message", (request: Request) => {
     let reply: Reply;
     try {
-      // Bodies stay behind: the server has the bytes and reads them from there (analyse.ts, attachBody).
-      reply = { id: request.id, analyses: analyseContent(request.files).map(withoutBody) };
+      const files = "files" in request ? request.files : readNamed(request.dir, request.paths);
+      // Bodies stay behind: the server reads them from the files (analyse.ts, attachBody); texts travel as UTF-8.
+      reply = { id: request.id, analyses: analyseContent(files).map((a) => withTextBytes(withoutBody(a))) };
     } catch (error) {
       reply = { id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
@@ -59,10 +79,11 @@ export function helperCount(batches: number): number {
  * come back in the order of `files`, without their models' bodies (the
  * caller attaches them: `attachBody`).
  */
-export function processAnalyser(moduleUrl: string): (files: HashedFile[], options?: { background?: boolean }) => Promise<AnalysedFile[]> {
-  return async (files, options = {}) => {
-    const batches: HashedFile[][] = [];
-    for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
+export function processAnalyser(moduleUrl: string): (input: AnalysisInput, options?: { background?: boolean }) => Promise<AnalysedFile[]> {
+  return async (input, options = {}) => {
+    const batches: Array<Omit<Request, "id">> = [];
+    if (Array.isArray(input)) for (let i = 0; i < input.length; i += BATCH) batches.push({ files: input.slice(i, i + BATCH) });
+    else for (let i = 0; i < input.paths.length; i += BATCH) batches.push({ dir: input.dir, paths: input.paths.slice(i, i + BATCH) });
     const results = new Array<AnalysedFile[]>(batches.length);
     let next = 0;
     const helpers: ChildProcess[] = [];
@@ -71,7 +92,7 @@ export function processAnalyser(moduleUrl: string): (files: HashedFile[], option
         const send = () => {
           if (next >= batches.length) return resolve();
           const id = next++;
-          helper.send({ id, files: batches[id]! } satisfies Request);
+          helper.send({ id, ...batches[id]! } as Request);
         };
         helper.on("message", (reply: Reply) => {
           if ("error" in reply) return reject(new Error(`content analysis helper: ${reply.error}`));

@@ -15,7 +15,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { SavedSearchIndex } from "~/modules/search";
-import { withoutBody, type AnalysedFile } from "./analyse";
+import { withoutBody, withTextString, type AnalysedFile } from "./analyse";
 
 export class AnalysisCache {
   private entries = new Map<string, AnalysedFile>();
@@ -79,7 +79,7 @@ export class AnalysisCache {
       if (!out.write(`${line}\n`)) await once(out, "drain");
     };
     await write(JSON.stringify({ key: this.key }));
-    for (const a of unique.values()) await write(JSON.stringify(withoutBody(a)));
+    for (const a of unique.values()) await write(JSON.stringify(withTextString(withoutBody(a))));
     out.end();
     await once(out, "finish");
     await rename(tmp, this.file);

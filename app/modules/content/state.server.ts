@@ -203,8 +203,13 @@ export class ContentState {
       if (old) this.versionBits ^= this.bits(a.path, old.hash);
       this.versionBits ^= this.bits(a.path, a.hash);
       // The analysis itself is left as it is (the analysis cache writes it to disk with its text).
-      this.files.set(a.path, a.text === null ? a : { ...a, text: null });
-      if (a.text) this.texts.set(a.path, this.textStore.put(a.text));
+      if (a.text === null && !a.textBytes) this.files.set(a.path, a);
+      else {
+        const { textBytes: _bytes, ...rest } = a;
+        this.files.set(a.path, { ...rest, text: null });
+      }
+      if (a.textBytes && a.textBytes.length > 0) this.texts.set(a.path, this.textStore.putBytes(a.textBytes));
+      else if (a.text) this.texts.set(a.path, this.textStore.put(a.text));
       else this.texts.delete(a.path);
       await pause();
     }

@@ -8,6 +8,7 @@ import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
 import { readContentFiles, readContentFolder } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
+import type { AnalysisInput } from "./analyse-worker.server";
 import { FolderWatcher } from "./folder-watcher.server";
 import { TextStore } from "./text-store.server";
 import { singleton } from "~/modules/process/singleton.server";
@@ -39,7 +40,7 @@ export interface ContentStoreOptions {
    * Parses and checks many files elsewhere (helper processes); in slices on this thread without it, and for a few
    * files. `background`: the site is serving meanwhile, so leave it a core and yield the CPU to it.
    */
-  analyse?: (files: HashedFile[], options?: { background?: boolean }) => Promise<AnalysedFile[]>;
+  analyse?: (input: AnalysisInput, options?: { background?: boolean }) => Promise<AnalysedFile[]>;
   /**
    * From how many files a start has to parse on, it serves after a front-matter-only first pass and parses,
    * checks and indexes the bodies in the background (decisions/034). Default {@link DEFER_FROM}; 0: always.
@@ -258,17 +259,8 @@ export class ContentStore {
    * start is left to its own reload. Then the analyses are cached for the next start.
    */
   private async completeAnalysis(hits: AnalysedFile[], missing: HashedFile[], started: number): Promise<void> {
-    // The bytes were not kept (decisions/033): read the files again, and skip any that changed meanwhile.
-    const reread = await readContentFiles(this.dir, missing.map((f) => f.path));
-    const want = new Map(missing.map((f) => [f.path, f.hash]));
-    const files: HashedFile[] = [];
+    const full = await this.analyseInBackground(missing.map((f) => f.path));
     const pause = slicer();
-    for (const f of reread) {
-      const hashed = { ...f, hash: gitBlobHash(f.bytes) };
-      if (want.get(f.path) === hashed.hash) files.push(hashed);
-      await pause();
-    }
-    const full = await this.analyseMissing(files, { background: true });
     await this.enqueue(async () => {
       // Only files still as the first pass saw them (a reload in between analysed its files fully).
       const current: AnalysedFile[] = [];
@@ -291,6 +283,30 @@ export class ContentStore {
       this.cacheSaving = this.options.cache.save([...hits, ...full]).catch((error: unknown) => console.warn("content cache not saved:", error));
       await this.cacheSaving;
     }
+  }
+
+  /**
+   * Full analyses of the files at these paths as they are now, for the background pass: helper processes read
+   * the files themselves (the server never holds their bytes again); without helpers, or when they fail, the files
+   * are read and analysed here in slices. The caller keeps only the analyses whose hash is still the store's.
+   */
+  private async analyseInBackground(paths: string[]): Promise<AnalysedFile[]> {
+    if (this.options.analyse && paths.length >= ELSEWHERE_FROM) {
+      try {
+        const full = await this.options.analyse({ dir: this.dir, paths }, { background: true });
+        this.parsedElsewhere += paths.length;
+        return full;
+      } catch (error) {
+        console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
+      }
+    }
+    const files: HashedFile[] = [];
+    const pause = slicer();
+    for (const f of await readContentFiles(this.dir, paths)) {
+      files.push({ ...f, hash: gitBlobHash(f.bytes) });
+      await pause();
+    }
+    return this.inSlices(files, (batch) => analyseContent(batch));
   }
 
   /** Resolves once the start's background analysis (if any) is applied: `checked` is then true. */

@@ -53,7 +53,11 @@ export class TextStore {
 
   /** Keeps a text; the reference reads it back. */
   put(text: string): TextRef {
-    const bytes = encoder.encode(text);
+    return this.putBytes(encoder.encode(text));
+  }
+
+  /** Keeps a text given as UTF-8 (kept as it is in memory: the caller must not change it). */
+  putBytes(bytes: Uint8Array): TextRef {
     if (this.fd === undefined) return bytes;
     try {
       let written = 0;
