@@ -33,8 +33,22 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
  */
 export async function readContentFolder(dir: string): Promise<ContentFile[]> {
   const root = path.resolve(dir);
+  const found = await findFiles(root);
+  const files = await mapConcurrent(found, READ_CONCURRENCY, async (f): Promise<ContentFile> => ({ path: f.rel, bytes: new Uint8Array(await readFile(f.abs)) }));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The paths of every file under `dir` (as `readContentFolder` finds them), sorted, without reading them: a caller
+ * reads them a batch at a time (`readContentFiles`) and never holds the whole folder's bytes.
+ */
+export async function listContentFolder(dir: string): Promise<string[]> {
+  return (await findFiles(path.resolve(dir))).map((f) => f.rel).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function findFiles(root: string): Promise<Array<{ abs: string; rel: string }>> {
   const info = await stat(root);
-  if (!info.isDirectory()) throw new Error(`${dir} is not a directory`);
+  if (!info.isDirectory()) throw new Error(`${root} is not a directory`);
   const found: Array<{ abs: string; rel: string }> = [];
   const visited = new Set<string>([await realpath(root)]);
 
@@ -64,8 +78,7 @@ export async function readContentFolder(dir: string): Promise<ContentFile[]> {
   }
 
   await visit(root, "");
-  const files = await mapConcurrent(found, READ_CONCURRENCY, async (f): Promise<ContentFile> => ({ path: f.rel, bytes: new Uint8Array(await readFile(f.abs)) }));
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ContentFile } from "~/modules/validation/types";
 import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
 import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
-import { readContentFiles, readContentFolder } from "./read-folder.server";
+import { listContentFolder, readContentFiles, readContentFolder } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
 import type { AnalysisInput } from "./analyse-worker.server";
 import { FolderWatcher } from "./folder-watcher.server";
@@ -24,6 +24,8 @@ type Listener = (content: LoadedContent, changed: string[]) => void;
 
 export { gitBlobHash } from "~/modules/git/blob.server";
 
+/** Files read at a time by a start (their bytes are dropped once hashed, or analysed when the cache lacks them). */
+const READ_BATCH = 256;
 /** Files analysed per call between two yields to the event loop. */
 const ANALYSIS_BATCH = 16;
 /** A saved search index is saved again at start when more documents than this had to be indexed again. */
@@ -216,16 +218,11 @@ export class ContentStore {
   async load(): Promise<LoadedContent> {
     const started = performance.now();
     const savedSearch = this.options.searchCache?.load();
-    const files = await readContentFolder(this.dir);
     await this.options.cache?.load();
-    const hashed = files.map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
-    this.hashes = new Map(hashed.map((f) => [f.path, f.hash]));
-    const { hits, missing } = this.lookUp(hashed);
+    const { hits, missing, analysed, deferred } = await this.firstPass(await listContentFolder(this.dir));
     this.options.cache?.forget();
-    // Many files to parse (a first start, a new version of the code): serve after their front matter, parse after (decisions/034).
-    const deferred = missing.length > 0 && missing.length >= (this.options.deferFrom ?? DEFER_FROM);
-    const analysed = deferred ? await this.inSlices(missing, (batch) => analyseContent(batch, { frontMatterOnly: true })) : await this.analyseMissing(missing);
     const analyses = this.withBodies([...hits, ...analysed]);
+    const fileCount = this.hashes.size;
     const saved = await savedSearch;
     const { content, searchRestored } = await this.applyingChange(() => this.state.apply(analyses, [], saved ? { savedSearch: saved } : {}));
     if (!deferred && this.options.searchCache && (!searchRestored || searchRestored.reindexed > SEARCH_RESAVE_FROM)) {
@@ -234,9 +231,9 @@ export class ContentStore {
     }
     this.current = content;
     this.logErrors(content.findings);
-    this.lastLoad = { files: files.length, analysed: missing.length, fromCache: hits.length, ms: Math.round(performance.now() - started) };
+    this.lastLoad = { files: fileCount, analysed: missing.length, fromCache: hits.length, ms: Math.round(performance.now() - started) };
     console.info(
-      `content loaded in ${this.lastLoad.ms} ms: ${files.length} files, ${hits.length} analyses from the cache, ` +
+      `content loaded in ${this.lastLoad.ms} ms: ${fileCount} files, ${hits.length} analyses from the cache, ` +
         (deferred
           ? `${missing.length} files read to their front matter (their bodies are parsed in the background); search index of titles and tags for now`
           : `${this.parsedElsewhere} files parsed in helper processes; search index ` +
@@ -253,12 +250,52 @@ export class ContentStore {
   }
 
   /**
+   * Reads the folder a batch of files at a time, hashing each file and taking its analysis from the cache when it
+   * knows it; the bytes of a file the cache knows are dropped at once (decisions/035: the start never holds the
+   * whole folder's bytes). Once `deferFrom` files are missing, the start is deferred (decisions/034): those files
+   * get a front-matter-only analysis as they are read. Otherwise the few missing files are analysed in full.
+   */
+  private async firstPass(paths: string[]): Promise<{ hits: AnalysedFile[]; missing: Array<{ path: string; hash: string }>; analysed: AnalysedFile[]; deferred: boolean }> {
+    const deferFrom = this.options.deferFrom ?? DEFER_FROM;
+    const hits: AnalysedFile[] = [];
+    const missing: Array<{ path: string; hash: string }> = [];
+    const analysed: AnalysedFile[] = [];
+    let unread: HashedFile[] = []; // missing files whose bytes are kept until it is known whether the start defers
+    let deferred = false;
+    this.hashes = new Map();
+    const pause = slicer();
+    for (let i = 0; i < paths.length; i += READ_BATCH) {
+      for (const f of await readContentFiles(this.dir, paths.slice(i, i + READ_BATCH))) {
+        const hash = gitBlobHash(f.bytes);
+        this.hashes.set(f.path, hash);
+        const hit = this.options.cache?.get(f.path, hash);
+        if (hit) hits.push(hit);
+        else {
+          missing.push({ path: f.path, hash });
+          unread.push({ ...f, hash });
+        }
+      }
+      if (!deferred && missing.length > 0 && missing.length >= deferFrom) deferred = true;
+      if (deferred) {
+        for (let j = 0; j < unread.length; j += ANALYSIS_BATCH) {
+          analysed.push(...analyseContent(unread.slice(j, j + ANALYSIS_BATCH), { frontMatterOnly: true }));
+          await pause();
+        }
+        unread = [];
+      }
+      await pause();
+    }
+    if (!deferred) analysed.push(...(await this.analyseMissing(unread)));
+    return { hits, missing, analysed, deferred };
+  }
+
+  /**
    * After a first pass (front matter only): parses and checks the files' bodies, in helper processes leaving the
    * site a core (or in slices here), and applies the full analyses as one change — the snapshot served meanwhile
    * stays until the new one, with every finding and the whole search index, is complete. A file changed since the
    * start is left to its own reload. Then the analyses are cached for the next start.
    */
-  private async completeAnalysis(hits: AnalysedFile[], missing: HashedFile[], started: number): Promise<void> {
+  private async completeAnalysis(hits: AnalysedFile[], missing: Array<{ path: string; hash: string }>, started: number): Promise<void> {
     const full = await this.analyseInBackground(missing.map((f) => f.path));
     const pause = slicer();
     await this.enqueue(async () => {
