@@ -184,7 +184,7 @@ export class ContentState {
 
     // The check, in slices of files (a whole folder at start, a git pull of many files).
     const errorChanged = new Set<string>();
-    const CHUNK = 500;
+    const CHUNK = 200;
     const deletedList = [...deleted];
     for (let i = 0; i < Math.max(changed.length, deletedList.length, 1); i += CHUNK) {
       const change = this.check.apply(changed.slice(i, i + CHUNK), deletedList.slice(i, i + CHUNK));

@@ -12,11 +12,15 @@ export interface CachedPage {
 }
 
 /**
- * Rendered pages keyed by content version and URL. A new content version
- * makes every old key unreachable; the LRU bound (by bytes) evicts them.
+ * Rendered pages keyed by URL and the version of what the page shows. A page
+ * stored for a URL replaces the page of an older version of that URL at once
+ * (no request can reach it again), so edits do not fill the cache with stale
+ * copies; the LRU bound (by bytes) evicts the least recently used pages.
  */
 export class PageCache {
   private map = new Map<string, CachedPage>();
+  /** Host and URL → the key of the page stored for them. */
+  private latest = new Map<string, string>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -29,7 +33,26 @@ export class PageCache {
    * request with a forged Host must never fill the cache other readers get.
    */
   static key(version: string, url: string, host = ""): string {
-    return `${version} ${host} ${url}`;
+    // A line break never occurs in a request's host or target: the part before it names the page's slot.
+    return `${host} ${url}\n${version}`;
+  }
+
+  private static slot(key: string): string {
+    return key.slice(0, key.lastIndexOf("\n"));
+  }
+
+  /** Bytes of the pages held. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  private drop(key: string): void {
+    const page = this.map.get(key);
+    if (!page) return;
+    this.map.delete(key);
+    this.bytes -= page.size;
+    const slot = PageCache.slot(key);
+    if (this.latest.get(slot) === key) this.latest.delete(slot);
   }
 
   get(key: string): CachedPage | undefined {
@@ -46,23 +69,23 @@ export class PageCache {
   }
 
   set(key: string, page: CachedPage): void {
-    const old = this.map.get(key);
-    if (old) {
-      this.bytes -= old.size;
-      this.map.delete(key);
-    }
+    this.drop(key);
+    const slot = PageCache.slot(key);
+    const older = this.latest.get(slot);
+    if (older !== undefined) this.drop(older); // the same URL, an older version: unreachable from now on
     if (page.size > this.maxBytes / 8) return;
     this.map.set(key, page);
+    this.latest.set(slot, key);
     this.bytes += page.size;
-    for (const [k, v] of this.map) {
+    for (const k of this.map.keys()) {
       if (this.bytes <= this.maxBytes) break;
-      this.map.delete(k);
-      this.bytes -= v.size;
+      this.drop(k);
     }
   }
 
   clear(): void {
     this.map.clear();
+    this.latest.clear();
     this.bytes = 0;
   }
 
