@@ -15,7 +15,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const content = context.services.store.content;
   const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, MAX_QUERY * 2);
   const response = q.trim() ? searchQuestions(content.search, q, { limit: 50 }) : null;
-  return json({ q, response }, { headers: { "Cache-Control": HTML_CACHE_CONTROL } });
+  // After a first start on a large folder the bodies are still being indexed (decisions/034).
+  const indexing = !context.services.store.checked;
+  return json({ q, response, indexing }, { headers: { "Cache-Control": HTML_CACHE_CONTROL } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
@@ -27,7 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
   });
 
 export default function Search() {
-  const { q, response } = useLoaderData<typeof loader>();
+  const { q, response, indexing } = useLoaderData<typeof loader>();
   const submit = useSubmit();
   const navigation = useNavigation();
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -72,6 +74,12 @@ export default function Search() {
         </p>
       </Form>
       <div aria-live="polite" aria-busy={searching} className="search-results">
+        {indexing ? (
+          <p className="search-message search-indexing">
+            The questions’ and answers’ text is still being indexed after a restart: for a few more seconds, search finds
+            titles and tags only.
+          </p>
+        ) : null}
         {response?.message ? <p className="search-message">{response.message}</p> : null}
         {response ? (
           <p className="result-count">

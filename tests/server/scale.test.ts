@@ -158,6 +158,10 @@ describe("a start on many files (decisions/034)", () => {
     let app = await startAppServer(env, { timeoutMs: 120_000 });
     try {
       expect(app.output()).toMatch(/282 files read to their front matter \(their bodies are parsed in the background\)/);
+      // The search page says what it searches while the bodies are indexed, and stops saying it once they are.
+      const notice = "search finds\ntitles and tags only";
+      const during = [await (await fetch(app.url + "/search?q=capybara")).text(), (await facts(app)).contentChecked] as const;
+      if (!during[1]) expect(during[0].replace(/\s+/g, " ")).toContain(notice.replace(/\s+/g, " "));
       // Checked within a few seconds; until then every question is served and /healthz says so.
       const checked = await waitFor(async () => {
         const f = await facts(app);
@@ -166,6 +170,7 @@ describe("a start on many files (decisions/034)", () => {
       }, 60_000);
       expect(app.output()).toMatch(/content checked in the background \d+ ms after the start began: 282 files parsed/);
       const pages = await look(app);
+      expect(pages[2]!.replace(/\s+/g, " ")).not.toContain(notice.replace(/\s+/g, " "));
       expect(pages[1]).toContain("capybara");
       expect(pages[2]).toContain(`/q/${few[9]!.slug}`);
       // The analyses are cached once checked; the search index as the server stops.

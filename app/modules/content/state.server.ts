@@ -87,6 +87,8 @@ export class ContentState {
   private readonly textStore: TextStore;
   /** XOR of one 64-bit value per (path, hash): a version that does not depend on the order of changes. */
   private versionBits = 0n;
+  /** Files whose analysis is front matter only (decisions/034): while there are any, the version says so. */
+  private partialFiles = 0;
   private current: LoadedContent | undefined;
 
   /** @param options.texts where the plain texts go (default: in memory; the content store gives it a file). */
@@ -194,12 +196,15 @@ export class ContentState {
 
     for (const p of deleted) {
       const old = this.files.get(p);
+      if (old?.partial) this.partialFiles--;
       if (old) this.versionBits ^= this.bits(p, old.hash);
       this.files.delete(p);
       this.texts.delete(p);
     }
     for (const a of changed) {
       const old = this.files.get(a.path);
+      if (old?.partial) this.partialFiles--;
+      if (a.partial) this.partialFiles++;
       if (old) this.versionBits ^= this.bits(a.path, old.hash);
       this.versionBits ^= this.bits(a.path, a.hash);
       // The analysis itself is left as it is (the analysis cache writes it to disk with its text).
@@ -265,7 +270,9 @@ export class ContentState {
       updateSearchIndex(search, { remove, upsert: changedDocs.map((q) => this.searchDocument(q, labels)) });
     }
 
-    const version = this.versionBits.toString(16).padStart(16, "0");
+    // A first pass (front matter only) shows the same files as the full pass after it, but not the same search
+    // results or findings: its own version, so no page cached from it is served once the full pass is in.
+    const version = this.versionBits.toString(16).padStart(16, "0") + (this.partialFiles > 0 ? "-front-matter" : "");
     const content: LoadedContent = {
       ...contentSnapshot(version, questions, tags),
       findings: this.check.findings(),

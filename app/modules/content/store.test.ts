@@ -152,9 +152,12 @@ describe("ContentStore's start on many files (a front-matter first pass, the bod
     expect(first.findings.some((f) => f.rule === "python-syntax")).toBe(false);
     expect(searchSlugs(store, made[8]!.title)[0]).toBe(made[8]!.slug);
     expect(searchSlugs(store, "axolotl")).toEqual([]);
+    // Its own version: nothing cached from the first pass (a search page) is served after the full one.
+    expect(first.version).toMatch(/-front-matter$/);
 
     await store.whenChecked();
     expect(store.checked).toBe(true);
+    expect(store.version).not.toBe(first.version);
     const full = new ContentStore(dir);
     await full.load();
     expect(store.version).toBe(full.version);
