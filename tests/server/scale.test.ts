@@ -199,6 +199,11 @@ describe("the server's memory settings", () => {
     await expect(started).rejects.toThrow(/HEAP_GROWING_PERCENT must be a whole number/);
   });
 
+  it("an OPTIMIZE_FOR_SIZE other than 0 or 1 stops the server with a message naming it", async () => {
+    const started = startAppServer({ OPTIMIZE_FOR_SIZE: "yes" });
+    await expect(started).rejects.toThrow(/OPTIMIZE_FOR_SIZE must be 0 or 1/);
+  });
+
   it("runs the server with the young-generation size npm start and the container give it", async () => {
     // What the process was started with, as the system sees it (Linux).
     const environ = fs.readFileSync(`/proc/${server.pid}/environ`, "utf8").split("\0");

@@ -70,6 +70,8 @@ export class ContentStore {
   private current: LoadedContent | undefined;
   private watcher: FolderWatcher | undefined;
   private watching: Promise<void> = Promise.resolve();
+  /** Paths the watcher reported before the first load was done (reloaded after it). */
+  private unloaded = new Set<string>();
   private listeners = new Set<Listener>();
   private reloading: Promise<void> = Promise.resolve();
   /** Set while a change is being applied (the check may be half-way through it); resolves when done. */
@@ -230,6 +232,11 @@ export class ContentStore {
       await this.options.searchCache.save(saveSearchIndex(content.search, searchDocumentKey)).catch((error: unknown) => console.warn("search index not saved:", error));
     }
     this.current = content;
+    if (this.unloaded.size > 0) {
+      const reported = this.unloaded;
+      this.unloaded = new Set();
+      this.reloadReported(reported);
+    }
     this.logErrors(content.findings);
     this.lastLoad = { files: fileCount, analysed: missing.length, fromCache: hits.length, ms: Math.round(performance.now() - started) };
     console.info(
@@ -428,9 +435,10 @@ export class ContentStore {
     const watcher = new FolderWatcher(this.dir, { ignore: (rel) => rel.split("/").includes(".git") });
     this.watcher = watcher;
     watcher.on("paths", (paths) => {
-      const all = new Set(paths);
-      for (const p of paths) for (const known of this.hashes.keys()) if (known.startsWith(`${p}/`)) all.add(known);
-      this.reload([...all]).catch((error: unknown) => console.error("content reload failed:", error));
+      // Watching starts before the first load reads the folder, so that no change slips between the two: what is
+      // reported before the load is done is reloaded right after it.
+      if (!this.current) for (const p of paths) this.unloaded.add(p);
+      else this.reloadReported(paths);
     });
     // The usual failure is the system's limit of watched folders (two per question): the site goes on serving,
     // and says what to do.
@@ -449,6 +457,13 @@ export class ContentStore {
     this.watching = watcher.start().catch((error: unknown) => {
       watcher.emit("error", error as Error);
     });
+  }
+
+  /** Reloads the paths a watcher reported; a path no longer there stands for what the store knew under it too. */
+  private reloadReported(paths: Iterable<string>): void {
+    const all = new Set(paths);
+    for (const p of all) for (const known of this.hashes.keys()) if (known.startsWith(`${p}/`)) all.add(known);
+    if (all.size > 0) this.reload([...all]).catch((error: unknown) => console.error("content reload failed:", error));
   }
 
   /** Resolves once every folder is watched (after `watch()`). */
@@ -478,8 +493,13 @@ export class ContentStore {
 export function getContentStore(options: { dir: string; watch: boolean } & ContentStoreOptions): Promise<ContentStore> {
   return singleton("content-store", async () => {
     const store = new ContentStore(options.dir, options);
+    // Every folder is watched before the folder is read: a change made before a file's watch existed is read by the
+    // load, one made after is reported — and reloaded after the load when it came during it (see `watch`).
+    if (options.watch) {
+      store.watch();
+      await store.whenWatching();
+    }
     await store.load();
-    if (options.watch) store.watch();
     return store;
   });
 }

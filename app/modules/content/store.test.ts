@@ -193,3 +193,37 @@ describe("ContentStore's start on many files (a front-matter first pass, the bod
     expect(searchSlugs(store, "axolotl")).toHaveLength(1);
   });
 });
+
+describe("ContentStore watching from before its first load", () => {
+  it("reloads a change reported while the folder was being read, once the load is done", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dq-store-"));
+    dirs.push(dir);
+    const made = generateScaleContent(path.join(ROOT, "content"), dir, 6);
+    vi.spyOn(console, "info").mockImplementation(() => {});
+    const store = new ContentStore(dir);
+    store.watch();
+    await store.whenWatching();
+    try {
+      // The file changes after the load has read it and before the load is done; the watcher reports it meanwhile.
+      const answer = path.join(made[2]!.dir, "answers", "answer-1.md");
+      const apply = ContentState.prototype.apply;
+      vi.spyOn(ContentState.prototype, "apply").mockImplementationOnce(async function (this: ContentState, ...args: Parameters<ContentState["apply"]>) {
+        fs.appendFileSync(answer, "\nA sentence about the okapi.\n");
+        await new Promise((r) => setTimeout(r, 400)); // the watcher settles (100 ms) and reports before the load ends
+        return apply.apply(this, args);
+      });
+      await store.load();
+      expect(store.content.bySlug.get(made[2]!.slug)?.answers.some((a) => a.body.includes("okapi"))).toBe(true); // a body is read from disk
+      expect(searchQuestions(store.content.search, "okapi").results).toEqual([]); // the load's own analysis predates the change
+      // Reloaded once the load is done: search has the change too.
+      const deadline = Date.now() + 5000;
+      while (searchQuestions(store.content.search, "okapi").results.length === 0) {
+        if (Date.now() > deadline) throw new Error("the change made during the load was never reloaded");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(searchQuestions(store.content.search, "okapi").results.map((r) => r.slug)).toEqual([made[2]!.slug]);
+    } finally {
+      await store.close();
+    }
+  });
+});
