@@ -6,7 +6,7 @@ import type { ContentFile } from "~/modules/validation/types";
 import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
 import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
-import { listContentFolder, readContentFiles, readContentFolder } from "./read-folder.server";
+import { listContentFolder, readContentFiles } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
 import type { AnalysisInput } from "./analyse-worker.server";
 import { FolderWatcher } from "./folder-watcher.server";
@@ -267,7 +267,7 @@ export class ContentStore {
     const hits: AnalysedFile[] = [];
     const missing: Array<{ path: string; hash: string }> = [];
     const analysed: AnalysedFile[] = [];
-    let unread: HashedFile[] = []; // missing files whose bytes are kept until it is known whether the start defers
+    let pending: HashedFile[] = []; // missing files, with their bytes, until it is known whether the start defers
     let deferred = false;
     this.hashes = new Map();
     const pause = slicer();
@@ -279,20 +279,20 @@ export class ContentStore {
         if (hit) hits.push(hit);
         else {
           missing.push({ path: f.path, hash });
-          unread.push({ ...f, hash });
+          pending.push({ ...f, hash });
         }
       }
       if (!deferred && missing.length > 0 && missing.length >= deferFrom) deferred = true;
       if (deferred) {
-        for (let j = 0; j < unread.length; j += ANALYSIS_BATCH) {
-          analysed.push(...analyseContent(unread.slice(j, j + ANALYSIS_BATCH), { frontMatterOnly: true }));
+        for (let j = 0; j < pending.length; j += ANALYSIS_BATCH) {
+          analysed.push(...analyseContent(pending.slice(j, j + ANALYSIS_BATCH), { frontMatterOnly: true }));
           await pause();
         }
-        unread = [];
+        pending = [];
       }
       await pause();
     }
-    if (!deferred) analysed.push(...(await this.analyseMissing(unread)));
+    if (!deferred) analysed.push(...(await this.analyseMissing(pending)));
     return { hits, missing, analysed, deferred };
   }
 
@@ -411,13 +411,6 @@ export class ContentStore {
     this.logErrors(content.findings, new Set(paths));
     this.lastLoad = { files: paths.length, analysed: analyses.length, fromCache: 0, ms: Math.round(performance.now() - started) };
     for (const l of this.listeners) l(content, paths);
-  }
-
-  /** Re-read the whole folder (used after a git pull whose file list is unknown). */
-  async reloadAll(): Promise<void> {
-    const files = await readContentFolder(this.dir);
-    const paths = new Set([...files.map((f) => f.path), ...this.hashes.keys()]);
-    await this.reload([...paths]);
   }
 
   onChange(listener: Listener): () => void {
