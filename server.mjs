@@ -32,29 +32,27 @@ for (const [method, level] of [["log", "info"], ["info", "info"], ["debug", "deb
   console[method] = (...args) => log[level](format(...args));
 }
 
+/** An environment setting of the server's V8 options, or a stop with a message naming it when it is not `valid`. */
+function v8Setting(name, fallback, valid, expected) {
+  const value = (env[name] ?? "").trim() || fallback;
+  if (valid.test(value)) return value;
+  log.fatal(`Django Questions cannot start: ${name} must be ${expected} (it is "${env[name]}").`);
+  log.flush?.();
+  process.exit(1);
+}
+
 // How far the old generation may grow past what survived the last full collection before the next
 // one (docs/decisions/033, 035): V8 lets it grow up to fourfold when the machine has memory to spare, which
 // held hundreds of MB of garbage in RSS at scale. 40 % keeps RSS nearer the live data at no measurable CPU cost
 // (measured at 5,000 questions against 60 %: 94 MB less after the benchmark's requests, the same CPU per page;
 // 25 %: less memory, more CPU per page); 0: V8's own policy.
-const heapGrowing = (env.HEAP_GROWING_PERCENT ?? "").trim() || "40";
-if (!/^\d{1,3}$/.test(heapGrowing)) {
-  log.fatal(`Django Questions cannot start: HEAP_GROWING_PERCENT must be a whole number from 0 to 999 (it is "${env.HEAP_GROWING_PERCENT}").`);
-  log.flush?.();
-  process.exit(1);
-}
+const heapGrowing = v8Setting("HEAP_GROWING_PERCENT", "40", /^\d{1,3}$/, "a whole number from 0 to 999");
 if (heapGrowing !== "0") v8.setFlagsFromString(`--heap-growing-percent=${Number(heapGrowing)}`);
 
 // V8's memory-saving mode (docs/decisions/036): V8 treats the heap as short of memory — it grows it less and
 // compacts it so that memory goes back to the system. Measured at 5,000 questions: RSS after the benchmark's
-// requests 583–592 MB without it, 504–508 MB with it, the same CPU per page. OPTIMIZE_FOR_SIZE=0 turns it off.
-const optimizeForSize = (env.OPTIMIZE_FOR_SIZE ?? "").trim() || "1";
-if (optimizeForSize !== "0" && optimizeForSize !== "1") {
-  log.fatal(`Django Questions cannot start: OPTIMIZE_FOR_SIZE must be 0 or 1 (it is "${env.OPTIMIZE_FOR_SIZE}").`);
-  log.flush?.();
-  process.exit(1);
-}
-if (optimizeForSize === "1") v8.setFlagsFromString("--optimize-for-size");
+// requests 583–592 MB without it, 504–533 MB with it, the same CPU per page. OPTIMIZE_FOR_SIZE=0 turns it off.
+if (v8Setting("OPTIMIZE_FOR_SIZE", "1", /^[01]$/, "0 or 1") === "1") v8.setFlagsFromString("--optimize-for-size");
 
 // Configuration the server cannot start with (the message says what to set): no stack trace.
 const CONFIG_ERRORS = new Set(["ConfigError", "ForgeConfigError", "SessionSecretError", "PostgresUnreachableError"]);

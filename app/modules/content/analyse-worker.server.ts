@@ -19,10 +19,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import fs from "node:fs";
-import path from "node:path";
-import { gitBlobHash } from "~/modules/git/blob.server";
 import { analyseContent, withoutBody, withTextBytes, type AnalysedFile, type HashedFile } from "./analyse";
+import { readHashedContentFiles } from "./read-folder.server";
 
 const ROLE_ENV = "DQ_CONTENT_ANALYSIS";
 
@@ -30,28 +28,16 @@ const ROLE_ENV = "DQ_CONTENT_ANALYSIS";
 export type AnalysisInput = HashedFile[] | { dir: string; paths: string[] };
 
 type Request = { id: number; files: HashedFile[] } | { id: number; dir: string; paths: string[] };
-
-/** Reads the named files of `dir` (a file gone meanwhile is skipped: its own reload tells the server). */
-function readNamed(dir: string, paths: string[]): HashedFile[] {
-  const out: HashedFile[] = [];
-  for (const p of paths) {
-    try {
-      const bytes = new Uint8Array(fs.readFileSync(path.join(dir, p)));
-      out.push({ path: p, bytes, hash: gitBlobHash(bytes) });
-    } catch {
-      // gone or not a file
-    }
-  }
-  return out;
-}
 type Reply = { id: number; analyses: AnalysedFile[] } | { id: number; error: string };
 
 // In a helper started by `processAnalyser`: answer requests until the channel closes.
 if (process.env[ROLE_ENV] === "1" && typeof process.send === "function") {
-  process.on("message", (request: Request) => {
+  // One request at a time per helper: the server sends the next batch once this one is answered.
+  process.on("message", async (request: Request) => {
     let reply: Reply;
     try {
-      const files = "files" in request ? request.files : readNamed(request.dir, request.paths);
+      // A file gone meanwhile is left out: its own reload tells the server.
+      const files = "files" in request ? request.files : await readHashedContentFiles(request.dir, request.paths);
       // Bodies stay behind: the server reads them from the files (analyse.ts, attachBody); texts travel as UTF-8.
       reply = { id: request.id, analyses: analyseContent(files).map((a) => withTextBytes(withoutBody(a))) };
     } catch (error) {

@@ -26,7 +26,7 @@ export interface AnalysedFile extends FileAnalysis {
   /**
    * The plain text as UTF-8 instead of `text`: an analysis from a helper process (analyse-worker.server.ts) carries
    * its text as bytes, which cross the channel as bytes and never become a JavaScript string in the server — at
-   * 5,000 questions ≈ 80 MB of UTF-8 that were ≈ 150 MB of two-byte strings (decisions/035). `textOf` reads either.
+   * 5,000 questions ≈ 80 MB of UTF-8 that were ≈ 150 MB of two-byte strings (decisions/035). `withTextString` turns it back into `text`.
    */
   textBytes?: Uint8Array;
   /** The valid tags, for tags.yml. */
@@ -71,11 +71,6 @@ function bodyOfChangedFile(bytes: Uint8Array): string | undefined {
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
-
-/** The plain text of an analysis, whichever way it carries it. */
-export function textOf(a: AnalysedFile): string | null {
-  return a.textBytes ? fromUtf8.decode(a.textBytes) : a.text;
-}
 
 /** The analysis with its text as UTF-8 bytes (`textBytes`), to send from a helper process. */
 export function withTextBytes(a: AnalysedFile): AnalysedFile {

@@ -114,7 +114,9 @@ export class FolderWatcher extends EventEmitter<{ paths: [string[]]; error: [Err
         if (info.isDirectory() && !this.watchers.has(abs)) return this.walk(abs, true);
         return undefined;
       },
-      () => this.unwatch(abs),
+      () => {
+        if (this.watchers.has(abs)) this.unwatch(abs); // a watched folder went away (a file's removal needs nothing)
+      },
     ).catch((error: unknown) => this.emit("error", error as Error));
   }
 

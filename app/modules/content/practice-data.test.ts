@@ -16,6 +16,7 @@ const content: LoadedContent = {
   ...contentSnapshot("test", questions, tags),
   findings: [],
   search: undefined as never,
+  checked: true,
   loadedAt: new Date(),
 };
 

@@ -5,6 +5,8 @@
  */
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+// Relative: the content CLI (scripts/validate-content.ts) loads this file without the app's "~" alias.
+import { gitBlobHash } from "../git/blob.server";
 import type { ContentFile } from "~/modules/validation/types";
 
 const SKIPPED_DIRECTORIES = new Set([".git"]);
@@ -107,4 +109,9 @@ export async function readContentFiles(dir: string, relPaths: string[]): Promise
     }
   });
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `readContentFiles`, each file with its git blob SHA-1 (what the content store and its caches key on). */
+export async function readHashedContentFiles(dir: string, relPaths: string[]): Promise<Array<ContentFile & { hash: string }>> {
+  return (await readContentFiles(dir, relPaths)).map((f) => ({ ...f, hash: gitBlobHash(f.bytes) }));
 }

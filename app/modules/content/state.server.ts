@@ -24,6 +24,11 @@ export interface LoadedContent extends ContentSnapshot {
   /** Findings of the content check (files it had to leave out), for the log and /healthz. */
   findings: Finding[];
   search: SearchIndex;
+  /**
+   * Every file's body is parsed and checked: false for the first pass of a start on many files (front matter only,
+   * decisions/034), whose findings, excerpts and search index lack the bodies.
+   */
+  checked: boolean;
   /** When this snapshot was built. */
   loadedAt: Date;
 }
@@ -272,11 +277,13 @@ export class ContentState {
 
     // A first pass (front matter only) shows the same files as the full pass after it, but not the same search
     // results or findings: its own version, so no page cached from it is served once the full pass is in.
-    const version = this.versionBits.toString(16).padStart(16, "0") + (this.partialFiles > 0 ? "-front-matter" : "");
+    const checked = this.partialFiles === 0;
+    const version = this.versionBits.toString(16).padStart(16, "0") + (checked ? "" : "-front-matter");
     const content: LoadedContent = {
       ...contentSnapshot(version, questions, tags),
       findings: this.check.findings(),
       search,
+      checked,
       loadedAt: new Date(),
     };
     this.current = content;

@@ -6,7 +6,7 @@ import type { ContentFile } from "~/modules/validation/types";
 import { analyseContent, attachBody, type AnalysedFile, type HashedFile } from "./analyse";
 import { saveSearchIndex } from "~/modules/search";
 import type { AnalysisCache, SearchIndexCache } from "./analysis-cache.server";
-import { listContentFolder, readContentFiles } from "./read-folder.server";
+import { listContentFolder, readHashedContentFiles } from "./read-folder.server";
 import { ContentState, searchDocumentKey, slicer, type LoadedContent } from "./state.server";
 import type { AnalysisInput } from "./analyse-worker.server";
 import { FolderWatcher } from "./folder-watcher.server";
@@ -85,7 +85,9 @@ export class ContentStore {
    * False while the start's first pass (front matter only, decisions/034) is served and the bodies are being
    * parsed, checked and indexed in the background; true once every file is fully analysed.
    */
-  checked = true;
+  get checked(): boolean {
+    return this.current?.checked ?? false;
+  }
   /** The background analysis after a first pass; resolves when it is applied (or has failed, logged). */
   private completing: Promise<void> = Promise.resolve();
   /** The search index changed since it was saved (or loaded): `close` saves it. */
@@ -180,19 +182,25 @@ export class ContentStore {
     return { hits, missing };
   }
 
-  /** Parses and checks files: many of them in helper processes (`options.analyse`), else in slices here. */
-  private async analyseMissing(missing: HashedFile[], options: { background?: boolean } = {}): Promise<AnalysedFile[]> {
-    if (this.options.analyse && missing.length >= ELSEWHERE_FROM) {
+  /**
+   * Parses and checks files: many of them in helper processes (`options.analyse`), else — or when the helpers
+   * fail — in slices here. Files named in the folder (`{ dir, paths }`) are read by the helpers themselves, or here
+   * without them; a file gone meanwhile is left out. `background`: the site is serving meanwhile.
+   */
+  private async analyseMissing(input: AnalysisInput, options: { background?: boolean } = {}): Promise<AnalysedFile[]> {
+    const count = Array.isArray(input) ? input.length : input.paths.length;
+    if (this.options.analyse && count >= ELSEWHERE_FROM) {
       try {
-        const elsewhere = await this.options.analyse(missing, options);
-        this.parsedElsewhere += missing.length;
+        const elsewhere = await this.options.analyse(input, options);
+        this.parsedElsewhere += count;
         return elsewhere;
       } catch (error) {
         // A system that refuses a helper process (limits, sandbox) still gets its content: here, in slices.
         console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
       }
     }
-    return this.inSlices(missing, (batch) => analyseContent(batch));
+    const files = Array.isArray(input) ? input : await readHashedContentFiles(input.dir, input.paths);
+    return this.inSlices(files, (batch) => analyseContent(batch));
   }
 
   /** Runs `analyse` over the files a batch at a time, yielding to the event loop between batches. */
@@ -247,7 +255,6 @@ export class ContentStore {
             (searchRestored ? `from the cache (${searchRestored.reindexed} questions indexed again)` : "built")),
     );
     if (deferred) {
-      this.checked = false;
       this.searchUnsaved = true;
       this.completing = this.completeAnalysis(hits, missing, started).catch((error: unknown) => console.error("content: the background analysis failed:", error));
     } else if (this.options.cache && missing.length > 0) {
@@ -272,14 +279,13 @@ export class ContentStore {
     this.hashes = new Map();
     const pause = slicer();
     for (let i = 0; i < paths.length; i += READ_BATCH) {
-      for (const f of await readContentFiles(this.dir, paths.slice(i, i + READ_BATCH))) {
-        const hash = gitBlobHash(f.bytes);
-        this.hashes.set(f.path, hash);
-        const hit = this.options.cache?.get(f.path, hash);
+      for (const f of await readHashedContentFiles(this.dir, paths.slice(i, i + READ_BATCH))) {
+        this.hashes.set(f.path, f.hash);
+        const hit = this.options.cache?.get(f.path, f.hash);
         if (hit) hits.push(hit);
         else {
-          missing.push({ path: f.path, hash });
-          pending.push({ ...f, hash });
+          missing.push({ path: f.path, hash: f.hash });
+          pending.push(f);
         }
       }
       if (!deferred && missing.length > 0 && missing.length >= deferFrom) deferred = true;
@@ -303,7 +309,8 @@ export class ContentStore {
    * start is left to its own reload. Then the analyses are cached for the next start.
    */
   private async completeAnalysis(hits: AnalysedFile[], missing: Array<{ path: string; hash: string }>, started: number): Promise<void> {
-    const full = await this.analyseInBackground(missing.map((f) => f.path));
+    // Helpers read the files themselves: the server does not hold their bytes again (decisions/035).
+    const full = await this.analyseMissing({ dir: this.dir, paths: missing.map((f) => f.path) }, { background: true });
     const pause = slicer();
     await this.enqueue(async () => {
       // Only files still as the first pass saw them (a reload in between analysed its files fully).
@@ -317,7 +324,6 @@ export class ContentStore {
         this.current = content;
         return content;
       });
-      this.checked = true;
       this.searchUnsaved = true;
       this.logErrors(content.findings, new Set(current.map((a) => a.path)));
       console.info(`content checked in the background ${Math.round(performance.now() - started)} ms after the start began: ${current.length} files parsed`);
@@ -327,30 +333,6 @@ export class ContentStore {
       this.cacheSaving = this.options.cache.save([...hits, ...full]).catch((error: unknown) => console.warn("content cache not saved:", error));
       await this.cacheSaving;
     }
-  }
-
-  /**
-   * Full analyses of the files at these paths as they are now, for the background pass: helper processes read
-   * the files themselves (the server never holds their bytes again); without helpers, or when they fail, the files
-   * are read and analysed here in slices. The caller keeps only the analyses whose hash is still the store's.
-   */
-  private async analyseInBackground(paths: string[]): Promise<AnalysedFile[]> {
-    if (this.options.analyse && paths.length >= ELSEWHERE_FROM) {
-      try {
-        const full = await this.options.analyse({ dir: this.dir, paths }, { background: true });
-        this.parsedElsewhere += paths.length;
-        return full;
-      } catch (error) {
-        console.warn(`content: helper processes failed (${(error as Error).message}); parsing here instead`);
-      }
-    }
-    const files: HashedFile[] = [];
-    const pause = slicer();
-    for (const f of await readContentFiles(this.dir, paths)) {
-      files.push({ ...f, hash: gitBlobHash(f.bytes) });
-      await pause();
-    }
-    return this.inSlices(files, (batch) => analyseContent(batch));
   }
 
   /** Resolves once the start's background analysis (if any) is applied: `checked` is then true. */
@@ -382,19 +364,14 @@ export class ContentStore {
   private async doReload(relPaths: string[]): Promise<void> {
     const started = performance.now();
     const unique = [...new Set(relPaths.map((p) => p.split(path.sep).join("/")))];
-    const read = await readContentFiles(this.dir, unique);
-    const found = new Map(read.map((f) => [f.path, f]));
+    const found = new Map((await readHashedContentFiles(this.dir, unique)).map((f) => [f.path, f]));
     const changed: HashedFile[] = [];
     const deleted: string[] = [];
     for (const p of unique) {
       const file = found.get(p);
       if (!file) {
         if (this.hashes.has(p)) deleted.push(p);
-        continue;
-      }
-      const hash = gitBlobHash(file.bytes);
-      if (this.hashes.get(p) === hash) continue;
-      changed.push({ ...file, hash });
+      } else if (this.hashes.get(p) !== file.hash) changed.push(file);
     }
     if (changed.length === 0 && deleted.length === 0) return;
     const analyses = await this.analyse(changed);
@@ -455,7 +432,19 @@ export class ContentStore {
   /** Reloads the paths a watcher reported; a path no longer there stands for what the store knew under it too. */
   private reloadReported(paths: Iterable<string>): void {
     const all = new Set(paths);
-    for (const p of all) for (const known of this.hashes.keys()) if (known.startsWith(`${p}/`)) all.add(known);
+    // Paths that are not known files may be folders: one pass over the known files adds what lies under them
+    // (each file's few ancestor folders looked up), not one pass per reported path.
+    const folders = new Set([...all].filter((p) => !this.hashes.has(p)));
+    if (folders.size > 0) {
+      for (const known of this.hashes.keys()) {
+        for (let at = known.lastIndexOf("/"); at > 0; at = known.lastIndexOf("/", at - 1)) {
+          if (folders.has(known.slice(0, at))) {
+            all.add(known);
+            break;
+          }
+        }
+      }
+    }
     if (all.size > 0) this.reload([...all]).catch((error: unknown) => console.error("content reload failed:", error));
   }
 

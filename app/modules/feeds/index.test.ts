@@ -29,6 +29,7 @@ function content(questions: Question[], tags: Tag[] = [{ id: "orm", label: "ORM"
     ...contentSnapshot("test", questions, tags),
     findings: [],
     search: undefined as never,
+    checked: true,
     loadedAt: new Date(),
   };
 }

@@ -18,9 +18,8 @@ export interface CachedPage {
  * copies; the LRU bound (by bytes) evicts the least recently used pages.
  */
 export class PageCache {
-  private map = new Map<string, CachedPage>();
-  /** Host and URL → the key of the page stored for them. */
-  private latest = new Map<string, string>();
+  /** One page per host and URL (its slot), with the key — version included — it was stored under. */
+  private map = new Map<string, { key: string; page: CachedPage }>();
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -46,36 +45,32 @@ export class PageCache {
     return this.bytes;
   }
 
-  private drop(key: string): void {
-    const page = this.map.get(key);
-    if (!page) return;
-    this.map.delete(key);
-    this.bytes -= page.size;
-    const slot = PageCache.slot(key);
-    if (this.latest.get(slot) === key) this.latest.delete(slot);
+  private drop(slot: string): void {
+    const entry = this.map.get(slot);
+    if (!entry) return;
+    this.map.delete(slot);
+    this.bytes -= entry.page.size;
   }
 
   get(key: string): CachedPage | undefined {
-    const page = this.map.get(key);
-    if (!page) {
+    const slot = PageCache.slot(key);
+    const entry = this.map.get(slot);
+    if (entry?.key !== key) {
       this.misses++;
       return undefined;
     }
     // refresh recency
-    this.map.delete(key);
-    this.map.set(key, page);
+    this.map.delete(slot);
+    this.map.set(slot, entry);
     this.hits++;
-    return page;
+    return entry.page;
   }
 
   set(key: string, page: CachedPage): void {
-    this.drop(key);
     const slot = PageCache.slot(key);
-    const older = this.latest.get(slot);
-    if (older !== undefined) this.drop(older); // the same URL, an older version: unreachable from now on
+    this.drop(slot); // this page's older version, if any: unreachable from now on
     if (page.size > this.maxBytes / 8) return;
-    this.map.set(key, page);
-    this.latest.set(slot, key);
+    this.map.set(slot, { key, page });
     this.bytes += page.size;
     for (const k of this.map.keys()) {
       if (this.bytes <= this.maxBytes) break;
@@ -85,7 +80,6 @@ export class PageCache {
 
   clear(): void {
     this.map.clear();
-    this.latest.clear();
     this.bytes = 0;
   }
 
