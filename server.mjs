@@ -32,11 +32,11 @@ for (const [method, level] of [["log", "info"], ["info", "info"], ["debug", "deb
   console[method] = (...args) => log[level](format(...args));
 }
 
-/** An environment setting of the server's V8 options, or a stop with a message naming it when it is not `valid`. */
-function v8Setting(name, fallback, valid, expected) {
-  const value = (env[name] ?? "").trim() || fallback;
+/** The value `raw` of the setting `name` for the server's V8 options, or a stop with a message naming it when it is not `valid`. */
+function v8Setting(name, raw, fallback, valid, expected) {
+  const value = (raw ?? "").trim() || fallback;
   if (valid.test(value)) return value;
-  log.fatal(`Django Questions cannot start: ${name} must be ${expected} (it is "${env[name]}").`);
+  log.fatal(`Django Questions cannot start: ${name} must be ${expected} (it is "${raw}").`);
   log.flush?.();
   process.exit(1);
 }
@@ -46,13 +46,13 @@ function v8Setting(name, fallback, valid, expected) {
 // held hundreds of MB of garbage in RSS at scale. 40 % keeps RSS nearer the live data at no measurable CPU cost
 // (measured at 5,000 questions against 60 %: 94 MB less after the benchmark's requests, the same CPU per page;
 // 25 %: less memory, more CPU per page); 0: V8's own policy.
-const heapGrowing = v8Setting("HEAP_GROWING_PERCENT", "40", /^\d{1,3}$/, "a whole number from 0 to 999");
+const heapGrowing = v8Setting("HEAP_GROWING_PERCENT", env.HEAP_GROWING_PERCENT, "40", /^\d{1,3}$/, "a whole number from 0 to 999");
 if (heapGrowing !== "0") v8.setFlagsFromString(`--heap-growing-percent=${Number(heapGrowing)}`);
 
 // V8's memory-saving mode (docs/decisions/036): V8 treats the heap as short of memory — it grows it less and
 // compacts it so that memory goes back to the system. Measured at 5,000 questions: RSS after the benchmark's
 // requests 583–592 MB without it, 504–533 MB with it, the same CPU per page. OPTIMIZE_FOR_SIZE=0 turns it off.
-if (v8Setting("OPTIMIZE_FOR_SIZE", "1", /^[01]$/, "0 or 1") === "1") v8.setFlagsFromString("--optimize-for-size");
+if (v8Setting("OPTIMIZE_FOR_SIZE", env.OPTIMIZE_FOR_SIZE, "1", /^[01]$/, "0 or 1") === "1") v8.setFlagsFromString("--optimize-for-size");
 
 // Configuration the server cannot start with (the message says what to set): no stack trace.
 const CONFIG_ERRORS = new Set(["ConfigError", "ForgeConfigError", "SessionSecretError", "PostgresUnreachableError"]);
